@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from geodata.settings import COUNTRIES
+from geodata.settings import COUNTRIES, PLACES_CSV
 
 _SEPARATORS = re.compile(r"[\s\-‐‑–—'’`.]+")
 
@@ -47,21 +47,54 @@ def load_gazetteer(countries: tuple[str, ...] = COUNTRIES) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(
         records, columns=["country", "key", "place", "lat", "lon", "population", "geonameid"]
     )
+    frame = pd.concat([_load_place_supplement(countries), frame], ignore_index=True)
     frame = frame.sort_values(["country", "key", "population"], ascending=[True, True, False])
     return frame.drop_duplicates(["country", "key"], keep="first").set_index(["country", "key"])
 
 
-def geocode_places(countries: pd.Series, cities: pd.Series) -> pd.DataFrame:
-    """Coordinates for each (country, city) pair; NaN where no GeoNames place matches.
+def _load_place_supplement(countries: tuple[str, ...]) -> pd.DataFrame:
+    """Places GeoNames lacks (a technopole, a village below its population cut), each with its source.
 
+    They sort ahead of any GeoNames place of the same name: a hand-checked entry is the more specific claim.
+    """
+    supplement = pd.read_csv(PLACES_CSV, dtype={"country": str, "name": str, "source_url": str})
+    supplement = supplement[supplement["country"].isin(countries)]
+    return pd.DataFrame(
+        {
+            "country": supplement["country"],
+            "key": supplement["name"].map(normalise_place_name),
+            "place": supplement["name"],
+            "lat": supplement["lat"].astype(float),
+            "lon": supplement["lon"].astype(float),
+            "population": np.iinfo(np.int64).max,
+            "geonameid": -1,
+        }
+    )
+
+
+def _lookup(gazetteer: pd.DataFrame, countries: pd.Series, names: pd.Series) -> pd.DataFrame:
+    keys = pd.MultiIndex.from_arrays(
+        [countries.astype("string").str.upper().fillna(""), names.astype("string").fillna("").map(normalise_place_name)]
+    )
+    return gazetteer.reindex(keys).set_axis(countries.index)
+
+
+def geocode_places(countries: pd.Series, cities: pd.Series) -> pd.DataFrame:
+    """Coordinates for each (country, city) pair; NaN where no place matches.
+
+    A bilingual name such as "Bolzano/Bozen" is tried whole, then part by part, in the order written.
     Returns a frame aligned with the inputs with columns ``lat``, ``lon``, ``geonames_place`` and
-    ``geonameid``.
+    ``geonameid`` (-1 for a place from the project's own supplement).
     """
     gazetteer = load_gazetteer()
-    keys = pd.MultiIndex.from_arrays(
-        [countries.astype("string").str.upper().fillna(""), cities.astype("string").fillna("").map(normalise_place_name)]
-    )
-    found = gazetteer.reindex(keys)
+    found = _lookup(gazetteer, countries, cities)
+    parts = cities.astype("string").fillna("").str.split("/")
+    for position in range(int(parts.str.len().max() or 0)):
+        missing = found["lat"].isna()
+        if not missing.any():
+            break
+        part = parts[missing].str.get(position)
+        found.loc[missing] = _lookup(gazetteer, countries[missing], part.fillna("")).to_numpy()
     return pd.DataFrame(
         {
             "lat": found["lat"].to_numpy(dtype=float),
@@ -73,9 +106,17 @@ def geocode_places(countries: pd.Series, cities: pd.Series) -> pd.DataFrame:
     )
 
 
+@lru_cache(maxsize=1)
+def _gazetteer_keys() -> frozenset[tuple[str, str]]:
+    return frozenset(load_gazetteer().index)
+
+
 def is_placeable(country: str, city: str) -> bool:
-    """Whether the gazetteer knows ``city`` in ``country``."""
-    return (str(country).upper(), normalise_place_name(city)) in load_gazetteer().index
+    """Whether the gazetteer knows ``city`` (or one part of a bilingual name) in ``country``."""
+    keys = _gazetteer_keys()
+    country = str(country).upper()
+    names = [str(city), *str(city).split("/")]
+    return any((country, normalise_place_name(name)) in keys for name in names)
 
 
 def fill_coordinates(frame: pd.DataFrame) -> pd.DataFrame:

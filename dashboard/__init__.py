@@ -1,0 +1,1 @@
+"""Alpine Cluster Atlas web app: layout, callbacks and figure builders on top of ``geodata``."""

@@ -1,0 +1,105 @@
+"""Cards and captions built from view data: the summary line, the region card and the cluster card.
+
+Every value from data is a text child; links are written only for http(s) URLs and open with
+``rel="noopener noreferrer"``.
+"""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard.i18n import translate
+from dashboard.state import ViewState
+from geodata.sectors import SECTOR_BY_ID
+
+
+def _t(language: str):
+    return lambda key, **values: translate(key, language, **values)
+
+
+def safe_link(url: str | None, text: str | None = None) -> html.A | str:
+    if not url or not str(url).lower().startswith(("https://", "http://")):
+        return ""
+    return html.A(text or url, href=url, target="_blank", rel="noopener noreferrer", className="external")
+
+
+def summary(state: ViewState, counts: dict[str, int], language: str) -> list:
+    _ = _t(language)
+    parts = [html.Strong(_("summary.clusters", count=counts["clusters"])), " · ",
+             _("summary.in_area", count=counts["in_area"], period=_(f"period.{state.period}"))]
+    if counts["outside"]:
+        parts += [" · ", _("summary.outside", count=counts["outside"])]
+    parts += [" · ", _("summary.regions", count=counts["regions"], level=_(f"level.{state.level}"))]
+    if state.metric in ("lq", "share") and not state.sectors:
+        parts += [html.Br(), html.Span(_("summary.pick_sector"), className="hint")]
+    return parts
+
+
+def _sector_label(sector_id: str, _) -> html.Span:
+    sector = SECTOR_BY_ID[sector_id]
+    return html.Span([html.Span(sector.symbol, className="swatch", style={"color": sector.colour},
+                                **{"aria-hidden": "true"}), _(f"sector.{sector_id}")], className="sector-label")
+
+
+def region_card(details: dict | None, language: str) -> html.Article | None:
+    if not details:
+        return None
+    _ = _t(language)
+    facts = [
+        (_("card.region.code"), details["nuts_id"]),
+        (_("card.region.country"), _(f"country.{details['country']}")),
+        (_("card.region.level"), _(f"level.{details['level']}")),
+        (_("card.region.area"), _("card.region.area_value", area=f"{details['area_km2']:,.0f}")),
+        (_("card.region.programme_area"), _("card.yes") if details["in_area"] else _("card.no")),
+    ]
+    if details["level"] == 3:
+        facts.append((_("card.region.mountain"), _(f"mountain_type.{details['mount_type']}")))
+    by_sector = [html.Li([_sector_label(sector, _), f": {count}"]) for sector, count in details["by_sector"].items()]
+    clusters = [html.Li([html.Span(c["name"]), html.Span(f" · {c['city']}", className="muted")])
+                for c in details["clusters"]]
+    return html.Article(
+        [
+            html.H3(details["name"]),
+            html.Dl([item for label, value in facts for item in (html.Dt(label), html.Dd(value))], className="facts"),
+            html.H4(_("card.region.by_sector", count=len(details["clusters"]))),
+            html.Ul(by_sector, className="sector-counts") if by_sector else html.P(_("card.region.none")),
+            html.Details([html.Summary(_("card.region.clusters")), html.Ul(clusters, className="cluster-list")])
+            if clusters else None,
+        ],
+        className="card", **{"aria-label": _("card.region.label", name=details["name"])},
+    )
+
+
+def cluster_card(details: dict | None, language: str) -> html.Article | None:
+    if not details:
+        return None
+    _ = _t(language)
+    facts = [
+        (_("card.cluster.sector"), _sector_label(details["sector"], _)),
+        (_("card.cluster.city"), f"{details['city']} ({_('country.' + details['country'])})"),
+        (_("card.cluster.region"), details.get("nuts3") or ""),
+        (_("card.cluster.type"), _(f"org_type.{details['org_type']}")),
+        (_("card.cluster.status"), _(f"status.{details['status']}")),
+    ]
+    if details.get("founded"):
+        facts.append((_("card.cluster.founded"), str(int(details["founded"]))))
+    if details.get("secondary_sectors"):
+        facts.append((_("card.cluster.secondary"),
+                      ", ".join(_(f"sector.{s}") for s in str(details["secondary_sectors"]).split(";") if s)))
+    if details.get("themes"):
+        facts.append((_("card.cluster.themes"), str(details["themes"]).replace(";", ", ")))
+    if details.get("website"):
+        facts.append((_("card.cluster.website"), safe_link(details["website"])))
+    facts.append((_("card.cluster.source"), safe_link(details.get("source_url"), _("card.cluster.source_link"))))
+    notes = []
+    if details.get("city_confidence") == "weak":
+        notes.append(html.P(_("card.cluster.weak_city"), className="hint"))
+    if details.get("coordinate_source") == "geonames":
+        notes.append(html.P(_("card.cluster.geocoded"), className="muted small"))
+    title = details["name"] + (f" ({details['acronym']})" if details.get("acronym") else "")
+    return html.Article(
+        [html.H3(title),
+         html.Dl([item for label, value in facts for item in (html.Dt(label), html.Dd(value))], className="facts"),
+         *notes],
+        className="card", **{"aria-label": _("card.cluster.label", name=details["name"])},
+    )

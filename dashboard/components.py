@@ -1,0 +1,190 @@
+"""Layout pieces: functions that return components. No callbacks and no data loading here.
+
+Text from data is always passed as a component child or prop, which React renders as text, never as HTML.
+"""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from dashboard.i18n import translate
+from dashboard.ids import Atlas
+from dashboard.state import LEVELS, METRICS, ViewState
+from geodata.nuts import PERIODS
+from geodata.sectors import ORG_TYPES, SECTORS
+from geodata.selection import LANDSCAPES, MOUNTAIN_CHOICES
+from geodata.settings import COUNTRIES, NUTS_ATTRIBUTION
+
+
+def _(key: str, **values) -> str:
+    return translate(key, **values)
+
+
+def field(label_key: str, control, *, control_id: str, hint_key: str | None = None) -> html.Div:
+    children = [html.Label(_(label_key), htmlFor=control_id, className="field-label"), control]
+    if hint_key:
+        children.append(html.P(_(hint_key), className="field-hint"))
+    return html.Div(children, className="field")
+
+
+def fieldset(legend_key: str, control) -> html.Fieldset:
+    return html.Fieldset([html.Legend(_(legend_key), className="field-label"), control], className="field")
+
+
+def sector_option(sector) -> dict:
+    return {"label": html.Span([html.Span(sector.symbol, className="swatch", style={"color": sector.colour},
+                                          **{"aria-hidden": "true"}),
+                                _(f"sector.{sector.id}")], className="sector-option"),
+            "value": sector.id, "search": _(f"sector.{sector.id}")}
+
+
+def filter_panel(state: ViewState) -> html.Aside:
+    key_sectors = [s for s in SECTORS if s.key_sector]
+    other_sectors = [s for s in SECTORS if not s.key_sector]
+    return html.Aside(
+        [
+            html.H2(_("filters.title"), className="panel-title"),
+            field("filters.search", dcc.Input(
+                id=Atlas.SEARCH, type="search", value=state.search, debounce=0.4, maxLength=80,
+                placeholder=_("filters.search.placeholder"), className="text-input", autoComplete="off"),
+                control_id=Atlas.SEARCH),
+            fieldset("filters.sectors", html.Div([
+                html.P(_("filters.sectors.key"), className="field-hint"),
+                dcc.Checklist(id=Atlas.SECTORS, value=list(state.sectors), className="checklist sectors",
+                              options=[sector_option(s) for s in key_sectors + other_sectors],
+                              inputClassName="check", labelClassName="check-label"),
+            ])),
+            fieldset("filters.countries", dcc.Checklist(
+                id=Atlas.COUNTRIES, value=list(state.countries), className="checklist countries",
+                options=[{"label": _(f"country.{c}"), "value": c} for c in COUNTRIES],
+                inputClassName="check", labelClassName="check-label")),
+            html.P(_("filters.empty_means_all"), className="field-hint"),
+            fieldset("filters.period", dcc.RadioItems(
+                id=Atlas.PERIOD, value=state.period, className="radios",
+                options=[{"label": _(f"period.{p}"), "value": p} for p in PERIODS],
+                inputClassName="check", labelClassName="check-label")),
+            fieldset("filters.landscape", dcc.RadioItems(
+                id=Atlas.LANDSCAPE, value=state.landscape, className="radios",
+                options=[{"label": _(f"landscape.{v}"), "value": v} for v in LANDSCAPES],
+                inputClassName="check", labelClassName="check-label")),
+            fieldset("filters.level", dcc.RadioItems(
+                id=Atlas.LEVEL, value=state.level, className="radios inline",
+                options=[{"label": _(f"level.{lv}"), "value": lv} for lv in LEVELS],
+                inputClassName="check", labelClassName="check-label")),
+            fieldset("filters.metric", dcc.RadioItems(
+                id=Atlas.METRIC, value=state.metric, className="radios",
+                options=[{"label": _(f"metric.{m}"), "value": m} for m in METRICS],
+                inputClassName="check", labelClassName="check-label")),
+            fieldset("filters.mountain", dcc.RadioItems(
+                id=Atlas.MOUNTAIN, value=state.mountain, className="radios",
+                options=[{"label": _(f"mountain.{m}"), "value": m} for m in MOUNTAIN_CHOICES],
+                inputClassName="check", labelClassName="check-label")),
+            fieldset("filters.org_types", dcc.Checklist(
+                id=Atlas.ORG_TYPES, value=list(state.org_types), className="checklist",
+                options=[{"label": _(f"org_type.{t}"), "value": t} for t in ORG_TYPES],
+                inputClassName="check", labelClassName="check-label")),
+            fieldset("filters.layers", dcc.Checklist(
+                id=Atlas.PARTNERS, value=["partners"] if state.partners else [], className="checklist",
+                options=[{"label": _("filters.partners"), "value": "partners"}],
+                inputClassName="check", labelClassName="check-label")),
+            html.A(_("filters.reset"), href="/", id=Atlas.RESET, className="button secondary"),
+        ],
+        className="filters",
+        **{"aria-label": _("filters.title")},
+    )
+
+
+def map_section() -> html.Section:
+    return html.Section(
+        [
+            html.P(id=Atlas.SUMMARY, className="summary", **{"aria-live": "polite"}),
+            dcc.Loading(dcc.Graph(
+                id=Atlas.MAP, className="map", responsive=True,
+                config={"scrollZoom": True, "displaylogo": False,
+                        "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "scale": 1,
+                                                 "filename": "alpine-cluster-atlas-map"}},
+            ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}),
+            html.P([_("map.attribution.register"), " · ", NUTS_ATTRIBUTION, " · ", _("map.attribution.geonames")],
+                   className="attribution"),
+            html.Div([html.Div(id=Atlas.REGION_CARD, className="card-slot"),
+                      html.Div(id=Atlas.CLUSTER_CARD, className="card-slot")], className="cards"),
+        ],
+        className="map-section",
+        **{"aria-label": _("map.title")},
+    )
+
+
+def graph(component_id: str, filename: str) -> dcc.Graph:
+    return dcc.Graph(id=component_id, className="chart", config={
+        "displaylogo": False, "responsive": True,
+        "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "scale": 1, "filename": filename},
+    })
+
+
+def charts_section() -> html.Section:
+    return html.Section(
+        [html.H2(_("charts.title")),
+         html.Div([graph(Atlas.TOP_REGIONS, "top-regions"), graph(Atlas.COUNTRY_MIX, "sector-mix-by-country")],
+                  className="chart-grid")],
+        className="panel", **{"aria-label": _("charts.title")},
+    )
+
+
+def compare_section(region_options: list[dict], state: ViewState) -> html.Section:
+    return html.Section(
+        [
+            html.H2(_("compare.heading")),
+            html.P(_("compare.help"), className="field-hint"),
+            html.Label(_("compare.label"), htmlFor=Atlas.COMPARE, className="field-label"),
+            dcc.Dropdown(id=Atlas.COMPARE, options=region_options, value=list(state.compare), multi=True,
+                         searchable=True, placeholder=_("compare.placeholder"), className="compare-dropdown",
+                         maxHeight=320),
+            html.Div([graph(Atlas.COMPARISON, "territory-comparison"), graph(Atlas.PORTFOLIO, "region-portfolio")],
+                     className="chart-grid compare-grid"),
+        ],
+        className="panel", id="compare", **{"aria-label": _("compare.heading")},
+    )
+
+
+TABLE_COLUMN_DEFS = [
+    {"field": "name", "headerKey": "table.name", "minWidth": 240, "flex": 2, "pinned": "left"},
+    {"field": "acronym", "headerKey": "table.acronym", "minWidth": 100},
+    {"field": "sector", "headerKey": "table.sector", "minWidth": 180},
+    {"field": "country", "headerKey": "table.country", "minWidth": 90},
+    {"field": "city", "headerKey": "table.city", "minWidth": 120},
+    {"field": "region", "headerKey": "table.region", "minWidth": 160},
+    {"field": "nuts3", "headerKey": "table.nuts3", "minWidth": 90},
+    {"field": "org_type", "headerKey": "table.org_type", "minWidth": 160},
+    {"field": "status", "headerKey": "table.status", "minWidth": 100},
+    {"field": "founded", "headerKey": "table.founded", "minWidth": 100, "filter": "agNumberColumnFilter"},
+    {"field": "website", "headerKey": "table.website", "minWidth": 200, "cellRenderer": "SafeLink"},
+    {"field": "source_url", "headerKey": "table.source", "minWidth": 200, "cellRenderer": "SafeLink"},
+]
+
+
+def table_section() -> html.Section:
+    column_defs = [{key: value for key, value in column.items() if key != "headerKey"}
+                   | {"headerName": _(column["headerKey"])} for column in TABLE_COLUMN_DEFS]
+    return html.Section(
+        [
+            html.Div([
+                html.H2(_("table.title")),
+                html.Div([
+                    html.Button(_("table.download_csv"), id=Atlas.DOWNLOAD_CSV, className="button", n_clicks=0),
+                    html.Button(_("table.download_geojson"), id=Atlas.DOWNLOAD_GEOJSON, className="button",
+                                n_clicks=0),
+                ], className="button-row"),
+            ], className="section-head"),
+            dag.AgGrid(
+                id=Atlas.TABLE, columnDefs=column_defs, rowData=[],
+                defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
+                dashGridOptions={"pagination": True, "paginationPageSize": 20, "animateRows": False,
+                                 "getRowId": {"function": "params.data.id"}, "enableCellTextSelection": True},
+                getRowId="params.data.id",
+                className="ag-theme-quartz table", style={"height": "560px"},
+            ),
+            dcc.Download(id=Atlas.DOWNLOAD),
+        ],
+        className="panel", **{"aria-label": _("table.title")},
+    )

@@ -1,0 +1,92 @@
+"""Read-only access to the geodata artifacts, and the cached per-view computations on top of them.
+
+The artifacts are loaded once per process and never mutated; everything a view needs is derived from them by
+pure ``geodata`` functions, cached under keys made of primitive values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from dashboard.cache import cached
+from geodata import io, settings
+from geodata.metrics import region_metrics
+from geodata.nuts import PERIODS, in_area_column
+from geodata.selection import Selection, prepare_clusters, select_clusters
+
+#: Regions within this many degrees of the programme area or of a cluster are drawn for context.
+MAP_MARGIN_DEGREES = 1.0
+
+
+@dataclass(frozen=True)
+class AtlasData:
+    regions: gpd.GeoDataFrame
+    region_table: pd.DataFrame
+    clusters: pd.DataFrame
+    partners: pd.DataFrame
+
+
+def _on_map(regions: gpd.GeoDataFrame, clusters: pd.DataFrame) -> pd.Series:
+    """Regions near the programme area (either period) or near a cluster: the map's context."""
+    in_any_period = regions[[in_area_column(p) for p in PERIODS]].any(axis=1)
+    core = regions[in_any_period & (regions["level"] == 2)].total_bounds
+    minx, miny, maxx, maxy = core
+    minx, maxx = min(minx, clusters["lon"].min()), max(maxx, clusters["lon"].max())
+    miny, maxy = min(miny, clusters["lat"].min()), max(maxy, clusters["lat"].max())
+    frame = shapely.box(minx - MAP_MARGIN_DEGREES, miny - MAP_MARGIN_DEGREES,
+                        maxx + MAP_MARGIN_DEGREES, maxy + MAP_MARGIN_DEGREES)
+    return regions.geometry.intersects(frame)
+
+
+@lru_cache(maxsize=1)
+def load_atlas_data() -> AtlasData:
+    regions = io.read_geoparquet(settings.REGIONS_PARQUET)
+    joined = io.read_joined_csv(settings.CLUSTERS_JOINED_CSV)
+    clusters = prepare_clusters(joined, regions)
+    regions["on_map"] = _on_map(regions, clusters)
+    region_table = pd.DataFrame(regions.drop(columns="geometry"))
+    partners = io.read_joined_csv(settings.PARTNERS_JOINED_CSV)
+    return AtlasData(regions=regions, region_table=region_table, clusters=clusters, partners=partners)
+
+
+@lru_cache(maxsize=4)
+def region_geojson(level: int) -> bytes:
+    """The display outlines of one NUTS level as GeoJSON, each feature's ``id`` its NUTS code."""
+    regions = load_atlas_data().regions
+    chosen = regions[(regions["level"] == level) & regions["on_map"]][["nuts_id", "name", "geometry"]]
+    return chosen.set_index("nuts_id", drop=False).to_json(drop_id=False, ensure_ascii=False).encode("utf-8")
+
+
+@lru_cache(maxsize=4)
+def region_geojson_etag(level: int) -> str:
+    return hashlib.sha256(region_geojson(level)).hexdigest()[:20]
+
+
+def _key(*parts: object) -> str:
+    return "|".join(repr(part) for part in parts)
+
+
+def selected_clusters(selection: Selection) -> pd.DataFrame:
+    """The clusters matching ``selection`` (every part of the page shows these rows)."""
+    frame, _ = cached(_key("clusters", selection), lambda: select_clusters(load_atlas_data().clusters, selection))
+    return frame
+
+
+def view_metrics(selection: Selection, *, level: int, period: str) -> tuple[pd.DataFrame, bool]:
+    """Region metrics for a view, and whether they came from the cache.
+
+    The sector filter narrows the counted clusters but not the sector mix that shares and location
+    quotients compare against, so the metrics start from the selection without its sector filter.
+    """
+    def compute() -> pd.DataFrame:
+        base = select_clusters(load_atlas_data().clusters, selection.without_sectors())
+        return region_metrics(base, load_atlas_data().region_table, level=level, period=period,
+                              sectors=selection.sectors or None)
+
+    return cached(_key("metrics", selection, level, period), compute)

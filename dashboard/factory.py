@@ -1,0 +1,40 @@
+"""The app factory: one fresh Dash app per call, so tests can build their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from flask_compress import Compress
+
+from dashboard import routes, shell
+from dashboard.cache import init_cache
+from dashboard.config import CONFIG
+from dashboard.i18n import translate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app() -> dash.Dash:
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(ROOT / "dashboard" / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        title=translate("app.title"),
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+                   {"name": "description", "content": translate("app.description")}],
+    )
+    app.layout = shell.layout
+    server = app.server
+    init_cache(server)
+    if CONFIG.compress:
+        server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/json", "application/javascript",
+                                               "application/geo+json", "text/javascript"]
+        server.config["COMPRESS_MIN_SIZE"] = 500
+        Compress(server)
+    routes.register(server)
+    return app

@@ -1,0 +1,349 @@
+"""Figure builders: data in, ``go.Figure`` out. Pure functions with a fresh layout each call.
+
+The map is built once per NUTS level; afterwards filters change only trace values. :func:`map_trace_values`
+computes those values, and both :func:`make_map_figure` and the callback's ``dash.Patch`` use it, so a
+patched map and a freshly built one cannot disagree.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from geodata.sectors import SECTOR_COLOURS, SECTOR_IDS, SECTORS
+from geodata.settings import NUTS_ATTRIBUTION
+
+Translate = Callable[..., str]
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+INK = "#1f2933"
+MUTED = "#52606d"
+CONTEXT_FILL = "#d9dde2"
+SEA = "#eef3f7"
+#: ColorBrewer YlGnBu: sequential and readable with every common colour-vision deficiency.
+SEQUENTIAL = [[0.0, "#ffffd9"], [0.25, "#c7e9b4"], [0.5, "#41b6c4"], [0.75, "#225ea8"], [1.0, "#081d58"]]
+#: ColorBrewer PuOr, centred on a location quotient of 1 (log2 scale: ¼ … 4).
+DIVERGING = [[0.0, "#b35806"], [0.25, "#f1a340"], [0.5, "#f7f7f7"], [0.75, "#998ec3"], [1.0, "#542788"]]
+LQ_LOG2_LIMIT = 2.0
+
+ALPINE_CENTRE = {"lat": 46.4, "lon": 10.4}
+ALPINE_ZOOM = 4.7
+
+TRACE_CONTEXT, TRACE_VALUES, TRACE_SELECTION = 0, 1, 2
+TRACE_FIRST_SECTOR = 3
+TRACE_PARTNERS = TRACE_FIRST_SECTOR + len(SECTOR_IDS)
+
+
+def safe_text(value: object) -> str:
+    """Data text for Plotly labels: Plotly renders a subset of HTML, data must never become markup."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=False)
+
+
+def format_metric(metric: str, value: float, _: Translate) -> str:
+    if value is None or pd.isna(value):
+        return _("value.none")
+    if metric == "count":
+        return f"{int(round(value)):,}"
+    if metric == "density":
+        return f"{value:,.1f}"
+    if metric == "share":
+        return f"{value:.0%}"
+    return f"{value:.2f}"
+
+
+def _base_layout(**overrides) -> go.Layout:
+    layout = go.Layout(
+        font={"family": FONT, "color": INK, "size": 13},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin={"l": 8, "r": 8, "t": 40, "b": 8},
+        hoverlabel={"font": {"family": FONT}},
+    )
+    layout.update(overrides)
+    return layout
+
+
+def empty_figure(message: str) -> go.Figure:
+    figure = go.Figure(layout=_base_layout(xaxis={"visible": False}, yaxis={"visible": False}))
+    figure.add_annotation(text=safe_text(message), showarrow=False, font={"size": 14, "color": MUTED},
+                          xref="paper", yref="paper", x=0.5, y=0.5)
+    return figure
+
+
+# --- map ------------------------------------------------------------------------------------------------
+
+
+def map_style(basemap_url: str = "", basemap_attribution: str = "") -> dict:
+    """A MapLibre style that needs no tile server; an XYZ raster basemap is added only when configured."""
+    style: dict = {"version": 8, "sources": {}, "layers": [
+        {"id": "sea", "type": "background", "paint": {"background-color": SEA}},
+    ]}
+    if basemap_url:
+        style["sources"]["basemap"] = {"type": "raster", "tiles": [basemap_url], "tileSize": 256,
+                                       "attribution": basemap_attribution}
+        style["layers"].append({"id": "basemap", "type": "raster", "source": "basemap",
+                                "paint": {"raster-opacity": 0.6}})
+    return style
+
+
+def _metric_z(metric: str, values: pd.Series) -> np.ndarray:
+    if metric == "lq":
+        with np.errstate(divide="ignore"):
+            return np.clip(np.log2(values.to_numpy(dtype=float)), -LQ_LOG2_LIMIT, LQ_LOG2_LIMIT)
+    return values.to_numpy(dtype=float)
+
+
+def map_trace_values(
+    metrics: pd.DataFrame,
+    clusters: pd.DataFrame,
+    partners: pd.DataFrame,
+    *,
+    metric: str,
+    highlighted: tuple[str, ...],
+    show_partners: bool,
+    _: Translate,
+) -> dict[int, dict]:
+    """Every value the map shows, by trace index: what a filter change sends to the browser."""
+    on_map = metrics[metrics["on_map"]] if "on_map" in metrics else metrics
+    valued = on_map["in_area"] & on_map[metric].notna()
+    if metric == "lq":
+        valued &= on_map["lq_reliable"]
+    shown, context = on_map[valued], on_map[~valued]
+
+    unit = _(f"metric.{metric}.unit")
+    value_text = [format_metric(metric, value, _) for value in shown[metric]]
+    if metric == "lq":
+        value_text = [f"{text} ({_('map.hover.clusters', count=int(n))})"
+                      for text, n in zip(value_text, shown["count_all_sectors"])]
+    context_reason = np.where(
+        ~context["in_area"], _("map.hover.outside_area"),
+        np.where(context["count_all_sectors"].fillna(0) > 0, _("map.hover.too_few", minimum=5), _("value.none")),
+    )
+    values = {
+        TRACE_CONTEXT: {
+            "locations": context["nuts_id"].tolist(),
+            "z": [0] * len(context),
+            "customdata": np.column_stack([
+                [safe_text(n) for n in context["name"]], context["nuts_id"], context_reason,
+            ]).tolist() if len(context) else [],
+        },
+        TRACE_VALUES: {
+            "locations": shown["nuts_id"].tolist(),
+            "z": _metric_z(metric, shown[metric]).tolist(),
+            "customdata": np.column_stack([
+                [safe_text(n) for n in shown["name"]], shown["nuts_id"], value_text,
+            ]).tolist() if len(shown) else [],
+            "hovertemplate": ("<b>%{customdata[0]}</b> (%{customdata[1]})"
+                              f"<br>{safe_text(_('metric.' + metric))}: %{{customdata[2]}} {safe_text(unit)}"
+                              "<extra></extra>"),
+            "colorscale": DIVERGING if metric == "lq" else SEQUENTIAL,
+            "zmid": 0 if metric == "lq" else None,
+            "zmin": -LQ_LOG2_LIMIT if metric == "lq" else 0,
+            "zmax": LQ_LOG2_LIMIT if metric == "lq" else max(float(np.nanmax(shown[metric])) if len(shown) else 1.0, 1e-9),
+            "colorbar": _colorbar(metric, _),
+        },
+        TRACE_SELECTION: {
+            "locations": [code for code in highlighted if code in set(metrics["nuts_id"])],
+            "z": [1] * len([code for code in highlighted if code in set(metrics["nuts_id"])]),
+        },
+    }
+    for offset, sector in enumerate(SECTOR_IDS):
+        rows = clusters[clusters["sector"] == sector]
+        values[TRACE_FIRST_SECTOR + offset] = {
+            "lat": rows["lat"].round(5).tolist(),
+            "lon": rows["lon"].round(5).tolist(),
+            "customdata": rows["id"].tolist(),
+            "hovertext": [f"<b>{safe_text(name)}</b><br>{safe_text(city)}"
+                          for name, city in zip(rows["name"], rows["city"])],
+        }
+    values[TRACE_PARTNERS] = {
+        "visible": bool(show_partners),
+        "lat": partners["lat"].round(5).tolist(),
+        "lon": partners["lon"].round(5).tolist(),
+        "hovertext": [f"<b>{safe_text(name)}</b><br>{safe_text(city)} · {safe_text(_('map.partner'))}"
+                      for name, city in zip(partners["name"], partners["city"])],
+    }
+    return values
+
+
+def _colorbar(metric: str, _: Translate) -> dict:
+    colorbar = {
+        "title": {"text": safe_text(_(f"metric.{metric}.short")), "side": "top"},
+        "thickness": 12, "len": 0.5, "x": 0.99, "xanchor": "right", "y": 0.98, "yanchor": "top",
+        "bgcolor": "rgba(255,255,255,0.85)", "outlinewidth": 0,
+    }
+    if metric == "lq":
+        colorbar["tickvals"] = [-2, -1, 0, 1, 2]
+        colorbar["ticktext"] = ["≤¼", "½", "1", "2", "≥4"]
+    if metric == "share":
+        colorbar["tickformat"] = ".0%"
+    return colorbar
+
+
+def make_map_figure(
+    trace_values: dict[int, dict],
+    *,
+    geojson_url: str,
+    borders_url: str,
+    _: Translate,
+    basemap_url: str = "",
+    basemap_attribution: str = "",
+) -> go.Figure:
+    """The choropleth map with cluster points; geometry is referenced by URL so browsers fetch it once."""
+    figure = go.Figure(layout=_base_layout(
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        map={"style": map_style(basemap_url, basemap_attribution), "center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM,
+             "layers": [{"source": borders_url, "sourcetype": "geojson", "type": "line",
+                         "color": "#3e4c59", "line": {"width": 1.2}, "below": "traces",
+                         "sourceattribution": NUTS_ATTRIBUTION}]},
+        uirevision="atlas-map",
+        showlegend=True,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 0.01, "xanchor": "left", "x": 0.01,
+                "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 11}, "itemclick": "toggle"},
+        clickmode="event",
+    ))
+    common = {"geojson": geojson_url, "featureidkey": "id", "marker": {"line": {"width": 0.5, "color": "white"}}}
+    figure.add_trace(go.Choroplethmap(
+        name=_("map.context"), showscale=False, showlegend=False, colorscale=[[0, CONTEXT_FILL], [1, CONTEXT_FILL]],
+        hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]}<extra></extra>",
+        marker_opacity=0.9, **common, **trace_values[TRACE_CONTEXT]))
+    figure.add_trace(go.Choroplethmap(name=_("map.values"), showlegend=False, marker_opacity=0.85,
+                                      **common, **trace_values[TRACE_VALUES]))
+    figure.add_trace(go.Choroplethmap(
+        name=_("map.selected"), showlegend=False, showscale=False, hoverinfo="skip",
+        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], geojson=geojson_url, featureidkey="id",
+        marker={"line": {"width": 3, "color": "#111111"}, "opacity": 1}, **trace_values[TRACE_SELECTION]))
+    for offset, sector in enumerate(SECTORS):
+        figure.add_trace(go.Scattermap(
+            name=_(f"sector.{sector.id}"), mode="markers", legendgroup=sector.id,
+            marker={"size": 10, "color": sector.colour, "opacity": 0.95},
+            hovertemplate="%{hovertext}<extra></extra>", **trace_values[TRACE_FIRST_SECTOR + offset]))
+    figure.add_trace(go.Scattermap(
+        name=_("map.partners"), mode="markers", showlegend=False,
+        marker={"size": 15, "color": "#111111", "symbol": "circle", "opacity": 0.55},
+        hovertemplate="%{hovertext}<extra></extra>", **trace_values[TRACE_PARTNERS]))
+    return figure
+
+
+# --- comparison charts ------------------------------------------------------------------------------------
+
+
+def make_top_regions_figure(counts: pd.DataFrame, names: pd.Series, *, _: Translate, top: int = 12) -> go.Figure:
+    """Stacked bars: clusters by sector in the regions with the most clusters in view."""
+    totals = counts.sum(axis=1)
+    totals = totals[totals > 0].sort_values(ascending=False).head(top)
+    if totals.empty:
+        return empty_figure(_("chart.empty"))
+    ordered = counts.loc[totals.index[::-1]]
+    labels = [f"{safe_text(names.get(code, code))} ({code})" for code in ordered.index]
+    figure = go.Figure(layout=_base_layout(
+        title={"text": _("chart.top_regions.title"), "font": {"size": 15}},
+        barmode="stack", height=max(260, 28 * len(ordered) + 110),
+        xaxis={"title": {"text": _("chart.clusters")}, "gridcolor": "#e4e7eb", "dtick": 1 if totals.max() <= 8 else None},
+        yaxis={"automargin": True},
+        legend={"orientation": "h", "y": -0.15, "font": {"size": 11}},
+    ))
+    for sector in SECTORS:
+        column = ordered[sector.id]
+        if column.sum() == 0:
+            continue
+        figure.add_trace(go.Bar(y=labels, x=column.tolist(), orientation="h", name=_(f"sector.{sector.id}"),
+                                marker_color=sector.colour,
+                                hovertemplate="%{y}<br>" + safe_text(_(f"sector.{sector.id}")) + ": %{x}<extra></extra>"))
+    return figure
+
+
+def make_country_mix_figure(counts: pd.DataFrame, country_names: dict[str, str], *, _: Translate) -> go.Figure:
+    """100 % stacked bars: each country's clusters by sector."""
+    counts = counts[counts.sum(axis=1) > 0]
+    if counts.empty:
+        return empty_figure(_("chart.empty"))
+    shares = counts.div(counts.sum(axis=1), axis=0)
+    labels = [f"{country_names.get(code, code)} ({int(counts.loc[code].sum())})" for code in counts.index]
+    figure = go.Figure(layout=_base_layout(
+        title={"text": _("chart.country_mix.title"), "font": {"size": 15}},
+        barmode="stack", height=max(240, 34 * len(counts) + 120),
+        xaxis={"tickformat": ".0%", "range": [0, 1], "gridcolor": "#e4e7eb"},
+        yaxis={"automargin": True, "autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.2, "font": {"size": 11}},
+    ))
+    for sector in SECTORS:
+        if counts[sector.id].sum() == 0:
+            continue
+        figure.add_trace(go.Bar(
+            y=labels, x=shares[sector.id].tolist(), orientation="h", name=_(f"sector.{sector.id}"),
+            marker_color=sector.colour, customdata=counts[sector.id].tolist(),
+            hovertemplate="%{y}<br>" + safe_text(_(f"sector.{sector.id}")) + ": %{customdata} (%{x:.0%})<extra></extra>"))
+    return figure
+
+
+COMPARISON_METRICS = ("count", "density", "share", "lq")
+
+
+def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, _: Translate) -> go.Figure:
+    """Territories side by side on every metric, each panel with its programme-area reference line."""
+    if len(rows) < 1:
+        return empty_figure(_("compare.empty"))
+    labels = [f"{safe_text(name)} ({code})" for name, code in zip(rows["name"], rows["nuts_id"])]
+    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
+    figure = make_subplots(rows=1, cols=len(COMPARISON_METRICS), horizontal_spacing=0.07,
+                           subplot_titles=[safe_text(_(f"metric.{m}.short")) for m in COMPARISON_METRICS])
+    for column, metric in enumerate(COMPARISON_METRICS, start=1):
+        values = rows[metric].astype(float)
+        text = [format_metric(metric, v, _) for v in values]
+        figure.add_trace(go.Bar(
+            x=labels, y=values.fillna(0).tolist(), text=text, textposition="outside", cliponaxis=False,
+            marker_color=palette[: len(rows)], showlegend=False, name=_(f"metric.{metric}.short"),
+            hovertemplate="%{x}<br>" + safe_text(_(f"metric.{metric}.short")) + ": %{text}<extra></extra>"),
+            row=1, col=column)
+        reference = references.get(metric)
+        if reference is not None and not np.isnan(reference):
+            figure.add_hline(y=reference, line={"dash": "dash", "color": INK, "width": 1.5}, row=1, col=column,
+                             annotation_text=_("compare.reference", value=format_metric(metric, reference, _)),
+                             annotation_position="top left", annotation_font={"size": 10, "color": MUTED})
+        figure.update_xaxes(showticklabels=False, row=1, col=column)
+        figure.update_yaxes(gridcolor="#e4e7eb", rangemode="tozero", row=1, col=column,
+                            tickformat=".0%" if metric == "share" else None)
+    figure.update_layout(_base_layout(height=340, margin={"l": 8, "r": 8, "t": 60, "b": 70},
+                                      title={"text": _("compare.title"), "font": {"size": 15}}))
+    for index, label in enumerate(labels):
+        figure.add_annotation(text=f"<span style='color:{palette[index]}'>■</span> {label}", showarrow=False,
+                              xref="paper", yref="paper", x=(index % 3) / 3, y=-0.12 - 0.1 * (index // 3),
+                              xanchor="left", font={"size": 12})
+    return figure
+
+
+def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Translate) -> go.Figure:
+    """A region's sectors ranked by specialisation, with the Alpine Space mix (LQ 1) as reference."""
+    if profile.empty:
+        return empty_figure(_("portfolio.empty", region=region_name))
+    ordered = profile.iloc[::-1]
+    labels = [_(f"sector.{sector}") for sector in ordered["sector"]]
+    reliable = bool(profile["lq_reliable"].iloc[0])
+    title = _("portfolio.title", region=safe_text(region_name))
+    if not reliable:
+        title += f"<br><sup>{safe_text(_('portfolio.unreliable', minimum=5))}</sup>"
+    figure = go.Figure(layout=_base_layout(
+        title={"text": title, "font": {"size": 15}},
+        height=max(240, 30 * len(profile) + 120),
+        xaxis={"title": {"text": _("metric.lq.short")}, "gridcolor": "#e4e7eb", "rangemode": "tozero"},
+        yaxis={"automargin": True}, showlegend=False,
+    ))
+    figure.add_trace(go.Bar(
+        y=labels, x=ordered["lq"].round(2).tolist(), orientation="h",
+        marker={"color": [SECTOR_COLOURS[s] for s in ordered["sector"]],
+                "pattern": {"shape": "" if reliable else "/"}},
+        text=[_("portfolio.bar_text", count=int(c), share=f"{s:.0%}") for c, s in zip(ordered["count"], ordered["share"])],
+        textposition="auto",
+        hovertemplate="%{y}: LQ %{x:.2f}<br>%{text}<extra></extra>"))
+    figure.add_vline(x=1, line={"dash": "dash", "color": INK, "width": 1.5},
+                     annotation_text=_("portfolio.reference"), annotation_position="top",
+                     annotation_font={"size": 10, "color": MUTED})
+    return figure

@@ -1,0 +1,177 @@
+"""What each part of the atlas page shows for a view state: data assembly between ``data`` and ``figures``.
+
+Callbacks call one function here and one figure builder, nothing more.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import data, figures
+from dashboard.i18n import translate
+from dashboard.state import ViewState
+from geodata import export
+from geodata.metrics import programme_area_average, sector_counts, sector_profile
+from geodata.nuts import in_area_column
+from geodata.sectors import SECTOR_IDS
+
+
+def translator(language: str):
+    return lambda key, **values: translate(key, language, **values)
+
+
+def clusters_in_view(state: ViewState) -> pd.DataFrame:
+    return data.selected_clusters(state.selection)
+
+
+def metrics_in_view(state: ViewState, *, level: int | None = None) -> pd.DataFrame:
+    metrics, _ = data.view_metrics(state.selection, level=state.level if level is None else level, period=state.period)
+    on_map = data.load_atlas_data().region_table.set_index("nuts_id")["on_map"]
+    return metrics.assign(on_map=metrics["nuts_id"].map(on_map).fillna(False).astype(bool))
+
+
+def highlighted_regions(state: ViewState) -> tuple[str, ...]:
+    codes = [code for code in state.compare if len(code) - 2 == state.level]
+    if state.region and len(state.region) - 2 == state.level and state.region not in codes:
+        codes.append(state.region)
+    return tuple(codes)
+
+
+def map_values(state: ViewState, language: str) -> dict[int, dict]:
+    atlas = data.load_atlas_data()
+    return figures.map_trace_values(
+        metrics_in_view(state), clusters_in_view(state), atlas.partners, metric=state.metric,
+        highlighted=highlighted_regions(state), show_partners=state.partners, _=translator(language),
+    )
+
+
+def map_figure(state: ViewState, language: str, *, basemap_url: str = "", basemap_attribution: str = "") -> go.Figure:
+    return figures.make_map_figure(
+        map_values(state, language), geojson_url=geojson_url(state.level), borders_url=geojson_url(0),
+        _=translator(language), basemap_url=basemap_url, basemap_attribution=basemap_attribution)
+
+
+def geojson_url(level: int) -> str:
+    """Versioned by content, so browsers may cache the outlines for good."""
+    return f"/geo/nuts{level}-{data.region_geojson_etag(level)}.geojson"
+
+
+def region_names() -> pd.Series:
+    return data.load_atlas_data().region_table.set_index("nuts_id")["name"]
+
+
+def clusters_in_area(state: ViewState) -> pd.DataFrame:
+    clusters = clusters_in_view(state)
+    return clusters[clusters[in_area_column(state.period)]]
+
+
+def top_regions_figure(state: ViewState, language: str) -> go.Figure:
+    counts = sector_counts(clusters_in_area(state), level=state.level)
+    return figures.make_top_regions_figure(counts, region_names(), _=translator(language))
+
+
+def country_mix_figure(state: ViewState, language: str) -> go.Figure:
+    _ = translator(language)
+    counts = sector_counts(clusters_in_area(state), level=0)
+    return figures.make_country_mix_figure(counts, {c: _(f"country.{c}") for c in counts.index}, _=_)
+
+
+def comparison_rows(state: ViewState) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The compared territories (any mix of levels) and the programme-area references."""
+    rows = []
+    for level in sorted({len(code) - 2 for code in state.compare}):
+        metrics = metrics_in_view(state, level=level)
+        rows.append(metrics[metrics["nuts_id"].isin(state.compare)])
+    reference_metrics = metrics_in_view(state, level=2)
+    references = {metric: programme_area_average(reference_metrics, metric) for metric in ("density", "share", "lq")}
+    if not rows:
+        return pd.DataFrame(columns=["nuts_id", "name"]), references
+    combined = pd.concat(rows).set_index("nuts_id").reindex(list(state.compare)).dropna(subset=["name"])
+    return combined.reset_index(), references
+
+
+def comparison_figure(state: ViewState, language: str) -> go.Figure:
+    rows, references = comparison_rows(state)
+    return figures.make_comparison_figure(rows, references, _=translator(language))
+
+
+def portfolio_region(state: ViewState) -> str:
+    return state.region or (state.compare[0] if state.compare else "")
+
+
+def portfolio_figure(state: ViewState, language: str) -> go.Figure:
+    _ = translator(language)
+    code = portfolio_region(state)
+    if not code:
+        return figures.empty_figure(_("portfolio.pick"))
+    base = data.selected_clusters(state.selection.without_sectors())
+    profile = sector_profile(base, nuts_id=code, period=state.period)
+    return figures.make_portfolio_figure(profile, region_names().get(code, code), _=_)
+
+
+TABLE_COLUMNS = ("name", "acronym", "sector", "country", "city", "nuts3", "org_type", "status", "founded",
+                 "website", "source_url", "id")
+
+
+def table_rows(state: ViewState, language: str) -> list[dict]:
+    _ = translator(language)
+    clusters = clusters_in_view(state)
+    frame = clusters[list(TABLE_COLUMNS)].copy()
+    frame["sector"] = frame["sector"].map(lambda s: _(f"sector.{s}"))
+    frame["org_type"] = frame["org_type"].map(lambda s: _(f"org_type.{s}"))
+    frame["status"] = frame["status"].map(lambda s: _(f"status.{s}"))
+    frame["region"] = clusters["nuts3"].map(region_names())
+    frame["founded"] = frame["founded"].astype(object).where(frame["founded"].notna(), None)
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+
+def summary_counts(state: ViewState) -> dict[str, int]:
+    clusters = clusters_in_view(state)
+    inside = clusters[clusters[in_area_column(state.period)]]
+    metrics = metrics_in_view(state)
+    regions_with = int((metrics["count"].fillna(0) > 0).sum())
+    return {"clusters": len(clusters), "in_area": len(inside), "outside": len(clusters) - len(inside),
+            "regions": regions_with}
+
+
+def region_details(state: ViewState) -> dict | None:
+    """The focused region's card: attributes, counts by sector and its clusters."""
+    if not state.region:
+        return None
+    table = data.load_atlas_data().region_table.set_index("nuts_id")
+    if state.region not in table.index:
+        return None
+    region = table.loc[state.region]
+    level = int(region["level"])
+    clusters = clusters_in_view(state)
+    own = clusters[clusters[f"nuts{level}"] == state.region].sort_values("name")
+    by_sector = own["sector"].value_counts().reindex(list(SECTOR_IDS)).dropna().astype(int)
+    return {"nuts_id": state.region, "name": region["name"], "country": region["country"], "level": level,
+            "area_km2": float(region["area_km2"]), "mount_type": int(region["mount_type"]),
+            "in_area": bool(region[in_area_column(state.period)]), "by_sector": by_sector.to_dict(),
+            "clusters": own[["id", "name", "sector", "city"]].to_dict(orient="records")}
+
+
+def cluster_details(state: ViewState) -> dict | None:
+    if not state.cluster:
+        return None
+    clusters = data.load_atlas_data().clusters
+    match = clusters[clusters["id"] == state.cluster]
+    if match.empty:
+        return None
+    row = match.iloc[0]
+    return {key: (None if pd.isna(value) else value) for key, value in row.items()}
+
+
+def download(state: ViewState, kind: str, view_url: str) -> tuple[str, str]:
+    """File content and name for the clusters in view."""
+    clusters = clusters_in_view(state)
+    today = date.today()
+    if kind == "geojson":
+        return export.clusters_to_geojson(clusters, view_url=view_url, generated=today), \
+            f"alpine-clusters-{today.isoformat()}.geojson"
+    return export.clusters_to_csv(clusters, view_url=view_url, generated=today), \
+        f"alpine-clusters-{today.isoformat()}.csv"

@@ -40,11 +40,20 @@ def sector_option(sector) -> dict:
 
 
 def filter_panel(state: ViewState) -> html.Aside:
+    """The filters, in a disclosure that starts closed on phones so the map comes first."""
+    return html.Aside(html.Details(
+        [
+            html.Summary(html.H2(_("filters.title"), className="panel-title-text"), className="panel-title"),
+            html.Div(filter_fields(state), className="filters-body"),
+        ],
+        id=Atlas.FILTERS_TOGGLE, open=True,
+    ), className="filters", **{"aria-label": _("filters.title")})
+
+
+def filter_fields(state: ViewState) -> list:
     key_sectors = [s for s in SECTORS if s.key_sector]
     other_sectors = [s for s in SECTORS if not s.key_sector]
-    return html.Aside(
-        [
-            html.H2(_("filters.title"), className="panel-title"),
+    return [
             field("filters.search", dcc.Input(
                 id=Atlas.SEARCH, type="search", value=state.search, debounce=0.4, maxLength=80,
                 placeholder=_("filters.search.placeholder"), className="text-input", autoComplete="off"),
@@ -89,10 +98,7 @@ def filter_panel(state: ViewState) -> html.Aside:
                 options=[{"label": _("filters.partners"), "value": "partners"}],
                 inputClassName="check", labelClassName="check-label")),
             html.A(_("filters.reset"), href="/", id=Atlas.RESET, className="button secondary"),
-        ],
-        className="filters",
-        **{"aria-label": _("filters.title")},
-    )
+    ]
 
 
 def map_section() -> html.Section:
@@ -117,14 +123,21 @@ def map_section() -> html.Section:
 
 def graph(component_id: str, filename: str) -> dcc.Graph:
     return dcc.Graph(id=component_id, className="chart", config={
-        "displaylogo": False, "responsive": True,
+        "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "scale": 1, "filename": filename},
     })
 
 
+def sector_key() -> html.Ul:
+    """One key for every chart's colours, with a symbol beside each colour so colour is not the only cue."""
+    return html.Ul([html.Li([html.Span(s.symbol, className="swatch", style={"color": s.colour},
+                                       **{"aria-hidden": "true"}), _(f"sector.{s.id}")])
+                    for s in SECTORS], className="sector-key", **{"aria-label": _("charts.key")})
+
+
 def charts_section() -> html.Section:
     return html.Section(
-        [html.H2(_("charts.title")),
+        [html.H2(_("charts.title")), sector_key(),
          html.Div([graph(Atlas.TOP_REGIONS, "top-regions"), graph(Atlas.COUNTRY_MIX, "sector-mix-by-country")],
                   className="chart-grid")],
         className="panel", **{"aria-label": _("charts.title")},

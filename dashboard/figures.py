@@ -70,6 +70,10 @@ def _base_layout(**overrides) -> go.Layout:
     return layout
 
 
+def _chart_title(text: str) -> dict:
+    return {"text": text, "font": {"size": 15}, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"}
+
+
 def empty_figure(message: str) -> go.Figure:
     figure = go.Figure(layout=_base_layout(xaxis={"visible": False}, yaxis={"visible": False}))
     figure.add_annotation(text=safe_text(message), showarrow=False, font={"size": 14, "color": MUTED},
@@ -244,11 +248,11 @@ def make_top_regions_figure(counts: pd.DataFrame, names: pd.Series, *, _: Transl
     ordered = counts.loc[totals.index[::-1]]
     labels = [f"{safe_text(names.get(code, code))} ({code})" for code in ordered.index]
     figure = go.Figure(layout=_base_layout(
-        title={"text": _("chart.top_regions.title"), "font": {"size": 15}},
-        barmode="stack", height=max(260, 28 * len(ordered) + 110),
+        title=_chart_title(_("chart.top_regions.title")),
+        barmode="stack", height=max(280, 26 * len(ordered) + 120), showlegend=False,
+        margin={"l": 8, "r": 8, "t": 56, "b": 8},
         xaxis={"title": {"text": _("chart.clusters")}, "gridcolor": "#e4e7eb", "dtick": 1 if totals.max() <= 8 else None},
         yaxis={"automargin": True},
-        legend={"orientation": "h", "y": -0.15, "font": {"size": 11}},
     ))
     for sector in SECTORS:
         column = ordered[sector.id]
@@ -268,11 +272,11 @@ def make_country_mix_figure(counts: pd.DataFrame, country_names: dict[str, str],
     shares = counts.div(counts.sum(axis=1), axis=0)
     labels = [f"{country_names.get(code, code)} ({int(counts.loc[code].sum())})" for code in counts.index]
     figure = go.Figure(layout=_base_layout(
-        title={"text": _("chart.country_mix.title"), "font": {"size": 15}},
-        barmode="stack", height=max(240, 34 * len(counts) + 120),
+        title=_chart_title(_("chart.country_mix.title")),
+        barmode="stack", height=max(280, 34 * len(counts) + 120), showlegend=False,
+        margin={"l": 8, "r": 8, "t": 56, "b": 8},
         xaxis={"tickformat": ".0%", "range": [0, 1], "gridcolor": "#e4e7eb"},
         yaxis={"automargin": True, "autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.2, "font": {"size": 11}},
     ))
     for sector in SECTORS:
         if counts[sector.id].sum() == 0:
@@ -311,8 +315,8 @@ def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, 
         figure.update_xaxes(showticklabels=False, row=1, col=column)
         figure.update_yaxes(gridcolor="#e4e7eb", rangemode="tozero", row=1, col=column,
                             tickformat=".0%" if metric == "share" else None)
-    figure.update_layout(_base_layout(height=340, margin={"l": 8, "r": 8, "t": 60, "b": 70},
-                                      title={"text": _("compare.title"), "font": {"size": 15}}))
+    figure.update_layout(_base_layout(height=360, margin={"l": 8, "r": 8, "t": 78, "b": 70},
+                                      title=_chart_title(_("compare.title"))))
     for index, label in enumerate(labels):
         figure.add_annotation(text=f"<span style='color:{palette[index]}'>■</span> {label}", showarrow=False,
                               xref="paper", yref="paper", x=(index % 3) / 3, y=-0.12 - 0.1 * (index // 3),
@@ -331,8 +335,8 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
     if not reliable:
         title += f"<br><sup>{safe_text(_('portfolio.unreliable', minimum=5))}</sup>"
     figure = go.Figure(layout=_base_layout(
-        title={"text": title, "font": {"size": 15}},
-        height=max(240, 30 * len(profile) + 120),
+        title=_chart_title(title), margin={"l": 8, "r": 8, "t": 70, "b": 8},
+        height=max(260, 30 * len(profile) + 130),
         xaxis={"title": {"text": _("metric.lq.short")}, "gridcolor": "#e4e7eb", "rangemode": "tozero"},
         yaxis={"automargin": True}, showlegend=False,
     ))

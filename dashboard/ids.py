@@ -22,6 +22,7 @@ class Atlas:
     PARTNERS = "atlas-partners"
     COMPARE = "atlas-compare"
     RESET = "atlas-reset"
+    FILTERS_TOGGLE = "atlas-filters-toggle"
 
     SUMMARY = "atlas-summary"
     MAP = "atlas-map"

@@ -1,4 +1,4 @@
-"""Command line: ``python -m geodata {build,validate,join}``.
+"""Command line: ``python -m geodata {build,validate,join,stats}``.
 
 Exit codes: 0 success, 1 the data has problems (each printed on its own line), 2 bad usage.
 """
@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from geodata import build, io, validate
+from geodata import build, io, stats, validate
 from geodata.join import JoinError
 
 
@@ -57,6 +57,12 @@ def _join(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stats(_args: argparse.Namespace) -> int:
+    joined = io.read_joined_csv(build.COMMITTED.clusters_joined)
+    print(stats.register_summary(joined, io.read_unplaced()), end="")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geodata", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +81,8 @@ def make_parser() -> argparse.ArgumentParser:
     join_parser.add_argument("input")
     join_parser.add_argument("-o", "--output", required=True)
     join_parser.set_defaults(handler=_join)
+    stats_parser = commands.add_parser("stats", help="print the register's counts as Markdown (README)")
+    stats_parser.set_defaults(handler=_stats)
     return parser
 
 

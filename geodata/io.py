@@ -109,6 +109,11 @@ def read_partners(path: Path = settings.PARTNERS_CSV) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
+def read_unplaced(path: Path = settings.UNPLACED_CSV) -> pd.DataFrame:
+    """Organisations known from the facts whose town no source names; listed, never placed."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6f")

@@ -7,7 +7,7 @@ store, calls one function in ``dashboard.views`` and returns.
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from dashboard import cards, components, views
 from dashboard.config import CONFIG
@@ -88,6 +88,13 @@ def update_state(search, *values):
     query = state.to_query()
     return (*(no_update for _ in CONTROLS), no_update, no_update,
             query if query != (search or "") else no_update, state.to_dict())
+
+
+clientside_callback(
+    "function(pathname) { return window.matchMedia('(min-width: 901px)').matches; }",
+    Output(Atlas.FILTERS_TOGGLE, "open"),
+    Input(Atlas.LOCATION, "pathname"),
+)
 
 
 @callback(

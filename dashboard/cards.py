@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard.i18n import translate
+from dashboard.i18n import Translator
 from dashboard.state import ViewState
 from geodata.sectors import SECTOR_BY_ID
 
 
-def _t(language: str):
-    return lambda key, **values: translate(key, language, **values)
+def _t(language: str) -> Translator:
+    return Translator(language)
 
 
 def safe_link(url: str | None, text: str | None = None) -> html.A | str:
@@ -25,11 +25,11 @@ def safe_link(url: str | None, text: str | None = None) -> html.A | str:
 
 def summary(state: ViewState, counts: dict[str, int], language: str) -> list:
     _ = _t(language)
-    parts = [html.Strong(_("summary.clusters", count=counts["clusters"])), " · ",
-             _("summary.in_area", count=counts["in_area"], period=_(f"period.{state.period}"))]
+    parts = [html.Strong(_("summary.clusters", count=_.number(counts["clusters"]))), " · ",
+             _("summary.in_area", count=_.number(counts["in_area"]), period=_(f"period.{state.period}"))]
     if counts["outside"]:
-        parts += [" · ", _("summary.outside", count=counts["outside"])]
-    parts += [" · ", _("summary.regions", count=counts["regions"], level=_(f"level.{state.level}"))]
+        parts += [" · ", _("summary.outside", count=_.number(counts["outside"]))]
+    parts += [" · ", _("summary.regions", count=_.number(counts["regions"]), level=_(f"level.{state.level}"))]
     if state.metric in ("lq", "share") and not state.sectors:
         parts += [html.Br(), html.Span(_("summary.pick_sector"), className="hint")]
     return parts
@@ -49,7 +49,7 @@ def region_card(details: dict | None, language: str) -> html.Article | None:
         (_("card.region.code"), details["nuts_id"]),
         (_("card.region.country"), _(f"country.{details['country']}")),
         (_("card.region.level"), _(f"level.{details['level']}")),
-        (_("card.region.area"), _("card.region.area_value", area=f"{details['area_km2']:,.0f}")),
+        (_("card.region.area"), _("card.region.area_value", area=_.number(details["area_km2"]))),
         (_("card.region.programme_area"), _("card.yes") if details["in_area"] else _("card.no")),
     ]
     if details["level"] == 3:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from dashboard.i18n import translate
+from dashboard.i18n import Translator
 from dashboard.ids import Atlas
 from dashboard.state import LEVELS, METRICS, ViewState
 from geodata.nuts import PERIODS
@@ -17,83 +17,79 @@ from geodata.selection import LANDSCAPES, MOUNTAIN_CHOICES
 from geodata.settings import COUNTRIES, NUTS_ATTRIBUTION
 
 
-def _(key: str, **values) -> str:
-    return translate(key, **values)
-
-
-def field(label_key: str, control, *, control_id: str, hint_key: str | None = None) -> html.Div:
+def field(_: Translator, label_key: str, control, *, control_id: str, hint_key: str | None = None) -> html.Div:
     children = [html.Label(_(label_key), htmlFor=control_id, className="field-label"), control]
     if hint_key:
         children.append(html.P(_(hint_key), className="field-hint"))
     return html.Div(children, className="field")
 
 
-def fieldset(legend_key: str, control) -> html.Fieldset:
+def fieldset(_: Translator, legend_key: str, control) -> html.Fieldset:
     return html.Fieldset([html.Legend(_(legend_key), className="field-label"), control], className="field")
 
 
-def sector_option(sector) -> dict:
+def sector_option(_: Translator, sector) -> dict:
     return {"label": html.Span([html.Span(sector.symbol, className="swatch", style={"color": sector.colour},
                                           **{"aria-hidden": "true"}),
                                 _(f"sector.{sector.id}")], className="sector-option"),
             "value": sector.id, "search": _(f"sector.{sector.id}")}
 
 
-def filter_panel(state: ViewState) -> html.Aside:
+def filter_panel(_: Translator, state: ViewState) -> html.Aside:
     """The filters, in a disclosure that starts closed on phones so the map comes first."""
     return html.Aside(html.Details(
         [
             html.Summary(html.H2(_("filters.title"), className="panel-title-text"), className="panel-title"),
-            html.Div(filter_fields(state), className="filters-body"),
+            html.Div(filter_fields(_, state), className="filters-body"),
         ],
         id=Atlas.FILTERS_TOGGLE, open=True,
     ), className="filters", **{"aria-label": _("filters.title")})
 
 
-def filter_fields(state: ViewState) -> list:
+def filter_fields(_: Translator, state: ViewState) -> list:
     key_sectors = [s for s in SECTORS if s.key_sector]
     other_sectors = [s for s in SECTORS if not s.key_sector]
     return [
-            field("filters.search", dcc.Input(
+            field(_, "filters.search", dcc.Input(
                 id=Atlas.SEARCH, type="search", value=state.search, debounce=0.4, maxLength=80,
                 placeholder=_("filters.search.placeholder"), className="text-input", autoComplete="off"),
                 control_id=Atlas.SEARCH),
-            fieldset("filters.sectors", html.Div([
+            fieldset(_, "filters.sectors", html.Div([
                 html.P(_("filters.sectors.key"), className="field-hint"),
                 dcc.Checklist(id=Atlas.SECTORS, value=list(state.sectors), className="checklist sectors",
-                              options=[sector_option(s) for s in key_sectors + other_sectors],
+                              options=[sector_option(_, s) for s in key_sectors + other_sectors],
                               inputClassName="check", labelClassName="check-label"),
             ])),
-            fieldset("filters.countries", dcc.Checklist(
+            fieldset(_, "filters.countries", dcc.Checklist(
                 id=Atlas.COUNTRIES, value=list(state.countries), className="checklist countries",
                 options=[{"label": _(f"country.{c}"), "value": c} for c in COUNTRIES],
                 inputClassName="check", labelClassName="check-label")),
             html.P(_("filters.empty_means_all"), className="field-hint"),
-            fieldset("filters.period", dcc.RadioItems(
+            fieldset(_, "filters.period", dcc.RadioItems(
                 id=Atlas.PERIOD, value=state.period, className="radios",
                 options=[{"label": _(f"period.{p}"), "value": p} for p in PERIODS],
                 inputClassName="check", labelClassName="check-label")),
-            fieldset("filters.landscape", dcc.RadioItems(
+            fieldset(_, "filters.landscape", dcc.RadioItems(
                 id=Atlas.LANDSCAPE, value=state.landscape, className="radios",
                 options=[{"label": _(f"landscape.{v}"), "value": v} for v in LANDSCAPES],
                 inputClassName="check", labelClassName="check-label")),
-            fieldset("filters.level", dcc.RadioItems(
+            fieldset(_, "filters.level", dcc.RadioItems(
                 id=Atlas.LEVEL, value=state.level, className="radios inline",
                 options=[{"label": _(f"level.{lv}"), "value": lv} for lv in LEVELS],
                 inputClassName="check", labelClassName="check-label")),
-            fieldset("filters.metric", dcc.RadioItems(
+            fieldset(_, "filters.metric", dcc.RadioItems(
                 id=Atlas.METRIC, value=state.metric, className="radios",
                 options=[{"label": _(f"metric.{m}"), "value": m} for m in METRICS],
                 inputClassName="check", labelClassName="check-label")),
-            fieldset("filters.mountain", dcc.RadioItems(
+            fieldset(_, "filters.mountain", dcc.RadioItems(
                 id=Atlas.MOUNTAIN, value=state.mountain, className="radios",
                 options=[{"label": _(f"mountain.{m}"), "value": m} for m in MOUNTAIN_CHOICES],
                 inputClassName="check", labelClassName="check-label")),
-            fieldset("filters.org_types", dcc.Checklist(
+            fieldset(_, "filters.org_types", dcc.Checklist(
                 id=Atlas.ORG_TYPES, value=list(state.org_types), className="checklist",
                 options=[{"label": _(f"org_type.{t}"), "value": t} for t in ORG_TYPES],
                 inputClassName="check", labelClassName="check-label")),
-            fieldset("filters.layers", dcc.Checklist(
+            fieldset(_, "filters.layers", dcc.Checklist(
                 id=Atlas.PARTNERS, value=["partners"] if state.partners else [], className="checklist",
                 options=[{"label": _("filters.partners"), "value": "partners"}],
                 inputClassName="check", labelClassName="check-label")),
@@ -101,7 +97,7 @@ def filter_fields(state: ViewState) -> list:
     ]
 
 
-def map_section() -> html.Section:
+def map_section(_: Translator) -> html.Section:
     return html.Section(
         [
             html.P(id=Atlas.SUMMARY, className="summary", **{"aria-live": "polite"}),
@@ -128,23 +124,23 @@ def graph(component_id: str, filename: str) -> dcc.Graph:
     })
 
 
-def sector_key() -> html.Ul:
+def sector_key(_: Translator) -> html.Ul:
     """One key for every chart's colours, with a symbol beside each colour so colour is not the only cue."""
     return html.Ul([html.Li([html.Span(s.symbol, className="swatch", style={"color": s.colour},
                                        **{"aria-hidden": "true"}), _(f"sector.{s.id}")])
                     for s in SECTORS], className="sector-key", **{"aria-label": _("charts.key")})
 
 
-def charts_section() -> html.Section:
+def charts_section(_: Translator) -> html.Section:
     return html.Section(
-        [html.H2(_("charts.title")), sector_key(),
+        [html.H2(_("charts.title")), sector_key(_),
          html.Div([graph(Atlas.TOP_REGIONS, "top-regions"), graph(Atlas.COUNTRY_MIX, "sector-mix-by-country")],
                   className="chart-grid")],
         className="panel", **{"aria-label": _("charts.title")},
     )
 
 
-def compare_section(region_options: list[dict], state: ViewState) -> html.Section:
+def compare_section(_: Translator, region_options: list[dict], state: ViewState) -> html.Section:
     return html.Section(
         [
             html.H2(_("compare.heading")),
@@ -176,7 +172,7 @@ TABLE_COLUMN_DEFS = [
 ]
 
 
-def table_section() -> html.Section:
+def table_section(_: Translator) -> html.Section:
     column_defs = [{key: value for key, value in column.items() if key != "headerKey"}
                    | {"headerName": _(column["headerKey"])} for column in TABLE_COLUMN_DEFS]
     return html.Section(

@@ -8,17 +8,16 @@ patched map and a freshly built one cannot disagree.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard.i18n import Translator
 from geodata.sectors import SECTOR_COLOURS, SECTOR_IDS, SECTORS
 from geodata.settings import NUTS_ATTRIBUTION
 
-Translate = Callable[..., str]
+Translate = Translator
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK = "#1f2933"
@@ -50,12 +49,12 @@ def format_metric(metric: str, value: float, _: Translate) -> str:
     if value is None or pd.isna(value):
         return _("value.none")
     if metric == "count":
-        return f"{int(round(value)):,}"
+        return _.number(value)
     if metric == "density":
-        return f"{value:,.1f}"
+        return _.number(value, 1)
     if metric == "share":
-        return f"{value:.0%}"
-    return f"{value:.2f}"
+        return _.percent(value)
+    return _.number(value, 2)
 
 
 def _base_layout(**overrides) -> go.Layout:
@@ -202,6 +201,7 @@ def make_map_figure(
 ) -> go.Figure:
     """The choropleth map with cluster points; geometry is referenced by URL so browsers fetch it once."""
     figure = go.Figure(layout=_base_layout(
+        separators=_.separators,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         map={"style": map_style(basemap_url, basemap_attribution), "center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM,
              "layers": [{"source": borders_url, "sourcetype": "geojson", "type": "line",
@@ -248,7 +248,7 @@ def make_top_regions_figure(counts: pd.DataFrame, names: pd.Series, *, _: Transl
     ordered = counts.loc[totals.index[::-1]]
     labels = [f"{safe_text(names.get(code, code))} ({code})" for code in ordered.index]
     figure = go.Figure(layout=_base_layout(
-        title=_chart_title(_("chart.top_regions.title")),
+        title=_chart_title(_("chart.top_regions.title")), separators=_.separators,
         barmode="stack", height=max(280, 26 * len(ordered) + 120), showlegend=False,
         margin={"l": 8, "r": 8, "t": 56, "b": 8},
         xaxis={"title": {"text": _("chart.clusters")}, "gridcolor": "#e4e7eb", "dtick": 1 if totals.max() <= 8 else None},
@@ -270,9 +270,9 @@ def make_country_mix_figure(counts: pd.DataFrame, country_names: dict[str, str],
     if counts.empty:
         return empty_figure(_("chart.empty"))
     shares = counts.div(counts.sum(axis=1), axis=0)
-    labels = [f"{country_names.get(code, code)} ({int(counts.loc[code].sum())})" for code in counts.index]
+    labels = [f"{country_names.get(code, code)} ({_.number(counts.loc[code].sum())})" for code in counts.index]
     figure = go.Figure(layout=_base_layout(
-        title=_chart_title(_("chart.country_mix.title")),
+        title=_chart_title(_("chart.country_mix.title")), separators=_.separators,
         barmode="stack", height=max(280, 34 * len(counts) + 120), showlegend=False,
         margin={"l": 8, "r": 8, "t": 56, "b": 8},
         xaxis={"tickformat": ".0%", "range": [0, 1], "gridcolor": "#e4e7eb"},
@@ -315,7 +315,7 @@ def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, 
         figure.update_xaxes(showticklabels=False, row=1, col=column)
         figure.update_yaxes(gridcolor="#e4e7eb", rangemode="tozero", row=1, col=column,
                             tickformat=".0%" if metric == "share" else None)
-    figure.update_layout(_base_layout(height=360, margin={"l": 8, "r": 8, "t": 78, "b": 70},
+    figure.update_layout(_base_layout(height=360, margin={"l": 8, "r": 8, "t": 78, "b": 70}, separators=_.separators,
                                       title=_chart_title(_("compare.title"))))
     for index, label in enumerate(labels):
         figure.add_annotation(text=f"<span style='color:{palette[index]}'>■</span> {label}", showarrow=False,
@@ -335,7 +335,7 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
     if not reliable:
         title += f"<br><sup>{safe_text(_('portfolio.unreliable', minimum=5))}</sup>"
     figure = go.Figure(layout=_base_layout(
-        title=_chart_title(title), margin={"l": 8, "r": 8, "t": 70, "b": 8},
+        title=_chart_title(title), margin={"l": 8, "r": 8, "t": 70, "b": 8}, separators=_.separators,
         height=max(260, 30 * len(profile) + 130),
         xaxis={"title": {"text": _("metric.lq.short")}, "gridcolor": "#e4e7eb", "rangemode": "tozero"},
         yaxis={"automargin": True}, showlegend=False,
@@ -344,7 +344,7 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
         y=labels, x=ordered["lq"].round(2).tolist(), orientation="h",
         marker={"color": [SECTOR_COLOURS[s] for s in ordered["sector"]],
                 "pattern": {"shape": "" if reliable else "/"}},
-        text=[_("portfolio.bar_text", count=int(c), share=f"{s:.0%}") for c, s in zip(ordered["count"], ordered["share"])],
+        text=[_("portfolio.bar_text", count=_.number(c), share=_.percent(s)) for c, s in zip(ordered["count"], ordered["share"])],
         textposition="auto",
         hovertemplate="%{y}: LQ %{x:.2f}<br>%{text}<extra></extra>"))
     figure.add_vline(x=1, line={"dash": "dash", "color": INK, "width": 1.5},

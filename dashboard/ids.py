@@ -2,7 +2,13 @@
 
 
 class Shell:
+    LOCATION = "shell-location"
+    HEADER = "shell-header"
+    FOOTER = "shell-footer"
+    SKIP = "shell-skip"
     NAV = "shell-nav"
+    LANGUAGE = "shell-language"
+    LANGUAGE_APPLIED = "shell-language-applied"
 
 
 class Atlas:

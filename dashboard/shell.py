@@ -1,38 +1,103 @@
-"""The page frame shared by every page: header, navigation, the URL, and the page container."""
+"""The page frame shared by every page: header with navigation and language switch, footer."""
 
 from __future__ import annotations
 
 import dash
-from dash import html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from flask import has_request_context, request
 
-from dashboard.i18n import translate as _
+from dashboard.i18n import LANGUAGES, Translator, negotiate, supported
 from dashboard.ids import Shell
 
 
-def navigation() -> html.Nav:
+def request_language(explicit: str | None = None) -> str:
+    """The language asked for in the URL, else the browser's preferred one we speak, else English."""
+    if explicit:
+        return supported(explicit)
+    if has_request_context():
+        if request.args.get("lang"):
+            return supported(request.args["lang"])
+        return negotiate(request.headers.get("Accept-Language"))
+    return supported(None)
+
+
+def navigation(_: Translator) -> html.Nav:
     links = [html.A(_(f"nav.{page['name']}"), href=page["relative_path"], className="nav-link")
              for page in dash.page_registry.values()]
     return html.Nav(links, id=Shell.NAV, className="nav", **{"aria-label": _("nav.label")})
 
 
+def language_switch(_: Translator) -> html.Div:
+    return html.Div(
+        [html.Label(_("language.label"), htmlFor=Shell.LANGUAGE, className="sr-only"),
+         dcc.Dropdown(id=Shell.LANGUAGE, value=_.language, clearable=False, searchable=False,
+                      options=[{"label": name, "value": code} for code, name in LANGUAGES.items()],
+                      className="language-switch")],
+        className="language",
+    )
+
+
+def header_content(_: Translator) -> list:
+    return [
+        html.A([html.Span("▲", className="logo-mark", **{"aria-hidden": "true"}),
+                html.Span(_("app.title"), className="logo-text")], href="/", className="logo"),
+        html.P(_("app.tagline"), className="tagline"),
+        navigation(_),
+        language_switch(_),
+    ]
+
+
+def footer_content(_: Translator) -> list:
+    return [html.P(_("footer.text")), html.P(_("footer.sources"))]
+
+
 def layout() -> html.Div:
+    """The frame. Its texts are filled by :func:`update_shell` from the page URL, which the layout request
+    itself does not carry."""
     return html.Div(
         [
-            html.A(_("shell.skip"), href="#main", className="skip-link"),
-            html.Header(
-                [
-                    html.A([html.Span("▲", className="logo-mark", **{"aria-hidden": "true"}),
-                            html.Span(_("app.title"), className="logo-text")], href="/", className="logo"),
-                    html.P(_("app.tagline"), className="tagline"),
-                    navigation(),
-                ],
-                className="site-header",
-            ),
+            dcc.Location(id=Shell.LOCATION, refresh=False),
+            dcc.Store(id=Shell.LANGUAGE_APPLIED),
+            html.A(id=Shell.SKIP, href="#main", className="skip-link"),
+            html.Header(id=Shell.HEADER, className="site-header"),
             html.Main(dash.page_container, id="main", className="site-main"),
-            html.Footer(
-                [html.P(_("footer.text")), html.P(_("footer.sources"))],
-                className="site-footer",
-            ),
+            html.Footer(id=Shell.FOOTER, className="site-footer"),
         ],
         className="shell",
     )
+
+
+@callback(
+    Output(Shell.HEADER, "children"),
+    Output(Shell.FOOTER, "children"),
+    Output(Shell.SKIP, "children"),
+    Input(Shell.LOCATION, "pathname"),
+    State(Shell.LOCATION, "search"),
+)
+def update_shell(_pathname, search):
+    from urllib.parse import parse_qs
+
+    explicit = parse_qs((search or "").lstrip("?")).get("lang", [""])[-1]
+    _ = Translator(request_language(explicit))
+    return header_content(_), footer_content(_), _("shell.skip")
+
+
+# Switching language reloads the page with ?lang=…, keeping every other part of the view in the URL; the
+# document's lang attribute follows so screen readers pronounce the text correctly.
+clientside_callback(
+    """
+    function(language) {
+        document.documentElement.lang = language;
+        var params = new URLSearchParams(window.location.search);
+        var current = params.get('lang') || document.documentElement.dataset.lang || language;
+        document.documentElement.dataset.lang = language;
+        if (current !== language) {
+            params.set('lang', language);
+            window.location.search = params.toString();
+        }
+        return language;
+    }
+    """,
+    Output(Shell.LANGUAGE_APPLIED, "data"),
+    Input(Shell.LANGUAGE, "value"),
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qs, urlencode
 
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from geodata.nuts import PERIODS
 from geodata.sectors import ORG_TYPES, SECTOR_IDS
 from geodata.selection import LANDSCAPES, MOUNTAIN_CHOICES, Selection
@@ -35,6 +36,7 @@ class ViewState:
     compare: tuple[str, ...] = field(default=())
     region: str = ""
     cluster: str = ""
+    lang: str = DEFAULT_LANGUAGE
 
     @property
     def selection(self) -> Selection:
@@ -76,7 +78,7 @@ class ViewState:
 QUERY_KEYS = {
     "sectors": "sector", "countries": "country", "org_types": "type", "mountain": "mountain",
     "landscape": "landscape", "search": "q", "period": "period", "level": "level", "metric": "metric",
-    "partners": "partners", "compare": "compare", "region": "region", "cluster": "cluster",
+    "partners": "partners", "compare": "compare", "region": "region", "cluster": "cluster", "lang": "lang",
 }
 LIST_KEYS = {"sectors", "countries", "org_types", "compare"}
 
@@ -128,6 +130,7 @@ def _clean(values: dict) -> ViewState:
         compare=_region_codes(values.get("compare")),
         region=region if _looks_like_nuts(region) else "",
         cluster=str(values.get("cluster") or "").strip()[:80],
+        lang=_choice(str(values.get("lang") or "").lower(), tuple(LANGUAGES), defaults.lang),
     )
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import data, figures
-from dashboard.i18n import translate
+from dashboard.i18n import Translator
 from dashboard.state import ViewState
 from geodata import export
 from geodata.metrics import programme_area_average, sector_counts, sector_profile
@@ -19,8 +19,8 @@ from geodata.nuts import in_area_column
 from geodata.sectors import SECTOR_IDS
 
 
-def translator(language: str):
-    return lambda key, **values: translate(key, language, **values)
+def translator(language: str) -> Translator:
+    return Translator(language)
 
 
 def clusters_in_view(state: ViewState) -> pd.DataFrame:

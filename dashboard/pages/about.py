@@ -6,14 +6,17 @@ import dash
 from dash import dcc, html
 
 from dashboard.data import load_atlas_data
-from dashboard.i18n import translate as _
+from dashboard.i18n import Translator, translate
+from dashboard.shell import request_language
 from geodata.metrics import MIN_CLUSTERS_FOR_LQ
 from geodata.settings import NUTS_ATTRIBUTION
 
-dash.register_page(__name__, path="/about", name="about", title=f"{_('nav.about')} · {_('app.title')}", order=1)
+dash.register_page(__name__, path="/about", name="about",
+                   title=f"{translate('nav.about')} · {translate('app.title')}", order=1)
 
 
-def layout(**_query: str) -> html.Article:
+def layout(**query: str) -> html.Article:
+    _ = Translator(request_language(query.get("lang")))
     atlas = load_atlas_data()
     clusters = atlas.clusters
     return html.Article(
@@ -21,8 +24,9 @@ def layout(**_query: str) -> html.Article:
             html.H1(_("about.title")),
             dcc.Markdown(_("about.intro")),
             html.H2(_("about.data.title")),
-            dcc.Markdown(_("about.data.register", total=len(clusters), active=int((clusters["status"] == "active").sum()),
-                           historic=int((clusters["status"] == "historic").sum()))),
+            dcc.Markdown(_("about.data.register", total=_.number(len(clusters)),
+                           active=_.number((clusters["status"] == "active").sum()),
+                           historic=_.number((clusters["status"] == "historic").sum()))),
             dcc.Markdown(_("about.data.boundaries", attribution=NUTS_ATTRIBUTION)),
             dcc.Markdown(_("about.data.places")),
             dcc.Markdown(_("about.data.areas")),

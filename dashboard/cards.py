@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dash import html
 
+from dashboard import presenting, story
 from dashboard.i18n import Translator
 from dashboard.state import ViewState
 from geodata.sectors import SECTOR_BY_ID
@@ -103,3 +104,45 @@ def cluster_card(details: dict | None, language: str) -> html.Article | None:
          *notes],
         className="card", **{"aria-label": _("card.cluster.label", name=details["name"])},
     )
+
+
+def presentation_text(state: ViewState, base_url: str, language: str) -> list:
+    """Story title and message (or the caption alone), the active filters, and the QR code of the view."""
+    if not state.present:
+        return []
+    _ = _t(language)
+    chosen = story.load_story(state.story) if state.story else None
+    text: list = []
+    if chosen:
+        title, message = story.step_text(state, chosen, _)
+        text += [html.P(_(chosen.title), className="story-name"),
+                 html.H2(title, className="story-title"), html.P(message, className="story-message")]
+        step = _("present.step", step=min(state.step, len(chosen.steps) - 1) + 1, steps=len(chosen.steps))
+        text.append(html.P([html.Span(step, className="story-step"), " · ", presenting.caption(state, _)],
+                           className="present-caption"))
+    else:
+        text.append(html.P(presenting.caption(state, _), className="present-caption"))
+    blocks = [html.Div(text, className="present-words")]
+    if base_url:
+        blocks.append(presenting.qr_block(presenting.shared_view_url(state, base_url), _))
+    return blocks
+
+
+EXPORT_VIEWS = ("map", "top-regions", "country-mix", "comparison", "portfolio")
+
+
+def export_links(state: ViewState, language: str) -> list:
+    """Links to slide-ready images of the map and each chart, and to the focused region's profile."""
+    _ = _t(language)
+    query = state.to_query(without=presenting.PRESENTATION_KEYS)
+    items = []
+    for name in EXPORT_VIEWS:
+        label = _(f"export.{name.replace('-', '_')}")
+        items.append(html.Li([html.Span(label, className="export-name"),
+                              html.A(_("export.png"), href=f"/export/{name}.png{query}", download=f"{name}.png"),
+                              html.A(_("export.svg"), href=f"/export/{name}.svg{query}", download=f"{name}.svg")]))
+    region = state.region or (state.compare[0] if state.compare else "")
+    if region:
+        items.append(html.Li(html.A(_("export.region_pdf", region=region), href=f"/export/region-{region}.pdf{query}",
+                                    download=f"region-{region}.pdf")))
+    return [html.Details([html.Summary(_("export.heading")), html.Ul(items, className="export-list")])]

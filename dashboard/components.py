@@ -14,7 +14,7 @@ from dashboard.state import LEVELS, METRICS, ViewState
 from geodata.nuts import PERIODS
 from geodata.sectors import ORG_TYPES, SECTORS
 from geodata.selection import LANDSCAPES, MOUNTAIN_CHOICES
-from geodata.settings import COUNTRIES, NUTS_ATTRIBUTION
+from geodata.settings import COUNTRIES
 
 
 def field(_: Translator, label_key: str, control, *, control_id: str, hint_key: str | None = None) -> html.Div:
@@ -97,18 +97,45 @@ def filter_fields(_: Translator, state: ViewState) -> list:
     ]
 
 
+def presentation_controls(_: Translator) -> html.Div:
+    return html.Div(
+        [html.Button(_("present.start"), id=Atlas.PRESENT, n_clicks=0, className="button secondary"),
+         html.Button(_("present.story"), id=Atlas.STORY_START, n_clicks=0, className="button secondary")],
+        className="button-row present-controls",
+    )
+
+
+def presentation_bar(_: Translator) -> html.Div:
+    """Shown only while presenting: story text, caption, QR code, and the step buttons a clicker drives."""
+    return html.Div(
+        [
+            html.Div(id=Atlas.PRESENT_BAR, className="present-text", **{"aria-live": "polite"}),
+            html.Div(
+                [html.Button("‹ " + _("present.previous"), id=Atlas.STORY_PREVIOUS, n_clicks=0, className="button"),
+                 html.Button(_("present.next") + " ›", id=Atlas.STORY_NEXT, n_clicks=0, className="button"),
+                 html.Button(_("present.exit"), id=Atlas.PRESENT_EXIT, n_clicks=0, className="button secondary")],
+                className="button-row present-nav",
+            ),
+        ],
+        className="present-bar",
+    )
+
+
 def map_section(_: Translator) -> html.Section:
     return html.Section(
         [
-            html.P(id=Atlas.SUMMARY, className="summary", **{"aria-live": "polite"}),
+            presentation_bar(_),
+            html.Div([html.P(id=Atlas.SUMMARY, className="summary", **{"aria-live": "polite"}),
+                      presentation_controls(_)], className="map-head"),
             dcc.Loading(dcc.Graph(
                 id=Atlas.MAP, className="map", responsive=True,
                 config={"scrollZoom": True, "displaylogo": False,
                         "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "scale": 1,
                                                  "filename": "alpine-cluster-atlas-map"}},
             ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}),
-            html.P([_("map.attribution.register"), " · ", NUTS_ATTRIBUTION, " · ", _("map.attribution.geonames")],
+            html.P([_("map.attribution.register"), " · ", _("attribution.nuts"), " · ", _("map.attribution.geonames")],
                    className="attribution"),
+            html.Div(id=Atlas.EXPORTS, className="exports"),
             html.Div([html.Div(id=Atlas.REGION_CARD, className="card-slot"),
                       html.Div(id=Atlas.CLUSTER_CARD, className="card-slot")], className="cards"),
         ],

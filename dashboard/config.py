@@ -36,6 +36,7 @@ class Config:
     basemap_url: str
     basemap_attribution: str
     public_url: str
+    frame_ancestors: str
 
     @classmethod
     def from_environment(cls) -> Config:
@@ -50,6 +51,8 @@ class Config:
             basemap_url=os.environ.get("ATLAS_BASEMAP_URL", "").strip(),
             basemap_attribution=os.environ.get("ATLAS_BASEMAP_ATTRIBUTION", "").strip(),
             public_url=os.environ.get("ATLAS_PUBLIC_URL", "").strip(),
+            # Which sites may show the atlas in a frame (CSP frame-ancestors), space-separated.
+            frame_ancestors=os.environ.get("ATLAS_FRAME_ANCESTORS", "'self'").strip() or "'self'",
         )
 
 

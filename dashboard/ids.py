@@ -30,6 +30,16 @@ class Atlas:
     RESET = "atlas-reset"
     FILTERS_TOGGLE = "atlas-filters-toggle"
 
+    ROOT = "atlas-root"
+    PRESENT = "atlas-present"
+    STORY_START = "atlas-story-start"
+    STORY_PREVIOUS = "atlas-story-previous"
+    STORY_NEXT = "atlas-story-next"
+    PRESENT_EXIT = "atlas-present-exit"
+    PRESENT_BAR = "atlas-present-bar"
+    FULLSCREEN = "atlas-fullscreen"
+    EXPORTS = "atlas-exports"
+
     SUMMARY = "atlas-summary"
     MAP = "atlas-map"
     REGION_CARD = "atlas-region-card"

@@ -6,13 +6,22 @@ import os
 
 from flask import Flask, Response, abort, jsonify, request
 
-from dashboard import data
+from dashboard import data, render, slides, views
+from dashboard.config import CONFIG
 from dashboard.state import ViewState
 
 GEOJSON_MAX_AGE = 365 * 24 * 3600
 
 
 def register(server: Flask) -> None:
+    @server.after_request
+    def frame_policy(response: Response) -> Response:
+        """Only the sites named in ATLAS_FRAME_ANCESTORS may frame the atlas (embed mode)."""
+        response.headers["Content-Security-Policy"] = f"frame-ancestors {CONFIG.frame_ancestors}"
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        return response
+
     @server.get("/geo/nuts<int:level>-<etag>.geojson")
     def region_outlines(level: int, etag: str) -> Response:
         """Outlines of one level; the URL names the content, so browsers may keep them for a year."""
@@ -37,6 +46,31 @@ def register(server: Flask) -> None:
                             "regions": records})
         response.headers["X-Atlas-Cache"] = "hit" if was_cached else "miss"
         response.headers["X-Atlas-Worker"] = str(os.getpid())
+        return response
+
+    @server.get("/export/<name>.<fmt>")
+    def export_image(name: str, fmt: str) -> Response:
+        """A slide-ready PNG or SVG of the map or a chart, or a region's one-page PDF profile."""
+        state = ViewState.from_query(request.query_string.decode("utf-8", "replace"))
+        if name.startswith("region-") and fmt == "pdf":
+            figure = views.region_profile_figure(name.removeprefix("region-").upper(), state)
+            size = (slides.PROFILE_WIDTH, slides.PROFILE_HEIGHT)
+        elif fmt in ("png", "svg"):
+            try:
+                figure = views.export_figure(name, state)
+            except KeyError:
+                figure = None
+            size = (slides.SLIDE_WIDTH, slides.SLIDE_HEIGHT)
+        else:
+            figure = None
+        if figure is None:
+            abort(404)
+        try:
+            content = render.render(figure, fmt, width=size[0], height=size[1])
+        except render.ExportUnavailable as error:
+            return Response(str(error), status=503, mimetype="text/plain")
+        response = Response(content, mimetype=render.FORMATS[fmt])
+        response.headers["Content-Disposition"] = f'attachment; filename="alpine-cluster-atlas-{name}.{fmt}"'
         return response
 
     @server.get("/healthz")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlencode
+
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from flask import has_request_context, request
@@ -75,11 +77,20 @@ def layout() -> html.Div:
     State(Shell.LOCATION, "search"),
 )
 def update_shell(_pathname, search):
-    from urllib.parse import parse_qs
-
-    explicit = parse_qs((search or "").lstrip("?")).get("lang", [""])[-1]
-    _ = Translator(request_language(explicit))
+    query = parse_qs((search or "").lstrip("?"))
+    _ = Translator(request_language(query.get("lang", [""])[-1]))
+    if query.get("embed", [""])[-1] in ("1", "true", "yes", "on"):
+        return embed_header(_, search), [], _("shell.skip")
     return header_content(_), footer_content(_), _("shell.skip")
+
+
+def embed_header(_: Translator, search: str | None) -> list:
+    """In a partner's frame: the name and a way out to the full atlas with the same view."""
+    query = {key: values for key, values in parse_qs((search or "").lstrip("?")).items() if key != "embed"}
+    full_view = "/" + ("?" + urlencode(query, doseq=True) if query else "")
+    return [html.Div([html.Span(_("app.title"), className="logo-text"),
+                      html.A(_("embed.open_full") + " ↗", href=full_view, target="_blank", rel="noopener")],
+                     className="embed-header")]
 
 
 # Switching language reloads the page with ?lang=…, keeping every other part of the view in the URL; the

@@ -37,6 +37,10 @@ class ViewState:
     region: str = ""
     cluster: str = ""
     lang: str = DEFAULT_LANGUAGE
+    present: bool = False
+    embed: bool = False
+    story: str = ""
+    step: int = 0
 
     @property
     def selection(self) -> Selection:
@@ -50,12 +54,12 @@ class ViewState:
     def from_dict(cls, values: dict | None) -> ViewState:
         return _clean(values or {})
 
-    def to_query(self) -> str:
+    def to_query(self, *, without: tuple[str, ...] = ()) -> str:
         """``?key=value&…`` with only the non-default values ('' for the default view)."""
         defaults = ViewState()
         pairs = []
         for key, value in asdict(self).items():
-            if value == getattr(defaults, key):
+            if value == getattr(defaults, key) or key in without:
                 continue
             if isinstance(value, tuple):
                 value = ",".join(value)
@@ -79,6 +83,7 @@ QUERY_KEYS = {
     "sectors": "sector", "countries": "country", "org_types": "type", "mountain": "mountain",
     "landscape": "landscape", "search": "q", "period": "period", "level": "level", "metric": "metric",
     "partners": "partners", "compare": "compare", "region": "region", "cluster": "cluster", "lang": "lang",
+    "present": "present", "embed": "embed", "story": "story", "step": "step",
 }
 LIST_KEYS = {"sectors", "countries", "org_types", "compare"}
 
@@ -112,9 +117,10 @@ def _clean(values: dict) -> ViewState:
         level = int(values.get("level", defaults.level))
     except (TypeError, ValueError):
         level = defaults.level
-    partners = values.get("partners", defaults.partners)
-    if isinstance(partners, str):
-        partners = partners.lower() in ("1", "true", "yes", "on")
+    try:
+        step = max(0, int(values.get("step", defaults.step)))
+    except (TypeError, ValueError):
+        step = defaults.step
     region = str(values.get("region") or "").strip().upper()
     return ViewState(
         sectors=_known(values.get("sectors"), SECTOR_IDS),
@@ -126,12 +132,27 @@ def _clean(values: dict) -> ViewState:
         period=_choice(values.get("period"), PERIODS, defaults.period),
         level=_choice(level, LEVELS, defaults.level),
         metric=_choice(values.get("metric"), METRICS, defaults.metric),
-        partners=bool(partners),
+        partners=_flag(values.get("partners", defaults.partners)),
         compare=_region_codes(values.get("compare")),
         region=region if _looks_like_nuts(region) else "",
         cluster=str(values.get("cluster") or "").strip()[:80],
         lang=_choice(str(values.get("lang") or "").lower(), tuple(LANGUAGES), defaults.lang),
+        present=_flag(values.get("present", defaults.present)),
+        embed=_flag(values.get("embed", defaults.embed)),
+        story=_slug(values.get("story")),
+        step=step,
     )
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def _slug(value: object) -> str:
+    text = str(value or "").strip().lower()[:40]
+    return text if text.replace("-", "").replace("_", "").isalnum() else ""
 
 
 def with_changes(state: ViewState, **changes) -> ViewState:

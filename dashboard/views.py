@@ -6,11 +6,12 @@ Callbacks call one function here and one figure builder, nothing more.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import data, figures
+from dashboard import data, figures, presenting, slides, story
 from dashboard.i18n import Translator
 from dashboard.state import ViewState
 from geodata import export
@@ -175,3 +176,60 @@ def download(state: ViewState, kind: str, view_url: str) -> tuple[str, str]:
             f"alpine-clusters-{today.isoformat()}.geojson"
     return export.clusters_to_csv(clusters, view_url=view_url, generated=today), \
         f"alpine-clusters-{today.isoformat()}.csv"
+
+
+def story_camera(state: ViewState) -> dict | None:
+    """Map centre and zoom of the current story step, with a ``uirevision`` per step so the move happens."""
+    chosen = story.load_story(state.story) if state.story else None
+    if not chosen:
+        return None
+    step = chosen.steps[min(state.step, len(chosen.steps) - 1)]
+    return {"map": {"center": step.centre, "zoom": step.zoom}, "uirevision": f"{chosen.id}-{state.step}"}
+
+
+def base_url(href: str | None) -> str:
+    """Scheme, host and port of the page the browser shows."""
+    parts = urlsplit(href or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def export_figure(name: str, state: ViewState) -> go.Figure:
+    """A slide (1920×1080) of the map or one chart, titled, captioned and attributed."""
+    _ = translator(state.lang)
+    caption = presenting.caption(state, _)
+    if name == "map":
+        regions = data.load_atlas_data().regions
+        on_map = regions[regions["on_map"]]
+        figure = slides.make_static_map_figure(map_values(state, state.lang), on_map[on_map["level"] == state.level],
+                                               on_map[on_map["level"] == 0], metric=state.metric, _=_)
+        return slides.as_slide(figure, title=_(f"metric.{state.metric}"), caption=caption, _=_)
+    builders = {"top-regions": (top_regions_figure, "chart.top_regions.title"),
+                "country-mix": (country_mix_figure, "chart.country_mix.title"),
+                "comparison": (comparison_figure, "compare.title"),
+                "portfolio": (portfolio_figure, None)}
+    if name not in builders:
+        raise KeyError(name)
+    build, title_key = builders[name]
+    figure = build(state, state.lang)
+    title = _(title_key) if title_key else (figure.layout.title.text or "")
+    return slides.as_slide(figure, title=title.split("<br>")[0], caption=caption, _=_)
+
+
+def region_profile_figure(nuts_id: str, state: ViewState) -> go.Figure | None:
+    """The one-page region profile, or None for an unknown code."""
+    atlas = data.load_atlas_data()
+    matches = atlas.regions[atlas.regions["nuts_id"] == nuts_id]
+    if matches.empty:
+        return None
+    region = matches.iloc[0]
+    _ = translator(state.lang)
+    level = int(region["level"])
+    base = data.selected_clusters(state.selection.without_sectors())
+    own = base[base[f"nuts{level}"] == nuts_id]
+    profile = sector_profile(base, nuts_id=nuts_id, period=state.period)
+    neighbours = slides.neighbouring_regions(atlas.regions[atlas.regions["on_map"]], nuts_id,
+                                             tuple(matches.geometry.iloc[0].bounds))
+    details = {"nuts_id": nuts_id, "name": region["name"], "country": region["country"], "level": level,
+               "area_km2": float(region["area_km2"])}
+    return slides.make_region_profile_figure(region=details, outline=matches.geometry, neighbours=neighbours,
+                                             profile=profile, clusters=own, caption=presenting.caption(state, _), _=_)

@@ -9,7 +9,6 @@ from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator, translate
 from dashboard.shell import request_language
 from geodata.metrics import MIN_CLUSTERS_FOR_LQ
-from geodata.settings import NUTS_ATTRIBUTION
 
 dash.register_page(__name__, path="/about", name="about",
                    title=f"{translate('nav.about')} · {translate('app.title')}", order=1)
@@ -27,7 +26,7 @@ def layout(**query: str) -> html.Article:
             dcc.Markdown(_("about.data.register", total=_.number(len(clusters)),
                            active=_.number((clusters["status"] == "active").sum()),
                            historic=_.number((clusters["status"] == "historic").sum()))),
-            dcc.Markdown(_("about.data.boundaries", attribution=NUTS_ATTRIBUTION)),
+            dcc.Markdown(_("about.data.boundaries", attribution=_("attribution.nuts"))),
             dcc.Markdown(_("about.data.places")),
             dcc.Markdown(_("about.data.areas")),
             html.H2(_("about.metrics.title")),

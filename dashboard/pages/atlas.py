@@ -9,7 +9,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from dashboard import cards, components, views
+from dashboard import cards, components, presenting, story, views
 from dashboard.config import CONFIG
 from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator, translate
@@ -43,19 +43,49 @@ def layout(**query: str) -> html.Div:
             dcc.Store(id=Atlas.STATE, data=state.to_dict()),
             dcc.Store(id=Atlas.RENDERED_LEVEL, data=None),
             dcc.Store(id=FOCUS, data={"region": state.region, "cluster": state.cluster, "lang": language}),
+            dcc.Store(id=Atlas.FULLSCREEN),
             components.filter_panel(_, state),
             html.Div([components.map_section(_), components.charts_section(_),
                       components.compare_section(_, region_options(_), state), components.table_section(_)],
                      className="content"),
         ],
-        className="atlas",
+        id=Atlas.ROOT,
+        className=root_class(state),
     )
+
+
+def root_class(state: ViewState) -> str:
+    return " ".join(["atlas", "presenting" if state.present else "", "embedded" if state.embed else ""]).strip()
 
 
 def _query_string(query: dict[str, str]) -> str:
     from urllib.parse import urlencode
 
     return urlencode(query)
+
+
+PRESENTATION_BUTTONS = (Atlas.PRESENT, Atlas.STORY_START, Atlas.STORY_PREVIOUS, Atlas.STORY_NEXT, Atlas.PRESENT_EXIT)
+
+
+def presentation_change(state: ViewState, button: str) -> ViewState:
+    """The state after a presentation button: enter or leave, start the story, step through it."""
+    if button == Atlas.PRESENT_EXIT:
+        return with_changes(state, present=False, story="", step=0)
+    if button == Atlas.PRESENT:
+        return with_changes(state, present=not state.present, story="", step=0)
+    chosen = story.load_story(state.story or story.DEFAULT_STORY)
+    if button == Atlas.STORY_START or not state.story:
+        return story.step_state(state, chosen, 0)
+    offset = 1 if button == Atlas.STORY_NEXT else -1
+    return story.step_state(state, chosen, state.step + offset)
+
+
+def _everything(state: ViewState, search: str | None, *, write_url: bool) -> tuple:
+    """Every output of :func:`update_state` set from one state."""
+    query = state.to_query()
+    url = query if write_url and query != (search or "") else no_update
+    return (*_control_values(state), ["partners"] if state.partners else [],
+            {"region": state.region, "cluster": state.cluster, "lang": state.lang}, url, state.to_dict())
 
 
 def _control_values(state: ViewState) -> list:
@@ -73,25 +103,39 @@ def _control_values(state: ViewState) -> list:
     *(Input(component, "value") for component, _ in CONTROLS),
     Input(Atlas.PARTNERS, "value"),
     Input(FOCUS, "data"),
+    Input(Atlas.PRESENT, "n_clicks"),
+    Input(Atlas.STORY_START, "n_clicks"),
+    Input(Atlas.STORY_PREVIOUS, "n_clicks"),
+    Input(Atlas.STORY_NEXT, "n_clicks"),
+    Input(Atlas.PRESENT_EXIT, "n_clicks"),
+    State(Atlas.STATE, "data"),
     State(Atlas.LOCATION, "pathname"),
 )
 def update_state(search, *values):
-    """Keep URL, controls and the state store in step: the URL wins on load and on back/forward."""
-    *control_values, partners, focus, pathname = values
+    """Keep URL, controls and the state store in step: the URL wins on load and on back/forward.
+
+    The presentation buttons change the state as a whole (a story step sets every filter at once), so they
+    are handled here too and then flow out to the controls and the URL like a loaded URL would.
+    """
+    *control_values, partners, focus, _present, _start, _previous, _next, _exit, current, pathname = values
     if pathname not in (None, "/"):
         raise dash.exceptions.PreventUpdate
     focus = focus or {}
-    if ctx.triggered_id in (None, Atlas.LOCATION):
+    trigger = ctx.triggered_id
+    if trigger in (None, Atlas.LOCATION):
         state = ViewState.from_query(search)
         if "lang=" not in (search or ""):
             state = with_changes(state, lang=focus.get("lang", state.lang))
-        return (*_control_values(state), ["partners"] if state.partners else [],
-                {"region": state.region, "cluster": state.cluster, "lang": state.lang}, no_update, state.to_dict())
+        return _everything(state, search, write_url=False)
+    if trigger in PRESENTATION_BUTTONS:
+        return _everything(presentation_change(ViewState.from_dict(current), trigger), search, write_url=True)
+    previous = ViewState.from_dict(current)
     state = with_changes(
         ViewState(),
         **{name: value for (_, name), value in zip(CONTROLS, control_values)},
         partners="partners" in (partners or []),
         region=focus.get("region", ""), cluster=focus.get("cluster", ""), lang=focus.get("lang", ""),
+        present=previous.present, embed=previous.embed, story=previous.story, step=previous.step,
     )
     query = state.to_query()
     return (*(no_update for _ in CONTROLS), no_update, no_update,
@@ -136,15 +180,57 @@ def select_on_click(click, state_data):
 def update_map(state_data, rendered_level):
     """A new figure when the level (and so the geometry) changes; otherwise only new values."""
     state = ViewState.from_dict(state_data)
+    camera = views.story_camera(state)
     if rendered_level != state.level:
         figure = views.map_figure(state, state.lang, basemap_url=CONFIG.basemap_url,
                                   basemap_attribution=CONFIG.basemap_attribution)
+        if camera:
+            figure.update_layout(map=camera["map"], uirevision=camera["uirevision"])
         return figure, state.level
     patch = Patch()
     for trace, properties in views.map_values(state, state.lang).items():
         for name, value in properties.items():
             patch["data"][trace][name] = value
+    if camera:
+        patch["layout"]["map"]["center"] = camera["map"]["center"]
+        patch["layout"]["map"]["zoom"] = camera["map"]["zoom"]
+        patch["layout"]["uirevision"] = camera["uirevision"]
     return patch, no_update
+
+
+@callback(
+    Output(Atlas.ROOT, "className"),
+    Output(Atlas.PRESENT_BAR, "children"),
+    Output(Atlas.EXPORTS, "children"),
+    Input(Atlas.STATE, "data"),
+    State(Atlas.LOCATION, "href"),
+)
+def update_presentation(state_data, href):
+    state = ViewState.from_dict(state_data)
+    base_url = CONFIG.public_url or views.base_url(href)
+    return (root_class(state), cards.presentation_text(state, base_url, state.lang),
+            cards.export_links(state, state.lang))
+
+
+clientside_callback(
+    """
+    function(present, start, exit) {
+        var trigger = (window.dash_clientside.callback_context.triggered[0] || {}).prop_id || '';
+        var root = document.documentElement;
+        if (trigger.indexOf('exit') >= 0) {
+            if (document.fullscreenElement && document.exitFullscreen) { document.exitFullscreen(); }
+        } else if (trigger && !document.fullscreenElement && root.requestFullscreen) {
+            root.requestFullscreen().catch(function () {});
+        }
+        return trigger;
+    }
+    """,
+    Output(Atlas.FULLSCREEN, "data"),
+    Input(Atlas.PRESENT, "n_clicks"),
+    Input(Atlas.STORY_START, "n_clicks"),
+    Input(Atlas.PRESENT_EXIT, "n_clicks"),
+    prevent_initial_call=True,
+)
 
 
 @callback(Output(Atlas.SUMMARY, "children"), Input(Atlas.STATE, "data"))

@@ -146,3 +146,24 @@ def export_links(state: ViewState, language: str) -> list:
         items.append(html.Li(html.A(_("export.region_pdf", region=region), href=f"/export/region-{region}.pdf{query}",
                                     download=f"region-{region}.pdf")))
     return [html.Details([html.Summary(_("export.heading")), html.Ul(items, className="export-list")])]
+
+
+def map_data_table(metrics, state: ViewState, language: str) -> html.Details:
+    """The choropleth's numbers as a table: the same values for readers who cannot use the map."""
+    _ = _t(language)
+    shown = metrics[metrics["in_area"]].sort_values(["count", "name"], ascending=[False, True])
+    header = html.Tr([html.Th(_("map.table.region"), scope="col"), html.Th(_("card.region.code"), scope="col"),
+                      html.Th(_("metric.count.short"), scope="col"), html.Th(_("metric.density.short"), scope="col"),
+                      html.Th(_("metric.share.short"), scope="col"), html.Th(_("metric.lq.short"), scope="col")])
+    rows = [
+        html.Tr([html.Th(row.name_, scope="row"), html.Td(row.nuts_id),
+                 html.Td(_.number(row.count)), html.Td(_.number(row.density, 1)),
+                 html.Td(_.percent(row.share) if row.count_all_sectors else ""),
+                 html.Td((_.number(row.lq, 2) + ("" if row.lq_reliable else " *")) if row.count_all_sectors else "")])
+        for row in shown.rename(columns={"name": "name_"}).itertuples()
+    ]
+    return html.Details([
+        html.Summary(_("map.table.summary", count=_.number(len(shown)), level=_(f"level.{state.level}"))),
+        html.Table([html.Caption(_("map.table.caption")), html.Thead(header), html.Tbody(rows)], className="data-table"),
+        html.P(_("map.table.note", minimum=5), className="muted small"),
+    ], className="map-table")

@@ -135,6 +135,7 @@ def map_section(_: Translator) -> html.Section:
             ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}),
             html.P([_("map.attribution.register"), " · ", _("attribution.nuts"), " · ", _("map.attribution.geonames")],
                    className="attribution"),
+            html.Div(id=Atlas.MAP_TABLE),
             html.Div(id=Atlas.EXPORTS, className="exports"),
             html.Div([html.Div(id=Atlas.REGION_CARD, className="card-slot"),
                       html.Div(id=Atlas.CLUSTER_CARD, className="card-slot")], className="cards"),

@@ -159,11 +159,12 @@ def map_trace_values(
     }
     for offset, sector in enumerate(SECTOR_IDS):
         rows = clusters[clusters["sector"] == sector]
+        label = safe_text(_(f"sector.{sector}"))
         values[TRACE_FIRST_SECTOR + offset] = {
             "lat": rows["lat"].round(5).tolist(),
             "lon": rows["lon"].round(5).tolist(),
             "customdata": rows["id"].tolist(),
-            "hovertext": [f"<b>{safe_text(name)}</b><br>{safe_text(city)}"
+            "hovertext": [f"<b>{safe_text(name)}</b><br>{safe_text(city)} · {label}"
                           for name, city in zip(rows["name"], rows["city"])],
         }
     values[TRACE_PARTNERS] = {

@@ -39,6 +39,7 @@ class Atlas:
     PRESENT_BAR = "atlas-present-bar"
     FULLSCREEN = "atlas-fullscreen"
     EXPORTS = "atlas-exports"
+    MAP_TABLE = "atlas-map-table"
 
     SUMMARY = "atlas-summary"
     MAP = "atlas-map"

@@ -233,6 +233,12 @@ clientside_callback(
 )
 
 
+@callback(Output(Atlas.MAP_TABLE, "children"), Input(Atlas.STATE, "data"))
+def update_map_table(state_data):
+    state = ViewState.from_dict(state_data)
+    return cards.map_data_table(views.metrics_in_view(state), state, state.lang)
+
+
 @callback(Output(Atlas.SUMMARY, "children"), Input(Atlas.STATE, "data"))
 def update_summary(state_data):
     state = ViewState.from_dict(state_data)

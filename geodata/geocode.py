@@ -94,7 +94,7 @@ def geocode_places(countries: pd.Series, cities: pd.Series) -> pd.DataFrame:
         if not missing.any():
             break
         part = parts[missing].str.get(position)
-        found.loc[missing] = _lookup(gazetteer, countries[missing], part.fillna("")).to_numpy()
+        found.loc[missing] = _lookup(gazetteer, countries[missing], part.astype("string").fillna("")).to_numpy()
     return pd.DataFrame(
         {
             "lat": found["lat"].to_numpy(dtype=float),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geodata.nuts import PERIODS, in_area_column, programme_area_flags
 from geodata.settings import DISPLAY_CRS, EQUAL_AREA_CRS, NEAREST_REGION_MAX_METRES
@@ -62,7 +63,9 @@ def _check_inputs(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> None:
     for column in ("country",):
         if column not in points or column not in polygons:
             raise ValueError(f"both layers need a {column!r} column")
-    if points.geometry.isna().any() or points.geometry.is_empty.any():
+    # points_from_xy turns a missing lat/lon into POINT (NaN NaN), which is neither missing nor empty.
+    coordinates = shapely.get_coordinates(points.geometry.values)
+    if points.geometry.isna().any() or points.geometry.is_empty.any() or not np.isfinite(coordinates).all():
         raise ValueError("every point needs coordinates before the join")
 
 

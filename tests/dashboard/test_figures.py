@@ -1,0 +1,232 @@
+"""Figure builders on small hand-made frames: which trace holds what, escaping, ordering, reference lines."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard import figures
+from dashboard.i18n import Translator
+from geodata.sectors import SECTOR_IDS
+
+_ = Translator("en")
+
+EVIL_NAMES = ("<script>alert(1)</script>", "<b>Bold</b> & <i>co</i>")
+TEMPLATE_TAGS = re.compile(r"</?b>|<br>")
+
+
+def metrics_frame(rows: list[dict]) -> pd.DataFrame:
+    """Region metrics as ``views.metrics_in_view`` returns them (only the columns the figures read)."""
+    defaults = {"name": "Region", "in_area": True, "on_map": True, "count": 0.0, "count_all_sectors": 0.0,
+                "density": 0.0, "share": np.nan, "lq": np.nan, "lq_reliable": False}
+    frame = pd.DataFrame([{**defaults, **row} for row in rows])
+    return frame.astype({"in_area": bool, "on_map": bool, "lq_reliable": bool})
+
+
+def clusters_frame(rows: list[dict]) -> pd.DataFrame:
+    defaults = {"id": "c", "name": "Cluster", "city": "Graz", "sector": "ict", "lat": 47.0, "lon": 15.4}
+    return pd.DataFrame([{**defaults, "id": f"c{index}", **row} for index, row in enumerate(rows)],
+                        columns=list(defaults))
+
+
+NO_PARTNERS = pd.DataFrame({"name": pd.Series(dtype=str), "city": pd.Series(dtype=str),
+                            "lat": pd.Series(dtype=float), "lon": pd.Series(dtype=float)})
+
+
+def trace_values(metrics, clusters=None, *, metric="count", highlighted=(), partners=NO_PARTNERS):
+    return figures.map_trace_values(metrics, clusters if clusters is not None else clusters_frame([]), partners,
+                                    metric=metric, highlighted=highlighted, show_partners=False, _=_)
+
+
+def counts_frame(counts: dict[str, dict[str, int]]) -> pd.DataFrame:
+    """Sector counts per region, as ``geodata.metrics.sector_counts`` returns them."""
+    frame = pd.DataFrame.from_dict(counts, orient="index").reindex(columns=list(SECTOR_IDS), fill_value=0)
+    return frame.fillna(0).astype(int).rename_axis(index="nuts_id")
+
+
+# --- map ------------------------------------------------------------------------------------------------
+
+
+def test_regions_in_the_area_with_values_are_coloured_the_rest_is_context():
+    metrics = metrics_frame([
+        {"nuts_id": "AT111", "count": 3.0, "count_all_sectors": 3.0},
+        {"nuts_id": "AT112", "count": 0.0},
+        {"nuts_id": "DE111", "in_area": False, "count": np.nan, "density": np.nan},
+        {"nuts_id": "FR999", "on_map": False, "count": 9.0},
+    ])
+    values = trace_values(metrics)
+    assert values[figures.TRACE_VALUES]["locations"] == ["AT111", "AT112"]
+    assert values[figures.TRACE_VALUES]["z"] == [3.0, 0.0]
+    assert values[figures.TRACE_CONTEXT]["locations"] == ["DE111"]
+    assert values[figures.TRACE_CONTEXT]["customdata"][0][2] == _("map.hover.outside_area")
+    assert values[figures.TRACE_VALUES]["zmax"] == 3.0
+
+
+def test_unreliable_location_quotients_go_to_context():
+    metrics = metrics_frame([
+        {"nuts_id": "AT111", "lq": 2.0, "lq_reliable": True, "count_all_sectors": 12.0},
+        {"nuts_id": "AT112", "lq": 4.0, "lq_reliable": False, "count_all_sectors": 2.0},
+    ])
+    values = trace_values(metrics, metric="lq")
+    assert values[figures.TRACE_VALUES]["locations"] == ["AT111"]
+    assert values[figures.TRACE_VALUES]["z"] == [1.0]  # log2 of the quotient
+    assert values[figures.TRACE_VALUES]["zmid"] == 0
+    assert values[figures.TRACE_CONTEXT]["locations"] == ["AT112"]
+    assert values[figures.TRACE_CONTEXT]["customdata"][0][2] == _("map.hover.too_few", minimum=5)
+
+
+def test_highlighted_regions_need_to_exist():
+    metrics = metrics_frame([{"nuts_id": "AT111"}, {"nuts_id": "AT112"}])
+    values = trace_values(metrics, highlighted=("AT112", "ZZ999"))
+    assert values[figures.TRACE_SELECTION] == {"locations": ["AT112"], "z": [1]}
+
+
+def test_points_are_split_by_sector():
+    clusters = clusters_frame([{"sector": "ict"}, {"sector": "ict"}, {"sector": "agrifood"}])
+    values = trace_values(metrics_frame([{"nuts_id": "AT111"}]), clusters)
+    sizes = {sector: len(values[figures.TRACE_FIRST_SECTOR + offset]["lat"])
+             for offset, sector in enumerate(SECTOR_IDS)}
+    assert sizes == {sector: {"ict": 2, "agrifood": 1}.get(sector, 0) for sector in SECTOR_IDS}
+
+
+def test_names_from_data_are_escaped():
+    metrics = metrics_frame([{"nuts_id": "AT111", "name": EVIL_NAMES[0], "count": 1.0},
+                             {"nuts_id": "DE111", "name": EVIL_NAMES[1], "in_area": False, "count": np.nan}])
+    clusters = clusters_frame([{"name": EVIL_NAMES[0], "city": EVIL_NAMES[1]}])
+    partners = pd.DataFrame({"name": [EVIL_NAMES[1]], "city": [EVIL_NAMES[0]], "lat": [46.0], "lon": [11.0]})
+    values = trace_values(metrics, clusters, partners=partners)
+    for trace in (figures.TRACE_VALUES, figures.TRACE_CONTEXT):
+        for row in values[trace]["customdata"]:
+            assert "<" not in "".join(row), row
+    assert values[figures.TRACE_VALUES]["customdata"][0][0] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    hovers = values[figures.TRACE_FIRST_SECTOR + SECTOR_IDS.index("ict")]["hovertext"] \
+        + values[figures.TRACE_PARTNERS]["hovertext"]
+    for hover in hovers:
+        assert "<" not in TEMPLATE_TAGS.sub("", hover), hover
+        assert "&lt;script&gt;" in hover
+
+
+def test_map_figure_references_geometry_by_url():
+    values = trace_values(metrics_frame([{"nuts_id": "AT111", "count": 1.0}]), clusters_frame([{}]))
+    figure = figures.make_map_figure(values, geojson_url="/geo/nuts3-abc.geojson", borders_url="/geo/nuts0-def.geojson",
+                                     _=_)
+    assert len(figure.data) == 3 + len(SECTOR_IDS) + 1
+    choropleths = [trace for trace in figure.data if trace.type == "choroplethmap"]
+    assert len(choropleths) == 3
+    assert all(trace.geojson == "/geo/nuts3-abc.geojson" for trace in choropleths)
+    assert [trace.type for trace in figure.data[3:]] == ["scattermap"] * (len(SECTOR_IDS) + 1)
+    assert figure.layout.map.layers[0].source == "/geo/nuts0-def.geojson"
+    assert figure.data[figures.TRACE_PARTNERS].visible is False
+
+
+def test_map_style_always_has_a_source():
+    """Plotly.react drops an empty ``sources`` object, and MapLibre then rejects the style ('Map error.')."""
+    for style in (figures.map_style(), figures.map_style("https://tiles.invalid/{z}/{x}/{y}.png", "© tiles")):
+        assert style["version"] == 8
+        assert style["sources"], style
+        assert all(source for source in style["sources"].values())
+        assert all(layer.get("source", next(iter(style["sources"]))) in style["sources"] for layer in style["layers"])
+
+
+def test_empty_map_values_do_not_fail():
+    values = trace_values(metrics_frame([{"nuts_id": "DE111", "in_area": False, "count": np.nan}]))
+    assert values[figures.TRACE_VALUES]["locations"] == []
+    assert values[figures.TRACE_VALUES]["customdata"] == []
+    figure = figures.make_map_figure(values, geojson_url="/a.geojson", borders_url="/b.geojson", _=_)
+    assert len(figure.data) == 3 + len(SECTOR_IDS) + 1
+
+
+# --- charts ---------------------------------------------------------------------------------------------
+
+
+def annotation_texts(figure) -> list[str]:
+    return [annotation.text for annotation in figure.layout.annotations]
+
+
+def test_top_regions_stack_sectors_and_rank_by_total():
+    counts = counts_frame({"AT111": {"ict": 1, "agrifood": 1}, "AT112": {"ict": 5}, "AT113": {"aerospace": 3},
+                           "AT114": {}})
+    names = pd.Series({"AT111": "Alpha", "AT112": "Beta", "AT113": EVIL_NAMES[0]})
+    figure = figures.make_top_regions_figure(counts, names, _=_)
+    assert figure.layout.barmode == "stack"
+    assert {trace.name for trace in figure.data} == {_("sector.ict"), _("sector.agrifood"), _("sector.aerospace")}
+    labels = list(figure.data[0].y)
+    # Horizontal bars are drawn bottom up: the largest total comes last, at the top; empty regions are left out.
+    assert labels == ["Alpha (AT111)", "&lt;script&gt;alert(1)&lt;/script&gt; (AT113)", "Beta (AT112)"]
+    totals = [sum(trace.x[i] for trace in figure.data) for i in range(len(labels))]
+    assert totals == sorted(totals)
+
+
+def test_top_regions_keep_only_the_top():
+    counts = counts_frame({f"AT1{i:02d}": {"ict": i + 1} for i in range(20)})
+    figure = figures.make_top_regions_figure(counts, pd.Series(dtype=str), _=_, top=5)
+    assert len(figure.data[0].y) == 5
+    assert figure.data[0].y[-1] == "AT119 (AT119)"
+
+
+def test_country_mix_shares_sum_to_one():
+    counts = counts_frame({"AT": {"ict": 3, "agrifood": 1}, "IT": {"aerospace": 2, "ict": 2}, "LI": {}})
+    figure = figures.make_country_mix_figure(counts, {"AT": "Austria", "IT": "Italy"}, _=_)
+    labels = figure.data[0].y
+    assert len(labels) == 2  # Liechtenstein has no clusters in view
+    for index in range(len(labels)):
+        assert sum(trace.x[index] for trace in figure.data) == pytest.approx(1.0)
+    assert labels[0] == "Austria (4)"
+
+
+COMPARISON_ROWS = pd.DataFrame({
+    "nuts_id": ["AT31", "ITC1"], "name": ["Oberösterreich", EVIL_NAMES[1]],
+    "count": [12.0, 20.0], "density": [10.0, 7.9], "share": [0.3, 0.25], "lq": [1.2, 0.8],
+})
+
+
+def test_comparison_has_a_reference_line_per_ratio():
+    references = {"count": np.nan, "density": 6.5, "share": 0.2, "lq": 1.0}
+    figure = figures.make_comparison_figure(COMPARISON_ROWS, references, _=_)
+    assert [trace.type for trace in figure.data] == ["bar"] * 4
+    assert all(list(trace.x) == ["Oberösterreich (AT31)", "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;i&gt;co&lt;/i&gt; (ITC1)"]
+               for trace in figure.data)
+    lines = sorted(shape.y0 for shape in figure.layout.shapes)
+    assert lines == [0.2, 1.0, 6.5]
+
+
+def test_comparison_without_references_has_no_lines():
+    figure = figures.make_comparison_figure(COMPARISON_ROWS, {}, _=_)
+    assert not figure.layout.shapes
+
+
+def test_portfolio_has_its_reference_at_one():
+    profile = pd.DataFrame({"sector": ["ict", "agrifood"], "count": [4, 2], "share": [4 / 6, 2 / 6],
+                            "lq": [2.5, 0.7], "lq_reliable": [True, True]})
+    figure = figures.make_portfolio_figure(profile, "Linz-Wels", _=_)
+    assert [(shape.x0, shape.x1) for shape in figure.layout.shapes] == [(1, 1)]
+    bars = figure.data[0]
+    assert list(bars.y) == [_("sector.agrifood"), _("sector.ict")]  # strongest on top
+    assert list(bars.x) == [0.7, 2.5]
+    assert bars.marker.pattern.shape == ""
+
+
+def test_unreliable_portfolio_is_hatched_and_says_so():
+    profile = pd.DataFrame({"sector": ["ict"], "count": [1], "share": [1.0], "lq": [3.0], "lq_reliable": [False]})
+    figure = figures.make_portfolio_figure(profile, "<b>Tiny</b>", _=_)
+    assert figure.data[0].marker.pattern.shape == "/"
+    assert "&lt;b&gt;Tiny&lt;/b&gt;" in figure.layout.title.text
+    assert _("portfolio.unreliable", minimum=5) in figure.layout.title.text
+
+
+def test_empty_inputs_give_a_message_not_an_error():
+    empty_counts = counts_frame({})
+    empty_profile = pd.DataFrame(columns=["sector", "count", "share", "lq", "lq_reliable"])
+    cases = [
+        (figures.make_top_regions_figure(empty_counts, pd.Series(dtype=str), _=_), _("chart.empty")),
+        (figures.make_top_regions_figure(counts_frame({"AT111": {}}), pd.Series(dtype=str), _=_), _("chart.empty")),
+        (figures.make_country_mix_figure(empty_counts, {}, _=_), _("chart.empty")),
+        (figures.make_comparison_figure(COMPARISON_ROWS.iloc[0:0], {}, _=_), _("compare.empty")),
+        (figures.make_portfolio_figure(empty_profile, "Linz-Wels", _=_), _("portfolio.empty", region="Linz-Wels")),
+    ]
+    for figure, message in cases:
+        assert not figure.data
+        assert annotation_texts(figure) == [figures.safe_text(message)]

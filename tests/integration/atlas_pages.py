@@ -1,0 +1,91 @@
+"""Opening atlas views and waiting until they have rendered, for the accessibility, keyboard and language tests.
+
+Imported as ``from atlas_pages import …`` (pytest puts this folder on ``sys.path``); the generic waiting and
+console helpers are in ``support.py``. The waits are long on purpose: the machines running the tests are
+shared and often busy.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from support import wait_for
+
+#: Upper bound for anything the page does after a load or a key press.
+PAGE_TIMEOUT = 60.0
+
+#: True once the map, its MapLibre canvas, the summary line, both overview charts and the table have rendered.
+ATLAS_READY_JS = """
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+const mapReady = Boolean(subplot && subplot.map && subplot.map.loaded()
+                         && document.querySelector('#atlas-map canvas.maplibregl-canvas'));
+const charted = id => {
+    const chart = document.querySelector('#' + id + ' .js-plotly-plot');
+    return Boolean(chart && chart.data && chart.data.length);
+};
+let rows = null;
+try { rows = dash_ag_grid.getApi('atlas-table').getDisplayedRowCount(); } catch (error) { rows = null; }
+const summary = document.querySelector('#atlas-summary strong');
+return {map: mapReady, summary: Boolean(summary && summary.textContent.trim()),
+        charts: charted('atlas-top-regions') && charted('atlas-country-mix'), table: rows !== null};
+"""
+
+
+def in_ci() -> bool:
+    """The test of ``tests/conftest.py``: ``CI`` set to anything but empty, 0, false or no."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def skip_unless_ci(message: str) -> None:
+    """Skip the test for a missing tool, as ``require_programs`` does; under CI, fail it instead."""
+    if in_ci():
+        pytest.fail(f"CI is set, so this must run: {message}", pytrace=False)
+    pytest.skip(message)
+
+
+def query(driver) -> dict[str, list[str]]:
+    """The current URL's query, parsed."""
+    return parse_qs(urlsplit(driver.current_url).query)
+
+
+def wait_until_atlas_ready(driver, timeout: float = PAGE_TIMEOUT) -> None:
+    """Wait until the map page has rendered everything a reader sees first.
+
+    Two waits of up to ``timeout`` each: first the server's answers (summary and table), then the drawing,
+    which at NUTS 3 keeps a busy machine's browser working for a long while after them.
+    """
+    status: dict = {}
+
+    def ready(parts: tuple[str, ...]):
+        def check() -> bool:
+            status.update(driver.execute_script(ATLAS_READY_JS))
+            return all(status[part] for part in parts)
+        return check
+
+    for parts in (("summary", "table"), ("map", "charts")):
+        wait_for(ready(parts), timeout, interval=0.25,
+                 message=lambda parts=parts: f"the atlas to render its {' and '.join(parts)} "
+                                             f"(saw {status}, URL {driver.current_url})")
+
+
+def open_atlas(driver, base_url: str, path: str = "/", timeout: float = PAGE_TIMEOUT) -> None:
+    """Open a view of the map page and wait until it has rendered."""
+    driver.get(base_url + path)
+    wait_until_atlas_ready(driver, timeout)
+
+
+def wait_for_query(driver, key: str, expected: list[str], timeout: float = PAGE_TIMEOUT) -> None:
+    """Wait until the URL's query has ``key`` with exactly the values ``expected``."""
+    wait_for(lambda: query(driver).get(key) == expected, timeout, interval=0.25,
+             message=lambda: f"{key}={','.join(expected)} in the URL (URL {driver.current_url})")
+
+
+def chart_labels(driver, component_id: str) -> set[str]:
+    """The x labels of the bar traces of the Plotly chart in ``component_id``."""
+    data = driver.execute_script(
+        "const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
+        "return gd && gd.data ? gd.data : [];", component_id)
+    return {str(label) for trace in data if trace.get("type") == "bar" for label in trace.get("x") or []}

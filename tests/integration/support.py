@@ -1,0 +1,76 @@
+"""Helpers for the integration tests: explicit waits and the browser console.
+
+Imported by test modules as ``from support import …`` (pytest puts this folder on ``sys.path``). The fixtures
+that start servers and browsers are in ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 30.0
+
+#: Console messages that say nothing about the app: the favicon request and the software GL renderer.
+CONSOLE_NOISE = ("favicon.ico", "GL Driver Message")
+
+
+def wait_for(predicate: Callable[[], T], timeout: float = DEFAULT_TIMEOUT, *, interval: float = 0.1,
+             message: str | Callable[[], str] = "condition") -> T:
+    """Call ``predicate`` until it returns something truthy and return that; fail after ``timeout`` seconds.
+
+    Exceptions raised by ``predicate`` (an element not rendered yet, say) count as "not yet"; the last one is
+    shown in the failure. ``message`` may be a function, called once at the end to describe what was seen.
+    """
+    deadline = time.monotonic() + timeout
+    last_error: BaseException | None = None
+    while True:
+        try:
+            result = predicate()
+            if result:
+                return result
+        except (AssertionError, LookupError, TypeError, ValueError, NoSuchElementException,
+                StaleElementReferenceException) as error:
+            last_error = error
+        if time.monotonic() >= deadline:
+            described = message() if callable(message) else message
+            detail = f" (last error: {last_error!r})" if last_error else ""
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {described}{detail}")
+        time.sleep(interval)
+
+
+def element_text(driver, css: str) -> str:
+    return driver.find_element(By.CSS_SELECTOR, css).text
+
+
+def wait_for_text(driver, css: str, text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+    """Wait until the element at ``css`` contains ``text``; returns the element's whole text."""
+    seen: list[str] = []
+
+    def contains() -> str | None:
+        current = element_text(driver, css)
+        seen[:] = [current]
+        return current if text in current else None
+
+    return wait_for(contains, timeout,
+                    message=lambda: f"{text!r} in {css} (text was {seen[0] if seen else 'not found'!r})")
+
+
+def console_errors(driver) -> list[dict]:
+    """SEVERE browser console entries since the last call, without known noise.
+
+    Reading the log empties it, so each test sees only what happened since the previous read.
+    """
+    return [entry for entry in driver.get_log("browser")
+            if entry.get("level") == "SEVERE" and not any(noise in entry.get("message", "") for noise in CONSOLE_NOISE)]
+
+
+def assert_no_console_errors(driver) -> None:
+    errors = console_errors(driver)
+    assert not errors, "browser console errors:\n" + "\n".join(entry["message"] for entry in errors)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from dashboard.i18n import Translator
+from dashboard.i18n import DEFAULT_LANGUAGE, Translator, load_catalogue
 from dashboard.ids import Atlas
 from dashboard.state import LEVELS, METRICS, ViewState
 from geodata.nuts import PERIODS
@@ -26,6 +26,13 @@ def field(_: Translator, label_key: str, control, *, control_id: str, hint_key: 
 
 def fieldset(_: Translator, legend_key: str, control) -> html.Fieldset:
     return html.Fieldset([html.Legend(_(legend_key), className="field-label"), control], className="field")
+
+
+def dropdown_labels(_: Translator) -> dict[str, str]:
+    """The texts a ``dcc.Dropdown`` shows of its own ("2 selected", "Clear selection"), in the page's language."""
+    return {name: _(f"dropdown.{name}") for name in
+            ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
+             "no_options_found")}
 
 
 def sector_option(_: Translator, sector) -> dict:
@@ -129,9 +136,7 @@ def map_section(_: Translator) -> html.Section:
                       presentation_controls(_)], className="map-head"),
             dcc.Loading(dcc.Graph(
                 id=Atlas.MAP, className="map", responsive=True,
-                config={"scrollZoom": True, "displaylogo": False,
-                        "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "scale": 1,
-                                                 "filename": "alpine-cluster-atlas-map"}},
+                config=graph_config(_, "alpine-cluster-atlas-map", scrollZoom=True),
             ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}),
             html.P([_("map.attribution.register"), " · ", _("attribution.nuts"), " · ", _("map.attribution.geonames")],
                    className="attribution"),
@@ -145,11 +150,28 @@ def map_section(_: Translator) -> html.Section:
     )
 
 
-def graph(component_id: str, filename: str) -> dcc.Graph:
-    return dcc.Graph(id=component_id, className="chart", config={
+#: Plotly's own texts on the charts' toolbars, by the English text its locale dictionaries are keyed by.
+PLOTLY_TEXTS = {
+    "Download plot as a PNG": "plotly.download_png", "Share chart...": "plotly.share", "Pan": "plotly.pan",
+    "Zoom": "plotly.zoom", "Zoom in": "plotly.zoom_in", "Zoom out": "plotly.zoom_out",
+    "Box Select": "plotly.box_select", "Lasso Select": "plotly.lasso_select", "Autoscale": "plotly.autoscale",
+    "Reset axes": "plotly.reset_axes", "Reset view": "plotly.reset_view",
+}
+
+
+def graph_config(_: Translator, filename: str, **options) -> dict:
+    """A ``dcc.Graph`` config: slide-sized PNG export, no Plotly logo, toolbar texts in the page's language."""
+    return {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "scale": 1, "filename": filename},
-    })
+        "locale": _.language,
+        "locales": {_.language: {"dictionary": {english: _(key) for english, key in PLOTLY_TEXTS.items()}}},
+        **options,
+    }
+
+
+def graph(_: Translator, component_id: str, filename: str) -> dcc.Graph:
+    return dcc.Graph(id=component_id, className="chart", config=graph_config(_, filename))
 
 
 def sector_key(_: Translator) -> html.Ul:
@@ -162,7 +184,7 @@ def sector_key(_: Translator) -> html.Ul:
 def charts_section(_: Translator) -> html.Section:
     return html.Section(
         [html.H2(_("charts.title")), sector_key(_),
-         html.Div([graph(Atlas.TOP_REGIONS, "top-regions"), graph(Atlas.COUNTRY_MIX, "sector-mix-by-country")],
+         html.Div([graph(_, Atlas.TOP_REGIONS, "top-regions"), graph(_, Atlas.COUNTRY_MIX, "sector-mix-by-country")],
                   className="chart-grid")],
         className="panel", **{"aria-label": _("charts.title")},
     )
@@ -176,8 +198,9 @@ def compare_section(_: Translator, region_options: list[dict], state: ViewState)
             html.Label(_("compare.label"), htmlFor=Atlas.COMPARE, className="field-label"),
             dcc.Dropdown(id=Atlas.COMPARE, options=region_options, value=list(state.compare), multi=True,
                          searchable=True, placeholder=_("compare.placeholder"), className="compare-dropdown",
-                         maxHeight=320),
-            html.Div([graph(Atlas.COMPARISON, "territory-comparison"), graph(Atlas.PORTFOLIO, "region-portfolio")],
+                         maxHeight=320, labels=dropdown_labels(_)),
+            html.Div([graph(_, Atlas.COMPARISON, "territory-comparison"),
+                      graph(_, Atlas.PORTFOLIO, "region-portfolio")],
                      className="chart-grid compare-grid"),
         ],
         className="panel", id="compare", **{"aria-label": _("compare.heading")},
@@ -200,6 +223,11 @@ TABLE_COLUMN_DEFS = [
 ]
 
 
+def grid_locale_text(_: Translator) -> dict[str, str]:
+    """AG Grid's own texts (paging, filters, their ARIA labels) from the ``grid.*`` keys, in the page's language."""
+    return {key.removeprefix("grid."): _(key) for key in load_catalogue(DEFAULT_LANGUAGE) if key.startswith("grid.")}
+
+
 def table_section(_: Translator) -> html.Section:
     column_defs = [{key: value for key, value in column.items() if key != "headerKey"}
                    | {"headerName": _(column["headerKey"])} for column in TABLE_COLUMN_DEFS]
@@ -217,7 +245,8 @@ def table_section(_: Translator) -> html.Section:
                 id=Atlas.TABLE, columnDefs=column_defs, rowData=[],
                 defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
                 dashGridOptions={"pagination": True, "paginationPageSize": 20, "animateRows": False,
-                                 "getRowId": {"function": "params.data.id"}, "enableCellTextSelection": True},
+                                 "getRowId": {"function": "params.data.id"}, "enableCellTextSelection": True,
+                                 "localeText": grid_locale_text(_)},
                 getRowId="params.data.id",
                 className="ag-theme-quartz table", style={"height": "560px"},
             ),

@@ -15,8 +15,16 @@ from dashboard.i18n import translate
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class AtlasDash(dash.Dash):
+    """Dash whose HTML page names its language in ``<html lang>`` before any script runs."""
+
+    def interpolate_index(self, **kwargs) -> str:
+        page = super().interpolate_index(**kwargs)
+        return page.replace("<html>", f'<html lang="{shell.request_language()}">', 1)
+
+
 def create_app() -> dash.Dash:
-    app = dash.Dash(
+    app = AtlasDash(
         __name__,
         use_pages=True,
         pages_folder=str(ROOT / "dashboard" / "pages"),

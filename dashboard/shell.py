@@ -8,6 +8,7 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from flask import has_request_context, request
 
+from dashboard.components import dropdown_labels
 from dashboard.i18n import LANGUAGES, Translator, negotiate, supported
 from dashboard.ids import Shell
 
@@ -33,8 +34,9 @@ def language_switch(_: Translator) -> html.Div:
     return html.Div(
         [html.Label(_("language.label"), htmlFor=Shell.LANGUAGE, className="sr-only"),
          dcc.Dropdown(id=Shell.LANGUAGE, value=_.language, clearable=False, searchable=False,
-                      options=[{"label": name, "value": code} for code, name in LANGUAGES.items()],
-                      className="language-switch")],
+                      options=[{"label": html.Span(name, lang=code), "value": code}
+                               for code, name in LANGUAGES.items()],
+                      className="language-switch", labels=dropdown_labels(_))],
         className="language",
     )
 

@@ -1,0 +1,117 @@
+"""Scale-out: gunicorn workers share one Redis cache, fall back to their own without it, and survive Redis going.
+
+Each test runs the real ``gunicorn app:server --workers 2`` on a free loopback port. ``/api/regions`` says which
+worker answered (``X-Atlas-Worker``, its pid) and whether the metrics came from the cache (``X-Atlas-Cache``).
+Every request opens a new connection (``Connection: close``), so the kernel hands successive requests to
+either worker; a test asks until both have answered.
+
+The cross-worker test uses the shared ``redis_server`` fixture. The outage test stops Redis and starts it again
+on the same port, which that fixture cannot do, so it runs its own ``redis-server`` (same flags: loopback
+only, no persistence) and stops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+
+import pytest
+import requests
+
+from bench.common import RedisServer, free_port
+
+pytestmark = pytest.mark.redis
+
+GUNICORN = [sys.executable, "-m", "gunicorn", "app:server", "--workers", "2", "--bind", "127.0.0.1:{port}"]
+START_TIMEOUT = 60.0
+#: How many requests a test may make waiting for the second worker to answer.
+MAX_REQUESTS = 60
+#: The warning ``dashboard/cache.py`` logs when ``REDIS_URL`` is not set.
+FALLBACK_WARNING = "REDIS_URL is not set; using an in-process cache that workers do not share"
+
+
+def get_regions(base_url: str, query: str) -> tuple[int, str]:
+    """``(worker pid, 'hit'|'miss')`` of one ``/api/regions`` request on a new connection."""
+    response = requests.get(f"{base_url}/api/regions?{query}", headers={"Connection": "close"}, timeout=30)
+    assert response.status_code == 200, response.text[:500]
+    assert response.json()["regions"], "the view has no regions"
+    return int(response.headers["X-Atlas-Worker"]), response.headers["X-Atlas-Cache"]
+
+
+def until_both_workers_answered(base_url: str, query: str) -> list[tuple[int, str]]:
+    """Ask for ``query`` until two different worker pids have answered; every answer, in order."""
+    answers = []
+    for _ in range(MAX_REQUESTS):
+        answers.append(get_regions(base_url, query))
+        if len({pid for pid, _ in answers}) == 2:
+            return answers
+        time.sleep(0.02)
+    pytest.fail(f"only worker {answers[0][0]} answered {MAX_REQUESTS} requests on new connections")
+
+
+def test_a_value_computed_by_one_worker_is_served_to_the_other_from_redis(redis_server, start_server) -> None:
+    server = start_server(GUNICORN, {"REDIS_URL": redis_server}, timeout=START_TIMEOUT)
+    try:
+        answers = until_both_workers_answered(server.url, "sector=ict&country=AT")
+        output = server.output()
+    finally:
+        server.stop()
+
+    first_pid, first_cache = answers[0]
+    assert first_cache == "miss"
+    other = [(pid, cache) for pid, cache in answers if pid != first_pid]
+    assert other[0][1] == "hit", f"the other worker recomputed the view: {answers}"
+    assert all(cache == "hit" for _, cache in answers[1:]), answers
+    assert f"cache: Redis at {redis_server}" in output, output[-3000:]
+
+
+def test_without_redis_url_each_worker_uses_its_own_in_process_cache(start_server) -> None:
+    server = start_server(GUNICORN, {"REDIS_URL": None}, timeout=START_TIMEOUT)
+    try:
+        answers = until_both_workers_answered(server.url, "sector=agrifood")
+        output = server.output()
+    finally:
+        server.stop()
+
+    # Not shared: each worker computes the view itself the first time it is asked.
+    first_answer_of: dict[int, str] = {}
+    for pid, cache in answers:
+        first_answer_of.setdefault(pid, cache)
+    assert set(first_answer_of.values()) == {"miss"}, answers
+    assert output.count(FALLBACK_WARNING) >= 2, f"each worker should warn about the fallback:\n{output[-3000:]}"
+
+
+def require_redis_server() -> None:
+    if shutil.which("redis-server") is None:
+        message = "the Redis outage test needs redis-server on PATH (Debian package redis-server)"
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(f"CI is set, so this must run: {message}", pytrace=False)
+        pytest.skip(message)
+
+
+def test_requests_succeed_while_redis_is_down_and_the_cache_returns_with_it(start_server) -> None:
+    require_redis_server()
+    redis = RedisServer(free_port()).start()
+    try:
+        server = start_server(GUNICORN, {"REDIS_URL": redis.url}, timeout=START_TIMEOUT)
+        try:
+            assert get_regions(server.url, "sector=aerospace")[1] == "miss"
+            assert get_regions(server.url, "sector=aerospace")[1] == "hit"
+
+            redis.stop()
+            during = [get_regions(server.url, "sector=aerospace&country=IT") for _ in range(4)]
+
+            redis.start()
+            after = [get_regions(server.url, "sector=textiles_creative&country=FR") for _ in range(4)]
+            output = server.output()
+        finally:
+            server.stop()
+    finally:
+        redis.stop()
+
+    assert all(cache == "miss" for _, cache in during), during
+    assert "failed; computing instead" in output, output[-3000:]
+    assert after[0][1] == "miss", after
+    assert all(cache == "hit" for _, cache in after[1:]), f"the app did not reconnect to Redis: {after}"

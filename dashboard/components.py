@@ -163,6 +163,9 @@ def graph_config(_: Translator, filename: str, **options) -> dict:
     """A ``dcc.Graph`` config: slide-sized PNG export, no Plotly logo, toolbar texts in the page's language."""
     return {
         "displaylogo": False,
+        # Nothing on the toolbar may send the data to an outside service.
+        "showSendToCloud": False, "showEditInChartStudio": False, "showLink": False,
+        "modeBarButtonsToRemove": ["sendDataToCloud"],
         "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "scale": 1, "filename": filename},
         "locale": _.language,
         "locales": {_.language: {"dictionary": {english: _(key) for english, key in PLOTLY_TEXTS.items()}}},

@@ -107,6 +107,7 @@ def test_pre005_region_profile_is_a_one_page_pdf(live_server):
     assert len(re.findall(rb"/Type\s*/Page[^s]", content)) == 1
     with pytest.raises(urllib.error.HTTPError) as missing:
         fetch(f"{live_server}/export/region-ZZ999.pdf")
+    missing.value.close()
     assert missing.value.code == 404
 
 

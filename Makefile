@@ -32,7 +32,7 @@ define apt_install
 			echo "missing:$$missing — install the Debian packages $(2) as root" >&2; exit 1; \
 		fi; \
 		echo "installing Debian packages $(2) (missing:$$missing)"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(2); \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(2); \
 	fi
 endef
 
@@ -40,7 +40,7 @@ endef
 export-deps:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ] || [ -n "$(SUDO)" ]; then \
-			$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium \
+			$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
 				|| echo "note: chromium could not be installed; static exports are unavailable"; \
 		else echo "note: chromium is not installed; static exports are unavailable"; fi; \
 	fi

@@ -1,7 +1,7 @@
 """Row 1: the map callback's request on a filter change, the atlas's ``Patch`` against a naive full rebuild.
 
 Both apps get the very request dash-renderer sends when ``atlas-state.data`` changes (the multi-output map
-callback, ``atlas-rendered-level`` = 3 as state), through Flask's test client, with the ``Accept-Encoding``
+callback, with the ``atlas-rendered-level`` store the previous state left), through Flask's test client, with the ``Accept-Encoding``
 Chromium sends (both apps compress with Flask-Compress, which picks zstd). The atlas's shared cache is cleared
 before every measured state, so each answer is computed cold; the naive app has no cache. Both apps are
 warmed up once on a state outside the sequence, then take the sequence's requests in turn.
@@ -54,21 +54,41 @@ def view_state(changes: dict) -> dict:
     return ViewState.from_dict({**changes, "level": 3}).to_dict()
 
 
-def callback_body(state_data: dict, *, rendered_level: int | None = 3) -> dict:
-    """The JSON body dash-renderer posts to ``/_dash-update-component`` for the map callback."""
+def callback_body(state_data: dict, *, rendered: dict | None = None) -> dict:
+    """The JSON body dash-renderer posts to ``/_dash-update-component`` for the map callback.
+
+    ``rendered`` is what the page's ``atlas-rendered-level`` store holds: the level on screen and a digest of
+    each trace property already sent (None: nothing drawn yet, so the server answers with a whole figure).
+    """
     return {
         "output": MAP_OUTPUT,
         "outputs": MAP_OUTPUTS,
         "inputs": [{"id": "atlas-state", "property": "data", "value": state_data}],
-        "state": [{"id": "atlas-rendered-level", "property": "data", "value": rendered_level}],
+        "state": [{"id": "atlas-rendered-level", "property": "data", "value": rendered}],
         "changedPropIds": ["atlas-state.data"],
     }
 
 
+def rendered_after(state_data: dict) -> dict:
+    """The store a browser holds after the map drew ``state_data``: computed as the callback computes it."""
+    from flask import Flask
+
+    from dashboard import views
+    from dashboard.cache import cache
+
+    scratch = Flask("bench-digests")
+    cache.init_app(scratch, config={"CACHE_TYPE": "SimpleCache"})
+    with scratch.app_context():
+        state = ViewState.from_dict(state_data)
+        return {"level": state.level, "sent": views.value_digests(views.map_values(state, state.lang))}
+
+
 def request_bodies() -> list[bytes]:
-    """The sequence's bodies, serialised once (also what the load test rotates through)."""
-    return [json.dumps(callback_body(view_state(changes)), separators=(",", ":")).encode() for changes in
-            STATE_SEQUENCE]
+    """The sequence's bodies, serialised once (also what the load test rotates through); each carries the
+    store left by the state before it, as in a browser clicking through the sequence."""
+    states = [view_state(changes) for changes in (WARM_UP_STATE, *STATE_SEQUENCE)]
+    return [json.dumps(callback_body(state, rendered=rendered_after(previous)), separators=(",", ":")).encode()
+            for previous, state in zip(states, states[1:])]
 
 
 @dataclass

@@ -148,8 +148,17 @@ def export_links(state: ViewState, language: str) -> list:
     return [html.Details([html.Summary(_("export.heading")), html.Ul(items, className="export-list")])]
 
 
-def map_data_table(metrics, state: ViewState, language: str) -> html.Details:
-    """The choropleth's numbers as a table: the same values for readers who cannot use the map."""
+def map_table_summary(metrics, state: ViewState, language: str) -> str:
+    _ = _t(language)
+    return _("map.table.summary", count=_.number(int(metrics["in_area"].sum())), level=_(f"level.{state.level}"))
+
+
+def map_data_table(metrics, language: str) -> list:
+    """The choropleth's numbers as a table: the same values for readers who cannot use the map.
+
+    Built only while its disclosure is open: a few hundred rows of components on every filter change would
+    keep the browser busy for seconds.
+    """
     _ = _t(language)
     shown = metrics[metrics["in_area"]].sort_values(["count", "name"], ascending=[False, True])
     header = html.Tr([html.Th(_("map.table.region"), scope="col"), html.Th(_("card.region.code"), scope="col"),
@@ -162,8 +171,6 @@ def map_data_table(metrics, state: ViewState, language: str) -> html.Details:
                  html.Td((_.number(row.lq, 2) + ("" if row.lq_reliable else " *")) if row.count_all_sectors else "")])
         for row in shown.rename(columns={"name": "name_"}).itertuples()
     ]
-    return html.Details([
-        html.Summary(_("map.table.summary", count=_.number(len(shown)), level=_(f"level.{state.level}"))),
-        html.Table([html.Caption(_("map.table.caption")), html.Thead(header), html.Tbody(rows)], className="data-table"),
-        html.P(_("map.table.note", minimum=5), className="muted small"),
-    ], className="map-table")
+    return [html.Table([html.Caption(_("map.table.caption")), html.Thead(header), html.Tbody(rows)],
+                       className="data-table"),
+            html.P(_("map.table.note", minimum=5), className="muted small")]

@@ -138,9 +138,11 @@ def map_section(_: Translator) -> html.Section:
                 id=Atlas.MAP, className="map", responsive=True,
                 config=graph_config(_, "alpine-cluster-atlas-map", scrollZoom=True),
             ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}),
+            sector_key(_),
             html.P([_("map.attribution.register"), " · ", _("attribution.nuts"), " · ", _("map.attribution.geonames")],
                    className="attribution"),
-            html.Div(id=Atlas.MAP_TABLE),
+            html.Details([html.Summary(id=Atlas.MAP_TABLE_SUMMARY), html.Div(id=Atlas.MAP_TABLE)],
+                         id=Atlas.MAP_TABLE_DETAILS, open=False, className="map-table"),
             html.Div(id=Atlas.EXPORTS, className="exports"),
             html.Div([html.Div(id=Atlas.REGION_CARD, className="card-slot"),
                       html.Div(id=Atlas.CLUSTER_CARD, className="card-slot")], className="cards"),
@@ -186,7 +188,7 @@ def sector_key(_: Translator) -> html.Ul:
 
 def charts_section(_: Translator) -> html.Section:
     return html.Section(
-        [html.H2(_("charts.title")), sector_key(_),
+        [html.H2(_("charts.title")),
          html.Div([graph(_, Atlas.TOP_REGIONS, "top-regions"), graph(_, Atlas.COUNTRY_MIX, "sector-mix-by-country")],
                   className="chart-grid")],
         className="panel", **{"aria-label": _("charts.title")},

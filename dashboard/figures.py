@@ -32,9 +32,9 @@ LQ_LOG2_LIMIT = 2.0
 ALPINE_CENTRE = {"lat": 46.4, "lon": 10.4}
 ALPINE_ZOOM = 4.7
 
-TRACE_CONTEXT, TRACE_VALUES, TRACE_SELECTION = 0, 1, 2
-TRACE_FIRST_SECTOR = 3
-TRACE_PARTNERS = TRACE_FIRST_SECTOR + len(SECTOR_IDS)
+#: Five traces whatever the filters. All clusters share one point trace coloured per point: each Plotly map
+#: trace is several MapLibre layers, and one trace per sector made every repaint several times slower.
+TRACE_CONTEXT, TRACE_VALUES, TRACE_SELECTION, TRACE_CLUSTERS, TRACE_PARTNERS = 0, 1, 2, 3, 4
 
 
 def safe_text(value: object) -> str:
@@ -158,19 +158,18 @@ def map_trace_values(
             "z": [1] * len([code for code in highlighted if code in set(metrics["nuts_id"])]),
         },
     }
-    # Only the columns the points use: splitting the whole register (30+ columns) once per sector took about
-    # a third of a filter change's server time (bench row 1).
-    points = clusters[["sector", "lat", "lon", "id", "name", "city"]]
-    for offset, sector in enumerate(SECTOR_IDS):
-        rows = points[points["sector"] == sector]
-        label = safe_text(_(f"sector.{sector}"))
-        values[TRACE_FIRST_SECTOR + offset] = {
-            "lat": rows["lat"].round(5).tolist(),
-            "lon": rows["lon"].round(5).tolist(),
-            "customdata": rows["id"].tolist(),
-            "hovertext": [f"<b>{safe_text(name)}</b><br>{safe_text(city)} · {label}"
-                          for name, city in zip(rows["name"], rows["city"])],
-        }
+    # Only the columns the points use: splitting the whole register (30+ columns) took about a third of a
+    # filter change's server time (bench row 1).
+    points = clusters[["sector", "lat", "lon", "id", "name", "city"]].sort_values(["sector", "id"])
+    labels = {sector: safe_text(_(f"sector.{sector}")) for sector in SECTOR_IDS}
+    values[TRACE_CLUSTERS] = {
+        "lat": points["lat"].round(5).tolist(),
+        "lon": points["lon"].round(5).tolist(),
+        "customdata": points["id"].tolist(),
+        "marker": {"size": 10, "opacity": 0.95, "color": points["sector"].map(SECTOR_COLOURS).tolist()},
+        "hovertext": [f"<b>{safe_text(name)}</b><br>{safe_text(city)} · {labels[sector]}"
+                      for name, city, sector in zip(points["name"], points["city"], points["sector"])],
+    }
     values[TRACE_PARTNERS] = {
         "visible": bool(show_partners),
         "lat": partners["lat"].round(5).tolist(),
@@ -213,9 +212,7 @@ def make_map_figure(
                          "color": "#3e4c59", "line": {"width": 1.2}, "below": "traces",
                          "sourceattribution": _("attribution.nuts")}]},
         uirevision="atlas-map",
-        showlegend=True,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 0.01, "xanchor": "left", "x": 0.01,
-                "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 11}, "itemclick": "toggle"},
+        showlegend=False,
         clickmode="event",
     ))
     common = {"geojson": geojson_url, "featureidkey": "id", "marker": {"line": {"width": 0.5, "color": "white"}}}
@@ -229,11 +226,8 @@ def make_map_figure(
         name=_("map.selected"), showlegend=False, showscale=False, hoverinfo="skip",
         colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], geojson=geojson_url, featureidkey="id",
         marker={"line": {"width": 3, "color": "#111111"}, "opacity": 1}, **trace_values[TRACE_SELECTION]))
-    for offset, sector in enumerate(SECTORS):
-        figure.add_trace(go.Scattermap(
-            name=_(f"sector.{sector.id}"), mode="markers", legendgroup=sector.id,
-            marker={"size": 10, "color": sector.colour, "opacity": 0.95},
-            hovertemplate="%{hovertext}<extra></extra>", **trace_values[TRACE_FIRST_SECTOR + offset]))
+    figure.add_trace(go.Scattermap(name=_("map.clusters"), mode="markers", showlegend=False,
+                                   hovertemplate="%{hovertext}<extra></extra>", **trace_values[TRACE_CLUSTERS]))
     figure.add_trace(go.Scattermap(
         name=_("map.partners"), mode="markers", showlegend=False,
         marker={"size": 15, "color": "#111111", "symbol": "circle", "opacity": 0.55},

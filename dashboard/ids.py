@@ -40,6 +40,8 @@ class Atlas:
     FULLSCREEN = "atlas-fullscreen"
     EXPORTS = "atlas-exports"
     MAP_TABLE = "atlas-map-table"
+    MAP_TABLE_SUMMARY = "atlas-map-table-summary"
+    MAP_TABLE_DETAILS = "atlas-map-table-details"
 
     SUMMARY = "atlas-summary"
     MAP = "atlas-map"

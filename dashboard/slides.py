@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import shapely
 from plotly.subplots import make_subplots
 
-from dashboard.figures import (CONTEXT_FILL, DIVERGING, FONT, INK, MUTED, SEQUENTIAL, TRACE_CONTEXT, TRACE_FIRST_SECTOR,
+from dashboard.figures import (CONTEXT_FILL, DIVERGING, FONT, INK, MUTED, SEQUENTIAL, TRACE_CLUSTERS, TRACE_CONTEXT,
                                TRACE_PARTNERS, TRACE_VALUES, Translate, safe_text)
 from geodata.sectors import SECTOR_COLOURS, SECTORS
 
@@ -112,11 +112,14 @@ def make_static_map_figure(trace_values: dict[int, dict], regions: gpd.GeoDataFr
     x, y = ring_coordinates(borders.geometry)
     figure.add_trace(go.Scatter(x=x, y=y, mode="lines", line={"width": 1.4, "color": "#3e4c59"},
                                 showlegend=False, hoverinfo="skip"))
-    for offset, sector in enumerate(SECTORS):
-        points = trace_values[TRACE_FIRST_SECTOR + offset]
-        if not points["lat"]:
+    clusters = trace_values[TRACE_CLUSTERS]
+    colours = np.array(clusters["marker"]["color"], dtype=object)
+    for sector in SECTORS:
+        chosen = colours == sector.colour
+        if not chosen.any():
             continue
-        figure.add_trace(go.Scatter(x=points["lon"], y=points["lat"], mode="markers", name=_(f"sector.{sector.id}"),
+        figure.add_trace(go.Scatter(x=np.array(clusters["lon"])[chosen], y=np.array(clusters["lat"])[chosen],
+                                    mode="markers", name=_(f"sector.{sector.id}"),
                                     legendgroup="sectors",
                                     marker={"size": 12, "color": sector.colour, "symbol": SECTOR_MARKERS[sector.id],
                                             "line": {"width": 1, "color": "white"}}))

@@ -5,6 +5,8 @@ Callbacks call one function here and one figure builder, nothing more.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -49,10 +51,18 @@ def map_values(state: ViewState, language: str) -> dict[int, dict]:
     )
 
 
-def map_figure(state: ViewState, language: str, *, basemap_url: str = "", basemap_attribution: str = "") -> go.Figure:
+def map_figure(state: ViewState, language: str, *, values: dict[int, dict] | None = None, basemap_url: str = "",
+               basemap_attribution: str = "") -> go.Figure:
     return figures.make_map_figure(
-        map_values(state, language), geojson_url=geojson_url(state.level), borders_url=geojson_url(0),
+        values or map_values(state, language), geojson_url=geojson_url(state.level), borders_url=geojson_url(0),
         _=translator(language), basemap_url=basemap_url, basemap_attribution=basemap_attribution)
+
+
+def value_digests(values: dict[int, dict]) -> dict[str, str]:
+    """A short fingerprint of every trace property, to tell which ones a filter change really changed."""
+    return {f"{trace}.{name}": hashlib.blake2b(json.dumps(value, sort_keys=True, default=str).encode("utf-8"),
+                                               digest_size=6).hexdigest()
+            for trace, properties in values.items() for name, value in properties.items()}
 
 
 def geojson_url(level: int) -> str:

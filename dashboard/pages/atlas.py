@@ -181,25 +181,33 @@ def select_on_click(click, state_data):
     Input(Atlas.STATE, "data"),
     State(Atlas.RENDERED_LEVEL, "data"),
 )
-def update_map(state_data, rendered_level):
-    """A new figure when the level (and so the geometry) changes; otherwise only new values."""
+def update_map(state_data, rendered):
+    """A new figure when the level (and so the geometry) changes; otherwise only the values that changed.
+
+    ``rendered`` remembers the level on screen and a digest of every trace property sent, so a filter change
+    sends, say, the new colours and points but not the unchanged names of the greyed-out regions.
+    """
     state = ViewState.from_dict(state_data)
     camera = views.story_camera(state)
-    if rendered_level != state.level:
-        figure = views.map_figure(state, state.lang, basemap_url=CONFIG.basemap_url,
+    values = views.map_values(state, state.lang)
+    digests = views.value_digests(values)
+    sent = rendered.get("sent", {}) if isinstance(rendered, dict) else {}
+    if not isinstance(rendered, dict) or rendered.get("level") != state.level:
+        figure = views.map_figure(state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
                                   basemap_attribution=CONFIG.basemap_attribution)
         if camera:
             figure.update_layout(map=camera["map"], uirevision=camera["uirevision"])
-        return figure, state.level
+        return figure, {"level": state.level, "sent": digests}
     patch = Patch()
-    for trace, properties in views.map_values(state, state.lang).items():
+    for trace, properties in values.items():
         for name, value in properties.items():
-            patch["data"][trace][name] = value
+            if sent.get(f"{trace}.{name}") != digests[f"{trace}.{name}"]:
+                patch["data"][trace][name] = value
     if camera:
         patch["layout"]["map"]["center"] = camera["map"]["center"]
         patch["layout"]["map"]["zoom"] = camera["map"]["zoom"]
         patch["layout"]["uirevision"] = camera["uirevision"]
-    return patch, no_update
+    return patch, {"level": state.level, "sent": digests}
 
 
 @callback(
@@ -240,7 +248,8 @@ clientside_callback(
 #: Every part of the page that is a plain function of the view state: (component, property, render).
 STATE_VIEWS = (
     (Atlas.SUMMARY, "children", lambda state: cards.summary(state, views.summary_counts(state), state.lang)),
-    (Atlas.MAP_TABLE, "children", lambda state: cards.map_data_table(views.metrics_in_view(state), state, state.lang)),
+    (Atlas.MAP_TABLE_SUMMARY, "children",
+     lambda state: cards.map_table_summary(views.metrics_in_view(state), state, state.lang)),
     (Atlas.TOP_REGIONS, "figure", lambda state: views.top_regions_figure(state, state.lang)),
     (Atlas.COUNTRY_MIX, "figure", lambda state: views.country_mix_figure(state, state.lang)),
     (Atlas.COMPARISON, "figure", lambda state: views.comparison_figure(state, state.lang)),
@@ -260,6 +269,14 @@ def _state_view(render):
 
 for _component, _property, _render in STATE_VIEWS:
     callback(Output(_component, _property), Input(Atlas.STATE, "data"))(_state_view(_render))
+
+
+@callback(Output(Atlas.MAP_TABLE, "children"), Input(Atlas.STATE, "data"), Input(Atlas.MAP_TABLE_DETAILS, "open"))
+def update_map_table(state_data, is_open):
+    if not is_open:
+        return []
+    state = ViewState.from_dict(state_data)
+    return cards.map_data_table(views.metrics_in_view(state), state.lang)
 
 
 @callback(

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import figures
 from dashboard.i18n import Translator
-from geodata.sectors import SECTOR_IDS
+from geodata.sectors import SECTOR_COLOURS, SECTOR_IDS
 
 _ = Translator("en")
 
@@ -84,12 +84,12 @@ def test_highlighted_regions_need_to_exist():
     assert values[figures.TRACE_SELECTION] == {"locations": ["AT112"], "z": [1]}
 
 
-def test_points_are_split_by_sector():
+def test_points_share_one_trace_coloured_by_sector():
     clusters = clusters_frame([{"sector": "ict"}, {"sector": "ict"}, {"sector": "agrifood"}])
     values = trace_values(metrics_frame([{"nuts_id": "AT111"}]), clusters)
-    sizes = {sector: len(values[figures.TRACE_FIRST_SECTOR + offset]["lat"])
-             for offset, sector in enumerate(SECTOR_IDS)}
-    assert sizes == {sector: {"ict": 2, "agrifood": 1}.get(sector, 0) for sector in SECTOR_IDS}
+    points = values[figures.TRACE_CLUSTERS]
+    assert len(points["lat"]) == len(points["customdata"]) == 3
+    assert sorted(points["marker"]["color"]) == sorted([SECTOR_COLOURS["ict"]] * 2 + [SECTOR_COLOURS["agrifood"]])
 
 
 def test_names_from_data_are_escaped():
@@ -102,8 +102,7 @@ def test_names_from_data_are_escaped():
         for row in values[trace]["customdata"]:
             assert "<" not in "".join(row), row
     assert values[figures.TRACE_VALUES]["customdata"][0][0] == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    hovers = values[figures.TRACE_FIRST_SECTOR + SECTOR_IDS.index("ict")]["hovertext"] \
-        + values[figures.TRACE_PARTNERS]["hovertext"]
+    hovers = values[figures.TRACE_CLUSTERS]["hovertext"] + values[figures.TRACE_PARTNERS]["hovertext"]
     for hover in hovers:
         assert "<" not in TEMPLATE_TAGS.sub("", hover), hover
         assert "&lt;script&gt;" in hover
@@ -113,11 +112,11 @@ def test_map_figure_references_geometry_by_url():
     values = trace_values(metrics_frame([{"nuts_id": "AT111", "count": 1.0}]), clusters_frame([{}]))
     figure = figures.make_map_figure(values, geojson_url="/geo/nuts3-abc.geojson", borders_url="/geo/nuts0-def.geojson",
                                      _=_)
-    assert len(figure.data) == 3 + len(SECTOR_IDS) + 1
+    assert len(figure.data) == 5
     choropleths = [trace for trace in figure.data if trace.type == "choroplethmap"]
     assert len(choropleths) == 3
     assert all(trace.geojson == "/geo/nuts3-abc.geojson" for trace in choropleths)
-    assert [trace.type for trace in figure.data[3:]] == ["scattermap"] * (len(SECTOR_IDS) + 1)
+    assert [trace.type for trace in figure.data[3:]] == ["scattermap", "scattermap"]
     assert figure.layout.map.layers[0].source == "/geo/nuts0-def.geojson"
     assert figure.data[figures.TRACE_PARTNERS].visible is False
 
@@ -136,7 +135,7 @@ def test_empty_map_values_do_not_fail():
     assert values[figures.TRACE_VALUES]["locations"] == []
     assert values[figures.TRACE_VALUES]["customdata"] == []
     figure = figures.make_map_figure(values, geojson_url="/a.geojson", borders_url="/b.geojson", _=_)
-    assert len(figure.data) == 3 + len(SECTOR_IDS) + 1
+    assert len(figure.data) == 5
 
 
 # --- charts ---------------------------------------------------------------------------------------------

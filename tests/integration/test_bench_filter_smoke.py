@@ -7,6 +7,8 @@ full figure.
 
 from __future__ import annotations
 
+import json
+
 import math
 
 from bench import filter_change
@@ -36,6 +38,9 @@ def test_request_body_is_the_one_dash_renderer_sends() -> None:
                                {"id": "atlas-rendered-level", "property": "data"}]
     assert body["inputs"][0]["id"] == "atlas-state" and body["inputs"][0]["value"]["sectors"] == ["ict"]
     assert body["inputs"][0]["value"]["level"] == 3
-    assert body["state"] == [{"id": "atlas-rendered-level", "property": "data", "value": 3}]
+    assert body["state"] == [{"id": "atlas-rendered-level", "property": "data", "value": None}]
+    sequence = [json.loads(raw) for raw in filter_change.request_bodies()[:2]]
+    stores = [body["state"][0]["value"] for body in sequence]
+    assert all(store["level"] == 3 and store["sent"] for store in stores), "each change carries the drawn map's store"
     assert body["changedPropIds"] == ["atlas-state.data"]
     assert len(filter_change.STATE_SEQUENCE) == len({repr(s) for s in filter_change.STATE_SEQUENCE}) == 20

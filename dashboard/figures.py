@@ -29,7 +29,7 @@ SEQUENTIAL = [[0.0, "#ffffd9"], [0.25, "#c7e9b4"], [0.5, "#41b6c4"], [0.75, "#22
 DIVERGING = [[0.0, "#b35806"], [0.25, "#f1a340"], [0.5, "#f7f7f7"], [0.75, "#998ec3"], [1.0, "#542788"]]
 LQ_LOG2_LIMIT = 2.0
 
-ALPINE_CENTRE = {"lat": 46.4, "lon": 10.4}
+ALPINE_CENTRE = {"lat": 46.5, "lon": 11.0}
 ALPINE_ZOOM = 4.7
 
 #: Five traces whatever the filters. All clusters share one point trace coloured per point: each Plotly map

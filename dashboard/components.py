@@ -35,6 +35,17 @@ def dropdown_labels(_: Translator) -> dict[str, str]:
              "no_options_found")}
 
 
+def choice_field(_: Translator, legend_key: str, component_id: str, value, labels: dict,
+                 *, multi: bool = False, extra_class: str = "") -> html.Fieldset:
+    """A fieldset of checkboxes (``multi``) or radio buttons; ``labels`` maps each choice to its text."""
+    component = dcc.Checklist if multi else dcc.RadioItems
+    base_class = "checklist" if multi else "radios"
+    return fieldset(_, legend_key, component(
+        id=component_id, value=value, className=f"{base_class} {extra_class}".strip(),
+        options=[{"label": label, "value": choice} for choice, label in labels.items()],
+        inputClassName="check", labelClassName="check-label"))
+
+
 def sector_option(_: Translator, sector) -> dict:
     return {"label": html.Span([html.Span(sector.symbol, className="swatch", style={"color": sector.colour},
                                           **{"aria-hidden": "true"}),
@@ -67,35 +78,16 @@ def filter_fields(_: Translator, state: ViewState) -> list:
                               options=[sector_option(_, s) for s in key_sectors + other_sectors],
                               inputClassName="check", labelClassName="check-label"),
             ])),
-            fieldset(_, "filters.countries", dcc.Checklist(
-                id=Atlas.COUNTRIES, value=list(state.countries), className="checklist countries",
-                options=[{"label": _(f"country.{c}"), "value": c} for c in COUNTRIES],
-                inputClassName="check", labelClassName="check-label")),
+            choice_field(_, "filters.countries", Atlas.COUNTRIES, list(state.countries), {c: _(f"country.{c}") for c in COUNTRIES},
+                         multi=True, extra_class="countries"),
             html.P(_("filters.empty_means_all"), className="field-hint"),
-            fieldset(_, "filters.period", dcc.RadioItems(
-                id=Atlas.PERIOD, value=state.period, className="radios",
-                options=[{"label": _(f"period.{p}"), "value": p} for p in PERIODS],
-                inputClassName="check", labelClassName="check-label")),
-            fieldset(_, "filters.landscape", dcc.RadioItems(
-                id=Atlas.LANDSCAPE, value=state.landscape, className="radios",
-                options=[{"label": _(f"landscape.{v}"), "value": v} for v in LANDSCAPES],
-                inputClassName="check", labelClassName="check-label")),
-            fieldset(_, "filters.level", dcc.RadioItems(
-                id=Atlas.LEVEL, value=state.level, className="radios inline",
-                options=[{"label": _(f"level.{lv}"), "value": lv} for lv in LEVELS],
-                inputClassName="check", labelClassName="check-label")),
-            fieldset(_, "filters.metric", dcc.RadioItems(
-                id=Atlas.METRIC, value=state.metric, className="radios",
-                options=[{"label": _(f"metric.{m}"), "value": m} for m in METRICS],
-                inputClassName="check", labelClassName="check-label")),
-            fieldset(_, "filters.mountain", dcc.RadioItems(
-                id=Atlas.MOUNTAIN, value=state.mountain, className="radios",
-                options=[{"label": _(f"mountain.{m}"), "value": m} for m in MOUNTAIN_CHOICES],
-                inputClassName="check", labelClassName="check-label")),
-            fieldset(_, "filters.org_types", dcc.Checklist(
-                id=Atlas.ORG_TYPES, value=list(state.org_types), className="checklist",
-                options=[{"label": _(f"org_type.{t}"), "value": t} for t in ORG_TYPES],
-                inputClassName="check", labelClassName="check-label")),
+            choice_field(_, "filters.period", Atlas.PERIOD, state.period, {p: _(f"period.{p}") for p in PERIODS}),
+            choice_field(_, "filters.landscape", Atlas.LANDSCAPE, state.landscape, {v: _(f"landscape.{v}") for v in LANDSCAPES}),
+            choice_field(_, "filters.level", Atlas.LEVEL, state.level, {lv: _(f"level.{lv}") for lv in LEVELS}, extra_class="inline"),
+            choice_field(_, "filters.metric", Atlas.METRIC, state.metric, {m: _(f"metric.{m}") for m in METRICS}),
+            choice_field(_, "filters.mountain", Atlas.MOUNTAIN, state.mountain, {m: _(f"mountain.{m}") for m in MOUNTAIN_CHOICES}),
+            choice_field(_, "filters.org_types", Atlas.ORG_TYPES, list(state.org_types), {t: _(f"org_type.{t}") for t in ORG_TYPES},
+                         multi=True),
             fieldset(_, "filters.layers", dcc.Checklist(
                 id=Atlas.PARTNERS, value=["partners"] if state.partners else [], className="checklist",
                 options=[{"label": _("filters.partners"), "value": "partners"}],

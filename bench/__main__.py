@@ -72,8 +72,8 @@ def row_functions(quick: bool) -> dict[str, Callable[[], list[Measure]]]:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help="shorter runs: fewer repeats and browser clicks, 5 s load tests, join up to 100k "
-                             "points (about 2–3 minutes instead of about 8)")
+                        help="shorter runs: one pass of row 1, 5 browser clicks with a 20-s budget, 5-s load "
+                             "tests, the join up to 100k points")
     parser.add_argument("--rows", default=",".join(ROWS),
                         help=f"comma-separated rows to run (default: all of {', '.join(ROWS)})")
     return parser.parse_args(argv)

@@ -1,10 +1,11 @@
 """Row 1: the map callback's request on a filter change, the atlas's ``Patch`` against a naive full rebuild.
 
 Both apps get the very request dash-renderer sends when ``atlas-state.data`` changes (the multi-output map
-callback, with the ``atlas-rendered-level`` store the previous state left), through Flask's test client, with the ``Accept-Encoding``
-Chromium sends (both apps compress with Flask-Compress, which picks zstd). The atlas's shared cache is cleared
-before every measured state, so each answer is computed cold; the naive app has no cache. Both apps are
-warmed up once on a state outside the sequence, then take the sequence's requests in turn.
+callback, with the ``atlas-rendered-level`` store the previous state left), through Flask's test client,
+with the ``Accept-Encoding`` Chromium sends (both apps compress with Flask-Compress, which picks zstd). The
+atlas's shared cache is cleared before every measured state, so each answer is computed cold; the naive app
+has no cache. Both apps are warmed up once on a state outside the sequence, then take the sequence's requests
+in turn.
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import (BROWSER_ACCEPT_ENCODING, REPO, RedisServer, dev_server_command, free_port, gunicorn_command, http_status,
-                          rss_kib, running, server_env)
+from bench.common import (BROWSER_ACCEPT_ENCODING, REPO, RedisServer, dev_server_command, free_port,
+                          gunicorn_command, http_status, rss_kib, running, server_env)
 from bench.filter_change import callback_body, request_bodies, view_state
 from bench.report import Measure
 

@@ -141,11 +141,14 @@ def map_trace_values(
         TRACE_VALUES: {
             "locations": shown["nuts_id"].tolist(),
             "z": _metric_z(metric, shown[metric]).tolist(),
+            # Names and codes change only with the set of regions shown; the value texts with every filter.
+            # Kept apart, a filter change resends just the texts (the map callback skips unchanged values).
             "customdata": np.column_stack([
-                [safe_text(n) for n in shown["name"]], shown["nuts_id"], value_text,
+                [safe_text(n) for n in shown["name"]], shown["nuts_id"],
             ]).tolist() if len(shown) else [],
+            "text": value_text,
             "hovertemplate": ("<b>%{customdata[0]}</b> (%{customdata[1]})"
-                              f"<br>{safe_text(_('metric.' + metric))}: %{{customdata[2]}} {safe_text(unit)}"
+                              f"<br>{safe_text(_('metric.' + metric))}: %{{text}} {safe_text(unit)}"
                               "<extra></extra>"),
             "colorscale": DIVERGING if metric == "lq" else SEQUENTIAL,
             "zmid": 0 if metric == "lq" else None,

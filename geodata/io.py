@@ -94,10 +94,15 @@ def write_geoparquet(frame: gpd.GeoDataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False, compression="zstd", schema_version="1.1.0")
 
 
-def read_geoparquet(path: Path) -> gpd.GeoDataFrame:
+def _built(path: Path) -> Path:
+    """``path`` of a build artifact, or a clear error saying how to make it."""
     if not path.exists():
         raise DataSourceError(f"{path} is missing: run `python -m geodata build`")
-    return gpd.read_parquet(path)
+    return path
+
+
+def read_geoparquet(path: Path) -> gpd.GeoDataFrame:
+    return gpd.read_parquet(_built(path))
 
 
 def read_programme_areas(path: Path = settings.PROGRAMME_AREAS_CSV) -> pd.DataFrame:
@@ -121,9 +126,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def read_joined_csv(path: Path) -> pd.DataFrame:
     """Read an artifact written by :func:`write_csv` after a join, with its typed columns restored."""
-    if not path.exists():
-        raise DataSourceError(f"{path} is missing: run `python -m geodata build`")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = pd.read_csv(_built(path), dtype=str, keep_default_na=False)
     for column in ("lat", "lon", "join_distance_m"):
         if column in frame:
             frame[column] = pd.to_numeric(frame[column].replace("", None), errors="raise")

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from dashboard import cards, components, presenting, story, views
+from dashboard import cards, components, story, views
 from dashboard.config import CONFIG
 from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator, translate

@@ -7,10 +7,11 @@ from pathlib import Path
 import dash
 from flask_compress import Compress
 
-from dashboard import routes, shell
+from dashboard import api, routes, shell
 from dashboard.cache import init_cache
 from dashboard.config import CONFIG
 from dashboard.i18n import translate
+from dashboard.ratelimit import init_rate_limit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,4 +46,6 @@ def create_app() -> dash.Dash:
         server.config["COMPRESS_MIN_SIZE"] = 500
         Compress(server)
     routes.register(server)
+    api.register(server)
+    init_rate_limit(server)
     return app

@@ -44,7 +44,11 @@ def _cacheable(response: Response) -> Response:
 
 @blueprint.after_request
 def read_only_cors(response: Response) -> Response:
-    """Any site may read GET answers (they are public data); nothing else is cross-origin."""
+    """Any site may read GET answers (they are public data); nothing else is cross-origin.
+
+    Every answer, a refusal included, names the worker process, so tests can see that limits are shared.
+    """
+    response.headers["X-Atlas-Worker"] = str(os.getpid())
     if request.method in ("GET", "HEAD"):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = (
@@ -65,7 +69,6 @@ def regions() -> Response:
         "regions": _records(metrics, openapi.REGION_FIELDS),
     })
     response.headers["X-Atlas-Cache"] = "hit" if was_cached else "miss"
-    response.headers["X-Atlas-Worker"] = str(os.getpid())
     return _cacheable(response)
 
 

@@ -131,10 +131,10 @@ def _in_order(problems: list[Problem]) -> list[Problem]:
 def _check_shape(frame: pd.DataFrame, filename: str, limits: UploadLimits) -> list[Problem]:
     problems = []
     if len(frame) > limits.max_rows:
-        problems.append(Problem(filename, None, None, str(len(frame)),
-                                f"the file has {len(frame):,} data rows; the limit is {limits.max_rows:,}"))
+        problems.append(Problem(filename, None, None, None,
+                                f"the file has more than {limits.max_rows:,} data rows, the limit for one list"))
     if len(frame.columns) > limits.max_columns:
-        problems.append(Problem(filename, None, None, str(len(frame.columns)),
+        problems.append(Problem(filename, None, None, None,
                                 f"the file has {len(frame.columns)} columns; the limit is {limits.max_columns}"))
     return problems
 
@@ -186,9 +186,6 @@ def _read_excel(data: bytes, filename: str, limits: UploadLimits) -> tuple[pd.Da
         header = header[:-1]
     if not data_records:
         return None, [Problem(filename, None, None, None, "the first worksheet has a header row but no data rows")]
-    if len(header) > limits.max_columns:
-        return None, [Problem(filename, None, None, str(len(header)),
-                              f"the file has {len(header)} columns; the limit is {limits.max_columns}")]
     names = [name.strip() or f"unnamed_{position}" for position, name in enumerate(header, start=1)]
     problems = []
     rows = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import dcc, html
 
+from dashboard import upload
 from dashboard.i18n import DEFAULT_LANGUAGE, Translator, load_catalogue
 from dashboard.ids import Atlas
 from dashboard.state import LEVELS, METRICS, ViewState
@@ -131,6 +132,7 @@ def map_section(_: Translator) -> html.Section:
                 config=graph_config(_, "alpine-cluster-atlas-map", scrollZoom=True),
             ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}),
             sector_key(_),
+            upload.legend_entry(_),
             html.P([_("map.attribution.register"), " · ", _("attribution.nuts"), " · ", _("map.attribution.geonames")],
                    className="attribution"),
             html.Details([html.Summary(id=Atlas.MAP_TABLE_SUMMARY), html.Div(id=Atlas.MAP_TABLE)],

@@ -55,3 +55,21 @@ class Atlas:
     DOWNLOAD_CSV = "atlas-download-csv"
     DOWNLOAD_GEOJSON = "atlas-download-geojson"
     DOWNLOAD = "atlas-download"
+
+
+class Upload:
+    """The visitor's own list on the atlas page (``dashboard/upload.py``, ``dashboard/upload_callbacks.py``)."""
+
+    SECTION = "upload-section"
+    INPUT = "upload-input"
+    LIST = "upload-list"
+    PROBLEMS = "upload-problems"
+    STATUS = "upload-status"
+    REPORT = "upload-report"
+    REPORT_DOWNLOAD = "upload-report-download"
+    LIST_DOWNLOAD = "upload-list-download"
+    CLEAR = "upload-clear"
+    COUNTS = "upload-counts"
+    LEGEND = "upload-legend"
+    DRAWN = "upload-drawn"
+    DOWNLOAD = "upload-download"

@@ -6,11 +6,16 @@ own browser session), never to disk, a cache or the register.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import html
 from functools import lru_cache
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from dashboard import data
 from dashboard.config import CONFIG
 from geodata import io, settings, upload
 
@@ -26,8 +31,101 @@ def limits() -> upload.UploadLimits:
                                max_columns=CONFIG.upload_max_columns, max_cell_chars=CONFIG.upload_max_cell_chars)
 
 
-def check(data: bytes, filename: str) -> upload.CheckedList:
-    """Validate and place ``data`` like the register; raises :class:`upload.FileTooLarge` beyond the size limit."""
+def check(content: bytes, filename: str) -> upload.CheckedList:
+    """Validate and place ``content`` like the register; raises :class:`upload.FileTooLarge` beyond the size limit."""
     polygons, programme_areas = join_inputs()
-    return upload.check_list(data, filename or "upload.csv", polygons=polygons, programme_areas=programme_areas,
+    return upload.check_list(content, filename or "upload.csv", polygons=polygons, programme_areas=programme_areas,
                              limits=limits())
+
+
+#: What the visitor's browser session keeps of a placed list (nuts0–nuts2 are prefixes of nuts3).
+STORE_COLUMNS = ("source_row", "id", "name", "acronym", "country", "city", "sector", "org_type", "status",
+                 "founded", "website", "source_url", "lat", "lon", "nuts3", "join_method", "in_area_2007_2013",
+                 "in_area_2021_2027")
+_TEXT_COLUMNS = tuple(c for c in STORE_COLUMNS if c not in ("source_row", "founded", "lat", "lon")
+                      and not c.startswith("in_area_"))
+
+
+def decode_upload(contents: object) -> bytes:
+    """The bytes of a ``dcc.Upload`` data URL; raises FileTooLarge before decoding more than the limit."""
+    if not isinstance(contents, str) or "," not in contents:
+        raise ValueError("the upload did not arrive as a file")
+    header, encoded = contents.split(",", 1)
+    if not header.startswith("data:") or not header.endswith(";base64"):
+        raise ValueError("the upload did not arrive as a file")
+    limit = limits().max_bytes
+    if len(encoded) * 3 // 4 - encoded.count("=", -2) > limit:
+        raise upload.FileTooLarge(len(encoded) * 3 // 4, limit)
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ValueError("the upload did not arrive as a file") from error
+
+
+def to_store(joined: pd.DataFrame, filename: str) -> dict:
+    """The placed rows, column-wise compact, for ``dcc.Store(storage_type='session')``."""
+    frame = joined.reindex(columns=list(STORE_COLUMNS))
+    frame["founded"] = frame["founded"].astype(object).where(frame["founded"].notna(), None)
+    rows = frame.astype(object).where(frame.notna(), None).values.tolist()
+    return {"filename": str(filename)[:200], "columns": list(STORE_COLUMNS), "rows": rows}
+
+
+def from_store(stored: object) -> pd.DataFrame | None:
+    """The list back from the browser, which may have been tampered with: anything malformed means no list.
+
+    Rows must name a known NUTS 3 region and finite coordinates; text is kept as text, never interpreted.
+    """
+    if not isinstance(stored, dict) or stored.get("columns") != list(STORE_COLUMNS):
+        return None
+    rows = stored.get("rows")
+    if not isinstance(rows, list) or not rows:
+        return None
+    rows = [row for row in rows[: limits().max_rows] if isinstance(row, list) and len(row) == len(STORE_COLUMNS)]
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows, columns=list(STORE_COLUMNS), dtype=object)
+    for column in _TEXT_COLUMNS:
+        frame[column] = frame[column].map(lambda value: "" if value is None else str(value)[:2000])
+    for column in ("source_row", "founded", "lat", "lon"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    for column in ("in_area_2007_2013", "in_area_2021_2027"):
+        frame[column] = frame[column].map(lambda value: value is True)
+    known = data.load_atlas_data().region_table
+    frame = frame[frame["nuts3"].isin(known.loc[known["level"] == 3, "nuts_id"])
+                  & np.isfinite(frame["lat"].astype(float)) & np.isfinite(frame["lon"].astype(float))]
+    if frame.empty:
+        return None
+    for level in (0, 1, 2):
+        frame[f"nuts{level}"] = frame["nuts3"].str[: level + 2]
+    frame["founded"] = frame["founded"].astype("Int64")
+    frame["source_row"] = frame["source_row"].astype("Int64")
+    return frame.reset_index(drop=True)
+
+
+def map_points(rows: pd.DataFrame | None, label: str) -> pd.DataFrame | None:
+    """Positions and escaped hover texts of the list's rows."""
+    if rows is None:
+        return None
+    hover = ["<b>" + html.escape(name, quote=False) + "</b><br>" + html.escape(city, quote=False) + " · " + label
+             for name, city in zip(rows["name"], rows["city"])]
+    return pd.DataFrame({"lat": rows["lat"].astype(float), "lon": rows["lon"].astype(float), "hovertext": hover})
+
+
+def region_counts(rows: pd.DataFrame, register: pd.DataFrame, region_names: pd.Series, *, level: int,
+                  compared: tuple[str, ...], top: int = 12) -> pd.DataFrame:
+    """Your list and the register (the view's organisations) counted per region of ``level``, side by side.
+
+    The regions compared on the page come first, then the regions with most rows of your list.
+    """
+    column = f"nuts{level}"
+    yours = rows[column].value_counts()
+    theirs = register[column].value_counts() if column in register else pd.Series(dtype="int64")
+    codes = list(dict.fromkeys([c for c in compared if len(c) == level + 2]
+                               + yours.sort_values(ascending=False, kind="stable").index[:top].tolist()))
+    return pd.DataFrame({
+        "nuts_id": codes,
+        "name": [str(region_names.get(code, code)) for code in codes],
+        "yours": [int(yours.get(code, 0)) for code in codes],
+        "register": [int(theirs.get(code, 0)) for code in codes],
+        "compared": [code in compared for code in codes],
+    })

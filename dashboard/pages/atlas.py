@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from dashboard import cards, components, story, views
+from dashboard import cards, components, story, upload, userlist, views
+from dashboard import upload_callbacks  # noqa: F401  (registers the callbacks of "Your own list")
 from dashboard.config import CONFIG
 from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator, translate
@@ -47,7 +48,7 @@ def layout(**query: str) -> html.Div:
             dcc.Store(id=FOCUS, data={"region": state.region, "cluster": state.cluster, "lang": language}),
             dcc.Store(id=Atlas.FULLSCREEN),
             components.filter_panel(_, state),
-            html.Div([components.map_section(_), components.charts_section(_),
+            html.Div([components.map_section(_), upload.section(_, userlist.limits()), components.charts_section(_),
                       components.compare_section(_, region_options(_), state), components.table_section(_)],
                      className="content"),
         ],

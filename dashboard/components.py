@@ -208,6 +208,7 @@ def compare_section(_: Translator, region_options: list[dict], state: ViewState)
 
 TABLE_COLUMN_DEFS = [
     {"field": "name", "headerKey": "table.name", "minWidth": 240, "flex": 2, "pinned": "left"},
+    {"field": "origin", "headerKey": "table.origin", "minWidth": 120},
     {"field": "acronym", "headerKey": "table.acronym", "minWidth": 100},
     {"field": "sector", "headerKey": "table.sector", "minWidth": 180},
     {"field": "country", "headerKey": "table.country", "minWidth": 90},

@@ -141,6 +141,15 @@ def count_list(stored, state_data):
     return layout.counts_table(_, counts, state.level), False, False
 
 
+@callback(Output(Atlas.TABLE, "rowData"), Input(Atlas.STATE, "data"), Input(Upload.LIST, "data"))
+def table_rows(state_data, stored):
+    """The organisations table: the register's rows in view, then the rows of the visitor's list."""
+    state = ViewState.from_dict(state_data if isinstance(state_data, dict) else None)
+    _ = Translator(state.lang)
+    register = [{**row, "origin": _("upload.origin.register")} for row in views.table_rows(state, state.lang)]
+    return register + userlist.table_rows(userlist.from_store(stored), views.region_names(), _)
+
+
 @callback(
     Output(Upload.DOWNLOAD, "data"),
     Input(Upload.REPORT_DOWNLOAD, "n_clicks"),

@@ -129,3 +129,18 @@ def region_counts(rows: pd.DataFrame, register: pd.DataFrame, region_names: pd.S
         "register": [int(theirs.get(code, 0)) for code in codes],
         "compared": [code in compared for code in codes],
     })
+
+
+def table_rows(rows: pd.DataFrame | None, region_names: pd.Series, _) -> list[dict]:
+    """The list's rows for the organisations table, labelled like the register's and marked as yours."""
+    if rows is None:
+        return []
+    frame = pd.DataFrame({
+        "id": "your-list-" + rows["source_row"].astype(str), "origin": _("upload.legend"), "name": rows["name"],
+        "acronym": rows["acronym"], "sector": rows["sector"].map(lambda s: _(f"sector.{s}")),
+        "country": rows["country"], "city": rows["city"], "region": rows["nuts3"].map(region_names),
+        "nuts3": rows["nuts3"], "org_type": rows["org_type"].map(lambda s: _(f"org_type.{s}")),
+        "status": rows["status"].map(lambda s: _(f"status.{s}")), "founded": rows["founded"],
+        "website": rows["website"], "source_url": rows["source_url"],
+    })
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")

@@ -167,7 +167,7 @@ def openapi_document() -> dict:
             "description": (
                 "Read-only JSON over the same data and filters as the atlas page: every query key is the page "
                 "URL's own, so a view's address works here unchanged (keys the API does not use, such as metric "
-                "or lang, are ignored). Every answer carries `meta` with the programme period, the units of its "
+                "or lang, are ignored). Every answer carries meta with the programme period, the units of its "
                 "numbers and the sources. GET answers allow any origin (CORS), carry an ETag and answer "
                 "If-None-Match with 304. Each client has a request budget shared by all /api routes; beyond it "
                 "the answer is 429 with Retry-After. Field names are stable within a major version."),
@@ -191,7 +191,7 @@ def openapi_document() -> dict:
                 "parameters": [*filters, LEVEL_PARAMETER], "responses": _get_responses("RegionsAnswer")}},
             "/api/organisations": {"get": {
                 "operationId": "organisations", "summary": "The organisations of a view, with their NUTS codes",
-                "description": ("The register rows matching the filters, sorted by country and name; `in_area` "
+                "description": ("The register rows matching the filters, sorted by country and name; in_area "
                                 "says whether the organisation's region is in the programme area of the period."),
                 "parameters": [*filters, REGION_PARAMETER], "responses": _get_responses("OrganisationsAnswer")}},
             "/api/validate": {"post": {

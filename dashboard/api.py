@@ -122,6 +122,8 @@ def validate() -> Response:
     limit = userlist.limits().max_bytes
     if request.content_length is not None and request.content_length > limit + MULTIPART_OVERHEAD_BYTES:
         return _too_large(request.content_length)
+    # The app's body limit is for everything else; this route reads up to one list's worth.
+    request.max_content_length = limit + MULTIPART_OVERHEAD_BYTES
     file = request.files.get("file")
     if file is None:
         return _errors(400, [{"row": None, "column": None, "value": None,

@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from flask_compress import Compress
 
-from dashboard import api, routes, shell
+from dashboard import api, routes, shell, userlist
 from dashboard.cache import init_cache
 from dashboard.config import CONFIG
 from dashboard.i18n import translate
@@ -47,5 +47,6 @@ def create_app() -> dash.Dash:
         Compress(server)
     routes.register(server)
     api.register(server)
+    userlist.allow_list_bodies(server)
     init_rate_limit(server)
     return app

@@ -65,6 +65,7 @@ class Upload:
     LIST = "upload-list"
     PROBLEMS = "upload-problems"
     STATUS = "upload-status"
+    REFUSED = "upload-refused"
     REPORT = "upload-report"
     REPORT_DOWNLOAD = "upload-report-download"
     LIST_DOWNLOAD = "upload-list-download"

@@ -36,12 +36,17 @@ def section(_: Translator, limits: geo_upload.UploadLimits) -> html.Section:
             html.P(limits_text(_, limits), className="upload-limits"),
             html.P(_("upload.privacy"), className="upload-privacy"),
             dcc.Upload(
-                id=Upload.INPUT, multiple=False, accept=".csv,.txt,.tsv,.xlsx,.xlsm",
+                id=Upload.INPUT, multiple=False, accept=".csv,.txt,.tsv,.xlsx,.xlsm", max_size=limits.max_bytes,
                 children=html.Div([html.Span(_("upload.drop")), " ",
                                    html.Span(_("upload.pick"), className="upload-pick")]),
                 className="upload-drop",
             ),
             html.Div(id=Upload.STATUS, className="upload-status", role="status", **{"aria-live": "polite"}),
+            # Filled by assets/upload.js when the browser refuses a file over the size limit before sending it.
+            html.P(id=Upload.REFUSED, className="upload-status", role="alert",
+                   **{"data-max-bytes": str(limits.max_bytes),
+                      "data-message": _("upload.too_large", filename="{filename}",
+                                        size=geo_upload.format_bytes(limits.max_bytes))}),
             html.Div(id=Upload.REPORT, className="upload-report"),
             html.Div([
                 html.Button(_("upload.download_report"), id=Upload.REPORT_DOWNLOAD, className="button", n_clicks=0,

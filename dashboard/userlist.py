@@ -14,6 +14,7 @@ from functools import lru_cache
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from flask import Flask, abort, request
 
 from dashboard import data
 from dashboard.config import CONFIG
@@ -144,3 +145,35 @@ def table_rows(rows: pd.DataFrame | None, region_names: pd.Series, _) -> list[di
         "website": rows["website"], "source_url": rows["source_url"],
     })
     return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+
+#: Markers of a Dash callback request that carries an uploaded file or the visitor's list.
+LIST_CALLBACK_MARKERS = (b'"id":"upload-input"', b'"id":"upload-list"')
+#: Room for the JSON around a base64 file (filename, state) in the upload callback's request.
+CALLBACK_OVERHEAD_BYTES = 256 * 1024
+
+
+def list_body_allowance() -> int:
+    """The largest callback request that may carry a list: the file limit in base64, plus the JSON around it."""
+    return limits().max_bytes * 4 // 3 + CALLBACK_OVERHEAD_BYTES
+
+
+def allow_list_bodies(server: Flask) -> None:
+    """Let the callbacks that carry the visitor's file or list exceed the app's body limit, up to the list limit.
+
+    A file of up to ``max_bytes`` arrives base64-encoded in a Dash callback request, and the placed list goes
+    back with the callbacks that draw and count it, so such requests may be larger than ``MAX_CONTENT_LENGTH``
+    allows for every other request. A larger body is read (up to the allowance) only to check that it is one
+    of those callbacks; any other request keeps the app's own limit and gets 413.
+    """
+    @server.before_request
+    def allow_list_callbacks() -> None:
+        app_limit = server.config.get("MAX_CONTENT_LENGTH")
+        length = request.content_length
+        if not app_limit or not request.path.endswith("/_dash-update-component") or not length \
+                or length <= app_limit:
+            return
+        request.max_content_length = list_body_allowance()
+        body = request.get_data(cache=True)
+        if not any(marker in body for marker in LIST_CALLBACK_MARKERS):
+            abort(413)

@@ -96,3 +96,26 @@ def test_usr008_table_rows_are_marked_as_yours():
     assert {row["origin"] for row in rows} == {"Eigene Liste"}
     assert [row["id"] for row in rows] == ["your-list-2", "your-list-3"]
     assert rows[0]["nuts3"] == "AT332" and rows[0]["region"]
+
+
+@pytest.fixture
+def body_limit(app):
+    """The app-wide body limit another part of the app may set (MAX_CONTENT_LENGTH), here 1,000 bytes."""
+    previous = app.server.config.get("MAX_CONTENT_LENGTH")
+    app.server.config["MAX_CONTENT_LENGTH"] = 1000
+    yield
+    app.server.config["MAX_CONTENT_LENGTH"] = previous
+
+
+@pytest.mark.parametrize("marker, status", [(b'"id":"upload-input"', 204), (b'"id":"upload-list"', 204),
+                                            (b'"id":"atlas-state"', 413)])
+def test_usr009_only_list_callbacks_may_exceed_the_body_limit(app, body_limit, marker, status):
+    body = b'{"output":"x","inputs":[{' + marker + b',"property":"data","value":"' + b"a" * 5000 + b'"}]}'
+    answer = app.server.test_client().post("/_dash-update-component", data=body, content_type="application/json")
+    assert (answer.status_code == 413) == (status == 413), answer.status_code
+
+
+def test_usr010_not_even_a_list_callback_beyond_the_list_allowance(app, body_limit):
+    body = b'{"inputs":[{"id":"upload-input","value":"' + b"a" * userlist.list_body_allowance() + b'"}]}'
+    answer = app.server.test_client().post("/_dash-update-component", data=body, content_type="application/json")
+    assert answer.status_code == 413

@@ -153,10 +153,13 @@ def test_upl102_ten_problems_are_listed_and_the_map_keeps_the_list(driver, files
 
 
 def test_upl103_oversized_file_is_refused_with_the_limit_named(driver, files):
-    status = upload(driver, files / "too-big.csv")
-    assert "5 MB" in status
-    assert user_points(driver) == 3
+    driver.find_element(By.CSS_SELECTOR, "#upload-input input[type=file]").send_keys(str(files / "too-big.csv"))
+    note = wait_for_text(driver, "#upload-refused", "too-big.csv", PAGE_TIMEOUT)
+    assert "5 MB" in note
     assert "5 MB" in driver.find_element(By.CSS_SELECTOR, ".upload-limits").text, "the limit is stated on the page"
+    assert user_points(driver) == 3, "a refused file must not change what is on the map"
+    assert "too-big.csv" not in driver.find_element(By.ID, "upload-status").text, "the file was never sent"
+    assert_no_console_errors(driver)
 
 
 @pytest.fixture

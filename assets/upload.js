@@ -21,3 +21,16 @@
     if (zone && event.dataTransfer && event.dataTransfer.files) { refused(event.dataTransfer.files[0]); }
   }, true);
 })();
+
+/* dcc.Upload renders its file input without a label: name it after the drop zone's own text, so screen
+   readers and keyboard users (the input takes the focus) hear what it is for. */
+(function () {
+  function label() {
+    var input = document.querySelector("#upload-input input[type=file]");
+    var zone = document.querySelector("#upload-input .upload-drop");
+    if (input && zone && !input.hasAttribute("aria-label")) {
+      input.setAttribute("aria-label", zone.textContent.trim());
+    }
+  }
+  new MutationObserver(label).observe(document.documentElement, {childList: true, subtree: true});
+})();

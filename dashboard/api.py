@@ -1,7 +1,7 @@
 """The public, documented JSON API under ``/api``: region metrics, organisations, the list check, its description.
 
-Every GET answer is cacheable (``ETag`` + ``Cache-Control``, 304 on ``If-None-Match``) and readable from any
-origin; ``POST /api/validate`` is not cross-origin. Rate limits are attached in ``dashboard.ratelimit``.
+Every GET answer under ``/api`` (this module's and any other's) is cacheable (``ETag`` + ``Cache-Control``,
+304 on ``If-None-Match``) and readable from any origin; ``POST /api/validate`` is not cross-origin. Rate limits are attached in ``dashboard.ratelimit``.
 """
 
 from __future__ import annotations
@@ -35,24 +35,24 @@ def _records(frame, columns) -> list[dict]:
     return chosen.astype(object).where(chosen.notna(), None).to_dict(orient="records")
 
 
-def _cacheable(response: Response) -> Response:
-    """Public caching for a GET answer, with an ETag of its content and a 304 for a matching If-None-Match."""
-    response.headers["Cache-Control"] = f"public, max-age={API_CACHE_SECONDS}"
-    response.add_etag()
-    return response.make_conditional(request)
-
-
-@blueprint.after_request
-def read_only_cors(response: Response) -> Response:
-    """Any site may read GET answers (they are public data); nothing else is cross-origin.
+def public_get_answers(response: Response) -> Response:
+    """Every GET under /api, whichever module serves it: readable from any origin, cacheable, conditional.
 
     Every answer, a refusal included, names the worker process, so tests can see that limits are shared.
     """
+    if not (request.path == "/api" or request.path.startswith("/api/")):
+        return response
     response.headers["X-Atlas-Worker"] = str(os.getpid())
-    if request.method in ("GET", "HEAD"):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = (
-            "ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset")
+    if request.method not in ("GET", "HEAD"):
+        return response
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = (
+        "ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset")
+    if response.status_code == 200 and not response.direct_passthrough:
+        response.headers.setdefault("Cache-Control", f"public, max-age={API_CACHE_SECONDS}")
+        if "ETag" not in response.headers:
+            response.add_etag()
+        response.make_conditional(request)
     return response
 
 
@@ -69,7 +69,7 @@ def regions() -> Response:
         "regions": _records(metrics, openapi.REGION_FIELDS),
     })
     response.headers["X-Atlas-Cache"] = "hit" if was_cached else "miss"
-    return _cacheable(response)
+    return response
 
 
 def organisations_in(state: ViewState, region: str):
@@ -93,7 +93,7 @@ def organisations() -> Response:
     view = state.to_query()
     response = jsonify({"meta": openapi.meta(state.period, view=view, units=("lat", "lon", "founded")),
                         "count": len(chosen), "organisations": _records(chosen, openapi.ORGANISATION_FIELDS)})
-    return _cacheable(response)
+    return response
 
 
 def _limits_record() -> dict:
@@ -154,7 +154,7 @@ def request_too_large(_error) -> Response:
 def openapi_json() -> Response:
     response = Response(json.dumps(openapi.openapi_document(), ensure_ascii=False, indent=1),
                         mimetype="application/json")
-    return _cacheable(response)
+    return response
 
 
 @blueprint.get("")
@@ -162,7 +162,7 @@ def documentation() -> Response:
     """The description as a readable, self-contained page (no script, no remote resources)."""
     language = request_language()
     page = render_documentation(openapi.openapi_document(), Translator(language), language)
-    return _cacheable(Response(page, mimetype="text/html"))
+    return Response(page, mimetype="text/html")
 
 
 def render_documentation(document: dict, _: Translator, language: str) -> str:
@@ -225,3 +225,4 @@ def render_documentation(document: dict, _: Translator, language: str) -> str:
 
 def register(server: Flask) -> None:
     server.register_blueprint(blueprint)
+    server.after_request(public_get_answers)

@@ -24,6 +24,8 @@ from geodata.validate import Problem
 REPORTED_VALUE_CHARS = 200
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+#: A workbook is a ZIP archive; its unpacked parts may be at most this many times the file limit.
+UNPACKED_FACTOR = 20
 
 
 @dataclass(frozen=True)
@@ -157,28 +159,39 @@ def _long_cells(frame: pd.DataFrame, filename: str, limits: UploadLimits) -> lis
 def _read_excel(data: bytes, filename: str, limits: UploadLimits) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The first worksheet's values (cached results, never formulas) as strings, rows as in the spreadsheet.
 
-    Reading stops one row past the row limit, so a sheet with a million rows costs no more than the limit.
+    Reading stops one row past the row limit and one column past the column limit, so a sheet with a million
+    rows or columns costs no more than the limits.
     """
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
         return None, [Problem(filename, None, None, None,
                               f"the file is not a readable Excel workbook (.xlsx): {error}")]
+    if unpacked > limits.max_bytes * UNPACKED_FACTOR:
+        return None, [Problem(filename, None, None, None,
+                              f"the workbook unpacks to {format_bytes(unpacked)}; the limit is "
+                              f"{format_bytes(limits.max_bytes * UNPACKED_FACTOR)}")]
+    records: list[tuple[int, list[str]]] = []
     try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            return None, [Problem(filename, None, None, None, "the workbook has no worksheet")]
-        records: list[tuple[int, list[str]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_excel_text(value) for value in values]
-            if any(cell.strip() for cell in cells):
-                records.append((number, cells))
-            if len(records) > limits.max_rows + 1:
-                break
-    finally:
-        workbook.close()
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0] if workbook.worksheets else None
+            if sheet is None:
+                return None, [Problem(filename, None, None, None, "the workbook has no worksheet")]
+            rows = sheet.iter_rows(values_only=True, max_col=limits.max_columns + 1)
+            for number, values in enumerate(rows, start=1):
+                cells = [_excel_text(value) for value in values]
+                if any(cell.strip() for cell in cells):
+                    records.append((number, cells))
+                if len(records) > limits.max_rows + 1:
+                    break
+        finally:
+            workbook.close()
+    except Exception as error:  # noqa: BLE001 - any failure inside a hostile workbook is "not readable", never a crash
+        return None, [Problem(filename, None, None, None,
+                              f"the file is not a readable Excel workbook (.xlsx): {type(error).__name__}")]
     if not records:
         return None, [Problem(filename, None, None, None, "the first worksheet is empty")]
     (_, header), data_records = records[0], records[1:]

@@ -6,6 +6,7 @@ The join inputs are the committed artifacts, so a placed row's NUTS code is the 
 from __future__ import annotations
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -125,3 +126,12 @@ def test_upl010_problem_records_shorten_long_values():
     record = upload.problem_records([problem])[0]
     assert record["row"] == 3 and record["column"] == "name" and record["message"] == "too long"
     assert len(record["value"]) == upload.REPORTED_VALUE_CHARS
+
+
+def test_upl011_a_workbook_that_unpacks_too_far_is_refused(join_inputs):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"0" * 7000)
+    assert len(buffer.getvalue()) < 300
+    checked = check(buffer.getvalue(), "bomb.xlsx", join_inputs, upload.UploadLimits(max_bytes=300))
+    assert "unpacks to" in checked.problems[0].reason and checked.joined is None

@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from support import assert_no_console_errors, wait_for, wait_for_text
 
+from dashboard.figures import TRACE_PARTNERS
 from dashboard.i18n import translate
 from dashboard.state import ViewState
 
@@ -40,20 +41,20 @@ return {graph: Boolean(gd), traces: gd && gd.data ? gd.data.length : 0, maplibre
         canvas: Boolean(document.querySelector('#atlas-map canvas.maplibregl-canvas'))};
 """
 
-#: Cluster points in the figure data: every scattermap trace but the last, which holds the partners.
+#: Cluster points in the figure data: every scattermap trace but the partners' (figures.TRACE_PARTNERS).
 MAP_POINTS_JS = """
 const gd = document.querySelector('#atlas-map .js-plotly-plot');
 if (!gd || !gd.data) { return null; }
-return gd.data.slice(0, -1).filter(t => t.type === 'scattermap')
+return gd.data.filter((t, index) => index !== PARTNERS_TRACE && t.type === 'scattermap')
     .reduce((total, t) => total + (t.lat ? t.lat.length : 0), 0);
-"""
+""".replace("PARTNERS_TRACE", str(TRACE_PARTNERS))
 
 #: Cluster points MapLibre actually draws: features of the visible circle layers, the partners' excepted.
 MAP_DRAWN_POINTS_JS = """
 try {
     const gd = document.querySelector('#atlas-map .js-plotly-plot');
     const map = gd._fullLayout.map._subplot.map;
-    const partners = gd._fullData[gd._fullData.length - 1].uid;
+    const partners = gd._fullData[PARTNERS_TRACE].uid;
     const style = map.getStyle();
     let total = 0;
     for (const layer of style.layers) {
@@ -64,7 +65,7 @@ try {
     }
     return total;
 } catch (error) { return null; }
-"""
+""".replace("PARTNERS_TRACE", str(TRACE_PARTNERS))
 
 GRID_ROWS_JS = """
 try { return dash_ag_grid.getApi('atlas-table').getDisplayedRowCount(); } catch (error) { return null; }

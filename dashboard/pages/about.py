@@ -28,6 +28,7 @@ def upkeep_text(clusters, _: Translator) -> str:
     return _("about.upkeep.body", first=checked_date(dates[0], _.language),
              second=checked_date(dates[-1], _.language),
              websites=_.number(int((active["website"].astype(str) != "").sum())), active=_.number(len(active)),
+             checked=_.number(int((active["website_evidence"].astype(str) != "").sum())),
              weak=_.number(int((clusters["city_confidence"] == "weak").sum())))
 
 

@@ -113,8 +113,13 @@ def test_reg010_the_committed_register_keeps_every_rule() -> None:
     assert not register["name"].str.contains("CimArk", case=False).any()
 
 
-def test_reg011_every_website_has_a_checked_page_on_its_own_site() -> None:
+def test_reg011_a_checked_website_names_its_page_and_day_and_the_figures_are_reported() -> None:
     register = pd.read_csv(CLUSTERS_CSV, dtype=str, keep_default_na=False)
-    with_site = register[register["website"] != ""]
-    assert (with_site["website_evidence"] != "").all(), with_site.loc[with_site["website_evidence"] == "", "id"].tolist()
-    assert (with_site["website_checked"] != "").all()
+    checked = register["website_evidence"] != ""
+    assert ((register["website_checked"] != "") == checked).all()
+    active = register[register["status"] == "active"]
+    with_site, with_check = int((active["website"] != "").sum()), int((active["website_evidence"] != "").sum())
+    assert with_check >= 72
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"Websites: {with_site} of {len(active)} active organisations" in readme
+    assert f"{with_check} of them checked against a page of that site" in readme

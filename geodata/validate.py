@@ -426,9 +426,12 @@ def _website_evidence(checker: _Checker, website: pd.Series, evidence: pd.Series
                    "not a web address (expected a link starting with http:// or https://)")
     checker.report((evidence != "") & (website == ""), "website_evidence", evidence,
                    "a page checking the website is given but the website is empty")
-    elsewhere = (evidence != "") & (website != "") & ~bad & (_host(evidence) != _host(website))
+    page_host, site_host = _host(evidence), _host(website)
+    on_site = (page_host == site_host) | pd.Series(
+        [page.endswith("." + site) for page, site in zip(page_host, site_host)], index=evidence.index, dtype=bool)
+    elsewhere = (evidence != "") & (website != "") & ~bad & ~on_site
     checker.report(elsewhere, "website_evidence", evidence,
-                   "the page that checks the website must be on that website")
+                   "the page that checks the website must be on that website (or one of its subdomains)")
 
 
 def _iso_dates(checker: _Checker, column: str, values: pd.Series, today: date, *, required: bool) -> None:

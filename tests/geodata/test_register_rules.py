@@ -77,10 +77,13 @@ def test_reg006_the_website_is_not_the_evidence_page(tmp_path: Path) -> None:
 
 def test_reg007_the_page_that_checks_a_website_lies_on_that_website(tmp_path: Path) -> None:
     rows = [{"website": "https://cluster.example.at", "website_evidence": "https://www.cluster.example.at/about"},
+            {"website": "https://cluster.example.at", "website_evidence": "https://report.cluster.example.at/2024"},
+            {"website": "https://cluster.example.at", "website_evidence": "https://notcluster.example.at/about"},
             {"website": "https://cluster.example.at", "website_evidence": "https://other.example.com/cluster"},
             {"website_evidence": "https://cluster.example.at/about"}]
     problems = rejected(write(tmp_path, rows))
-    assert [(row, column) for row, column, _ in problems] == [(3, "website_evidence"), (4, "website_evidence")]
+    assert [(row, column) for row, column, _ in problems] == [
+        (4, "website_evidence"), (5, "website_evidence"), (6, "website_evidence")]
 
 
 @pytest.mark.parametrize(("value", "reason_part"), [("", "empty"), ("24.11.2026", "YYYY-MM-DD"),

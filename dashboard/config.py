@@ -43,6 +43,8 @@ class Config:
     upload_max_rows: int
     upload_max_columns: int
     upload_max_cell_chars: int
+    corrections_url: str
+    corrections_email: str
 
     @classmethod
     def from_environment(cls) -> Config:
@@ -67,6 +69,10 @@ class Config:
             upload_max_rows=_int("ATLAS_UPLOAD_MAX_ROWS", 20_000),
             upload_max_columns=_int("ATLAS_UPLOAD_MAX_COLUMNS", 40),
             upload_max_cell_chars=_int("ATLAS_UPLOAD_MAX_CELL_CHARS", 2_000),
+            # Where readers send corrections: an issue tracker's "new issue" URL, else an e-mail address.
+            # Both empty hides the "Suggest a correction" links.
+            corrections_url=os.environ.get("ATLAS_CORRECTIONS_URL", "").strip(),
+            corrections_email=os.environ.get("ATLAS_CORRECTIONS_EMAIL", "").strip(),
         )
 
 

@@ -130,7 +130,7 @@ def validate() -> Response:
                               "message": "send the list as a multipart/form-data field named 'file'"}])
     content = file.stream.read(limit + 1)
     try:
-        checked = userlist.check(content, file.filename or "upload.csv")
+        checked = userlist.check(content, file.filename or userlist.DEFAULT_FILENAME)
     except upload.FileTooLarge as error:
         return _errors(413, [{"row": None, "column": None, "value": None, "message": str(error)}])
     if checked.problems:

@@ -29,7 +29,7 @@ def _translator(state_data: object) -> Translator:
 
 
 def _filename(value: object) -> str:
-    return str(value)[:200] if isinstance(value, str) and value else "upload.csv"
+    return str(value)[:200] if isinstance(value, str) and value else userlist.DEFAULT_FILENAME
 
 
 def check_contents(contents: object, filename: str) -> tuple[dict | None, list[dict], str]:

@@ -21,6 +21,10 @@ from dashboard.config import CONFIG
 from geodata import io, settings, upload
 
 
+#: The name a list goes by when the browser or client sent none.
+DEFAULT_FILENAME = "list.csv"
+
+
 @lru_cache(maxsize=1)
 def join_inputs() -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """The NUTS 3 join polygons and the programme areas the register is built with."""
@@ -35,7 +39,7 @@ def limits() -> upload.UploadLimits:
 def check(content: bytes, filename: str) -> upload.CheckedList:
     """Validate and place ``content`` like the register; raises :class:`upload.FileTooLarge` beyond the size limit."""
     polygons, programme_areas = join_inputs()
-    return upload.check_list(content, filename or "upload.csv", polygons=polygons, programme_areas=programme_areas,
+    return upload.check_list(content, filename or DEFAULT_FILENAME, polygons=polygons, programme_areas=programme_areas,
                              limits=limits())
 
 

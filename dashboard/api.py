@@ -1,7 +1,8 @@
 """The public, documented JSON API under ``/api``: region metrics, organisations, the list check, its description.
 
 Every GET answer under ``/api`` (this module's and any other's) is cacheable (``ETag`` + ``Cache-Control``,
-304 on ``If-None-Match``) and readable from any origin; ``POST /api/validate`` is not cross-origin. Rate limits are attached in ``dashboard.ratelimit``.
+304 on ``If-None-Match``) and readable from any origin; ``POST /api/validate`` is not cross-origin. Rate
+limits are attached in ``dashboard.ratelimit``.
 """
 
 from __future__ import annotations

@@ -4,15 +4,17 @@ Scripts: ``'self'`` plus the SHA-256 hashes of Dash's inline scripts (its render
 clientside callbacks), computed by ``Dash.csp_hashes()`` once every page and callback is registered — no
 inline script of anyone else's, and no ``'unsafe-eval'``.
 
-What the dependencies need, found by loading every view with the policy in force (tests/integration/
-test_csp.py collects ``securitypolicyviolation`` events):
+What the dependencies need was found by loading the views with a stricter policy and recording every
+``securitypolicyviolation`` (tests/integration/test_csp.py keeps checking that the policy below has none):
 
-- ``worker-src blob:`` — MapLibre GL (the map) starts its tile workers from a ``blob:`` URL.
-- ``img-src data: blob:`` — the QR code of presentation mode is a ``data:`` SVG; MapLibre decodes images
-  through ``blob:`` URLs.
-- ``style-src 'unsafe-inline'`` — Plotly.js sets ``style`` attributes through d3 and injects ``<style>``
-  rules, Dash components (dropdowns, AG Grid) do the same; they cannot carry a nonce or a hash. Inline
-  styles cannot run code, so scripts stay locked down.
+- No ``'unsafe-eval'``: nothing the atlas loads evaluates strings as code (no script-src violation).
+- ``worker-src blob:`` — plotly.min.js (its bundled MapLibre GL, which draws the map) starts its tile worker
+  from a ``blob:`` URL.
+- ``img-src data:`` — the QR code of presentation mode is a ``data:`` SVG.
+- ``style-src 'unsafe-inline'`` — ``<style>`` elements are injected at run time by AG Grid (25 per page
+  load), dash-core-components (dropdowns, 21), dash-renderer, React DOM and Plotly.js, and Plotly.js sets
+  ``style`` attributes through d3. Their contents are generated in the browser, so neither a hash nor a nonce
+  can name them. Inline styles cannot run code, so scripts stay locked down.
 
 ``frame-ancestors`` comes from ``ATLAS_FRAME_ANCESTORS`` (embed mode), so no ``X-Frame-Options`` is sent: it
 could only say "same origin" and would block the partners that embed the atlas.
@@ -42,7 +44,7 @@ def content_security_policy(script_hashes: list[str], *, frame_ancestors: str, b
         # Filled with 'self' and the hashes at the first request (see register); until then nothing runs.
         "script-src": [*script_hashes] or "'none'",
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:", *tiles],
+        "img-src": ["'self'", "data:", *tiles],
         "connect-src": ["'self'", *tiles],
         "worker-src": ["'self'", "blob:"],
         "font-src": ["'self'", "data:"],

@@ -66,7 +66,7 @@ def cached_render(key: str) -> bytes | None:
     return cache.get_bytes(key)
 
 
-def render_and_store(key: str, figure: go.Figure, fmt: str, size: tuple[int, int]) -> bytes:
-    content = render.render(figure, fmt, width=size[0], height=size[1])
+def render_and_store(key: str, name: str, fmt: str, state: ViewState) -> bytes:
+    content = render.render_export(name, fmt, state.to_query())
     cache.set_bytes(key, content)
     return content

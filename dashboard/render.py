@@ -1,9 +1,10 @@
 """Static image export (PNG, SVG, PDF) with Plotly's Kaleido, driving the system's Chromium — out of process.
 
-Rendering runs in a child process (``python -m dashboard.render_worker``) that keeps one warm Kaleido
-browser, so a web worker never holds Chromium's memory, and the child is replaced after
-``ATLAS_EXPORT_RENDERS_PER_BROWSER`` renders, so memory stays bounded over any number of exports. The child
-runs at a lower CPU priority, so pages and callbacks keep the processor while an export renders.
+An export is built *and* rendered in a child process (``python -m dashboard.render_worker``) that keeps one
+warm Kaleido browser: building a NUTS 3 slide takes a second of Python, which in a threaded web worker would
+hold the GIL against every page request, and Chromium's memory stays out of the web worker. The child is
+replaced after ``ATLAS_EXPORT_RENDERS_PER_BROWSER`` renders, so memory stays bounded over any number of
+exports, and runs at the lowest CPU priority, so pages and callbacks keep the processor meanwhile.
 
 Each web worker process renders one figure at a time and lets ``ATLAS_EXPORT_SLOTS`` requests render or wait
 at once; one more is refused at once (:class:`ExportBusy`, answered 503 with ``Retry-After``), so a burst
@@ -20,8 +21,6 @@ import struct
 import subprocess
 import sys
 import threading
-
-import plotly.graph_objects as go
 
 from dashboard.config import CONFIG
 
@@ -120,10 +119,11 @@ def renderer() -> RenderProcess:
     return _renderer
 
 
-def render(figure: go.Figure, fmt: str, *, width: int, height: int) -> bytes:
-    """The figure as ``fmt`` bytes at exactly ``width`` × ``height`` pixels (PDF: points at 1:1).
+def render_export(name: str, fmt: str, query: str) -> bytes:
+    """The export ``name.fmt`` of the view ``query`` (a normalised query string), rendered by the child.
 
-    Raises :class:`ExportBusy` at once when every slot is taken, :class:`ExportUnavailable` without a browser.
+    Raises :class:`ExportBusy` at once when every slot is taken, :class:`ExportUnavailable` without a browser
+    or when the child fails.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -133,9 +133,6 @@ def render(figure: go.Figure, fmt: str, *, width: int, height: int) -> bytes:
     if not _slots.acquire(blocking=False):
         raise ExportBusy("every export slot is busy")
     try:
-        options = json.dumps({"format": fmt, "width": width, "height": height})
-        request = f'{{"options": {options}, "figure": {figure.to_json()}}}'.encode()
-        return _renderer.render(request, path)
+        return _renderer.render(json.dumps({"name": name, "format": fmt, "query": query}).encode(), path)
     finally:
         _slots.release()
-

@@ -61,12 +61,8 @@ def register(server: Flask) -> None:
             return response.make_conditional(request)
         content = exports.cached_render(key)
         if content is None:
-            build, size = spec
-            figure = build(state)
-            if figure is None:
-                abort(404)
             try:
-                content = exports.render_and_store(key, figure, fmt, size)
+                content = exports.render_and_store(key, name, fmt, state)
             except render.ExportBusy:
                 return Response("Busy rendering other exports; please retry in a few seconds.", status=503,
                                 mimetype="text/plain", headers={"Retry-After": str(exports.RETRY_AFTER_SECONDS)})

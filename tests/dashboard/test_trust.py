@@ -177,8 +177,8 @@ class FakeRenderer:
         self.calls += 1
         self.started.set()
         self.hold.wait(10)
-        options = json.loads(request)["options"]
-        return f"image {options['format']} {options['width']}x{options['height']} #{self.calls}".encode()
+        asked = json.loads(request)
+        return f"image {asked['name']}.{asked['format']} {asked['query']} #{self.calls}".encode()
 
 
 @pytest.fixture
@@ -239,22 +239,22 @@ def test_trs023_unknown_exports_are_404_without_rendering(client, fake_renderer)
     assert fake_renderer.calls == 0
 
 
-def test_trs024_the_render_process_is_recycled_and_holds_the_browser(monkeypatch):
-    """Real Chromium: after ``renders_per_process`` renders the child (and its browser) is replaced."""
+def test_trs024_the_render_process_is_recycled_and_holds_the_browser():
+    """Real Chromium: the child builds and renders the export; after ``renders_per_process`` renders it (and
+    its browser) is replaced, so memory cannot grow with the number of exports."""
     if not render.browser_path():
         pytest.skip("static export needs Chromium")
-    import plotly.graph_objects as go
-
     process = render.RenderProcess(renders_per_process=2)
-    figure = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
-    request = json.dumps({"options": {"format": "png", "width": 200, "height": 100},
-                          "figure": json.loads(figure.to_json())}).encode()
+    request = json.dumps({"name": "top-regions", "format": "svg", "query": "?sector=ict"}).encode()
     pids = []
     try:
         for _ in range(3):
             image = process.render(request, render.browser_path())
-            assert image.startswith(b"\x89PNG")
+            assert image.lstrip().startswith(b"<svg")
             pids.append(process.pid)
+        with pytest.raises(render.ExportUnavailable, match="no export"):
+            process.render(json.dumps({"name": "nope", "format": "svg", "query": ""}).encode(),
+                           render.browser_path())
     finally:
         process.stop()
     assert pids[0] is not None

@@ -67,7 +67,7 @@ class Config:
             export_slots=max(1, _int("ATLAS_EXPORT_SLOTS", 2)),
             # The render process (and its Chromium) is replaced after this many renders, bounding memory.
             export_renders_per_browser=max(1, _int("ATLAS_EXPORT_RENDERS_PER_BROWSER", 50)),
-            cache_socket_timeout=_int("ATLAS_CACHE_TIMEOUT_MS", 250) / 1000,
+            cache_socket_timeout=_int("ATLAS_REDIS_TIMEOUT_MS", 250) / 1000,
             # After a Redis failure the cache is skipped for this long, then tried again.
             cache_retry_seconds=max(1, _int("ATLAS_CACHE_RETRY_SECONDS", 30)),
             cache_max_entry_bytes=_int("ATLAS_CACHE_MAX_ENTRY_BYTES", 2_000_000),

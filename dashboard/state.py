@@ -120,8 +120,8 @@ def text(value: object, limit: int = MAX_ID_LENGTH) -> str:
 
 
 def whole_number(value: object, default: int, *, low: int, high: int) -> int:
-    """An integer from a JSON number or a numeric string, clamped to ``low``…``high``; ``NaN``, ``±Infinity``,
-    booleans and everything else read as ``default``."""
+    """An integer from a JSON number or a numeric string, clamped to ``low``…``high``; fractions, ``NaN``,
+    ``±Infinity``, booleans and everything else read as ``default``."""
     if isinstance(value, bool):
         return default
     if isinstance(value, str):
@@ -130,7 +130,7 @@ def whole_number(value: object, default: int, *, low: int, high: int) -> int:
         except ValueError:
             return default
     if isinstance(value, float):
-        if not math.isfinite(value):
+        if not math.isfinite(value) or not value.is_integer():
             return default
         value = int(value)
     if not isinstance(value, int):

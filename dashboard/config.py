@@ -44,6 +44,8 @@ class Config:
     cache_retry_seconds: int
     cache_max_entry_bytes: int
     cache_memory_bytes: int
+    corrections_url: str
+    corrections_email: str
 
     @classmethod
     def from_environment(cls) -> Config:
@@ -73,6 +75,10 @@ class Config:
             cache_max_entry_bytes=_int("ATLAS_CACHE_MAX_ENTRY_BYTES", 2_000_000),
             # Total size of the in-process cache (used without Redis); Redis is bounded by its maxmemory.
             cache_memory_bytes=_int("ATLAS_CACHE_MEMORY_MB", 64) * 1_000_000,
+            # Where readers send corrections: an issue tracker's "new issue" URL, else an e-mail address.
+            # Both empty hides the "Suggest a correction" links.
+            corrections_url=os.environ.get("ATLAS_CORRECTIONS_URL", "").strip(),
+            corrections_email=os.environ.get("ATLAS_CORRECTIONS_EMAIL", "").strip(),
         )
 
 

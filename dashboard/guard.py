@@ -46,12 +46,20 @@ def is_project_file(filename: str) -> bool:
     return path.is_relative_to(ROOT) and ".venv" not in path.relative_to(ROOT).parts
 
 
-def _log_once(site: str, path: str) -> None:
+def _log_once(error: Exception, path: str) -> None:
+    """One line per distinct failure site; the first failure inside this project's code also carries its
+    traceback, since the parsers should have absorbed it (a bug to fix, not a client to blame)."""
+    site = failure_site(error)
     with _seen_lock:
         first = site not in _seen
         if first and len(_seen) < MAX_SITES:
             _seen.add(site)
-    (LOG.warning if first else LOG.debug)("rejected a malformed request to %s: %s", path, site)
+    if not first:
+        LOG.debug("rejected a malformed request to %s: %s", path, site)
+    elif site.split(" at ", 1)[-1].startswith(("dashboard/", "geodata/")):
+        LOG.error("rejected a request to %s that failed in the app: %s", path, site, exc_info=error)
+    else:
+        LOG.warning("rejected a malformed request to %s: %s", path, site)
 
 
 def client_fault(path: str) -> int | None:
@@ -78,7 +86,7 @@ def register(server: Flask, *, max_body_bytes: int) -> None:
         status = client_fault(request.path)
         if status is None:
             raise error
-        _log_once(failure_site(error), request.path)
+        _log_once(error, request.path)
         return Response("Bad request" if status == 400 else "Not found", status=status, mimetype="text/plain")
 
     @server.errorhandler(RequestEntityTooLarge)

@@ -6,7 +6,7 @@ import os
 
 from flask import Flask, Response, abort, jsonify, request
 
-from dashboard import data, render, slides, views
+from dashboard import api_meta, data, render, slides, views
 from dashboard.config import CONFIG
 from dashboard.state import ViewState
 
@@ -72,6 +72,8 @@ def register(server: Flask) -> None:
         response = Response(content, mimetype=render.FORMATS[fmt])
         response.headers["Content-Disposition"] = f'attachment; filename="alpine-cluster-atlas-{name}.{fmt}"'
         return response
+
+    api_meta.register(server)
 
     @server.get("/healthz")
     def health() -> Response:

@@ -43,7 +43,7 @@ def _map_layout(figure: go.Figure, borders_url: str, _: Translate, *, uirevision
         font={"family": FONT, "color": INK, "size": 13}, paper_bgcolor="white", separators=_.separators,
         margin={"l": 0, "r": 0, "t": 0, "b": 0}, uirevision=uirevision, showlegend=True,
         legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
-        map={"style": map_style(), "center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM - 0.3,
+        map={"style": map_style(), "center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM,
              "layers": [{"source": borders_url, "sourcetype": "geojson", "type": "line", "color": "#3e4c59",
                          "line": {"width": 1.2}, "below": "traces", "sourceattribution": _("attribution.nuts")}]},
     )

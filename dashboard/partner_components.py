@@ -72,7 +72,8 @@ def cooperation_summary(arcs: pd.DataFrame, groups: pd.DataFrame, state: Explore
 
 def group_cards(groups: pd.DataFrame, _: Translator) -> list[html.Article]:
     cards = []
-    for number, group in enumerate(groups.itertuples(index=False), start=1):
+    numbers = groups.groupby("anchor").cumcount() + 1 if len(groups) else []
+    for number, group in zip(numbers, groups.itertuples(index=False)):
         cards.append(html.Article([
             html.H4(_("coop.group.title", number=number, sector=_(f"sector.{group.anchor}"))),
             html.P(_("coop.group.facts", size=_.number(group.size),
@@ -139,5 +140,5 @@ def peer_panel(status: str, table: pd.DataFrame, state: ExplorerState, _: Transl
                  band=_(f"peers.band.{own['size_band']}"))),
         html.Table([html.Caption(_("peers.caption", region=own["name"])), header, html.Tbody(rows)],
                    className="data-table peers-table"),
-        html.P(html.A(_("peers.compare"), href=link, className="button-link", id=Partners.COMPARE_LINK)),
+        html.P(html.A(_("peers.compare"), href=link, className="button", id=Partners.COMPARE_LINK)),
     ]

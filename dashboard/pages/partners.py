@@ -99,7 +99,7 @@ def cooperation_section(_: Translator, state: ExplorerState) -> html.Section:
             dcc.Graph(id=Partners.COOP_MAP, config=components.graph_config(_, "cooperation-map"),
                       className="partners-map"),
             html.P(html.A(_("coop.export"), id=Partners.EXPORT, href="/export/cooperation-map.png",
-                          className="button-link", download="alpine-cluster-atlas-cooperation-map.png")),
+                          className="button", download="alpine-cluster-atlas-cooperation-map.png")),
             html.H3(_("coop.groups.title")),
             html.Div(id=Partners.GROUPS, className="cards"),
             html.Details([html.Summary(_("coop.arcs.title")), html.Div(id=Partners.ARCS, className="table-scroll")],

@@ -147,23 +147,24 @@ def build_space(clusters: pd.DataFrame, touching_pairs: pd.DataFrame, related: p
                         related=related)
 
 
-def score_parts(space: PartnerSpace) -> dict[str, np.ndarray]:
-    """Each weighted part of the score as an N × N array (already multiplied by its weight)."""
+def score_parts(space: PartnerSpace, rows: slice | int = slice(None)) -> dict[str, np.ndarray]:
+    """Each weighted part of the score for ``rows`` (default all: N × N), already multiplied by its weight."""
     return {
-        "sector": WEIGHTS["sector"] * space.fit,
-        "distance": WEIGHTS["distance"] * np.exp(-space.distance_km / DISTANCE_SCALE_KM),
-        "border": WEIGHTS["border"] * space.touching,
-        "typology": WEIGHTS["typology"] * space.same_typology,
-        "secondary": WEIGHTS["secondary"] * space.secondary_common,
+        "sector": WEIGHTS["sector"] * space.fit[rows],
+        "distance": WEIGHTS["distance"] * np.exp(-space.distance_km[rows] / DISTANCE_SCALE_KM),
+        "border": WEIGHTS["border"] * space.touching[rows],
+        "typology": WEIGHTS["typology"] * space.same_typology[rows],
+        "secondary": WEIGHTS["secondary"] * space.secondary_common[rows],
     }
 
 
-def eligible(space: PartnerSpace, *, cross_border: bool) -> np.ndarray:
-    """N × N: may the column organisation be suggested to the row organisation?"""
-    allowed = (space.fit > 0) & ~space.blocked
+def eligible(space: PartnerSpace, *, cross_border: bool, rows: slice | int = slice(None)) -> np.ndarray:
+    """May the column organisation be suggested to the row organisation? (``rows`` of the N × N answer.)"""
+    allowed = (space.fit[rows] > 0) & ~space.blocked[rows]
     if cross_border:
         countries = space.organisations["country"].to_numpy(dtype=object)
-        allowed &= countries[:, None] != countries[None, :]
+        allowed &= countries[rows, None] != countries[None, :] if isinstance(rows, slice) \
+            else countries[rows] != countries
     return allowed
 
 
@@ -187,8 +188,8 @@ def suggest(space: PartnerSpace, organisation_id: str, *, cross_border: bool = T
     Raises KeyError for an id that is not an active, placed organisation.
     """
     row = space.position(organisation_id)
-    parts = {name: values[row] for name, values in score_parts(space).items()}
-    allowed = eligible(space, cross_border=cross_border)[row]
+    parts = score_parts(space, row)
+    allowed = eligible(space, cross_border=cross_border, rows=row)
     total = sum(parts.values())
     candidates = np.flatnonzero(allowed)
     order = candidates[np.lexsort((space.organisations["id"].to_numpy()[candidates], -total[candidates]))][:limit]

@@ -59,9 +59,13 @@ class PartnerSpace:
     secondary_common: np.ndarray
     blocked: np.ndarray
     related: pd.DataFrame
+    #: The organisations' columns as NumPy arrays, read once: per-query column access is the slow part.
+    columns: dict[str, np.ndarray]
+    #: (sector, sector) → the relatedness link's fields, both orders.
+    links: dict[tuple[str, str], dict]
 
     def position(self, organisation_id: str) -> int:
-        matches = np.flatnonzero(self.organisations["id"].to_numpy() == organisation_id)
+        matches = np.flatnonzero(self.columns["id"] == organisation_id)
         if not len(matches):
             raise KeyError(organisation_id)
         return int(matches[0])
@@ -142,9 +146,12 @@ def build_space(clusters: pd.DataFrame, touching_pairs: pd.DataFrame, related: p
 
     families = organisations["family"].to_numpy()
     blocked = families[:, None] == families[None, :]
+    columns = {name: organisations[name].to_numpy(dtype=object if organisations[name].dtype == object
+                                                  or str(organisations[name].dtype).startswith("str") else None)
+               for name in organisations.columns}
     return PartnerSpace(organisations=organisations, distance_km=distance, fit=fit, touching=touching,
                         same_typology=same_typology, secondary_common=secondary_common, blocked=blocked,
-                        related=related)
+                        related=related, columns=columns, links=link_lookup(related))
 
 
 def score_parts(space: PartnerSpace, rows: slice | int = slice(None)) -> dict[str, np.ndarray]:
@@ -162,7 +169,7 @@ def eligible(space: PartnerSpace, *, cross_border: bool, rows: slice | int = sli
     """May the column organisation be suggested to the row organisation? (``rows`` of the N × N answer.)"""
     allowed = (space.fit[rows] > 0) & ~space.blocked[rows]
     if cross_border:
-        countries = space.organisations["country"].to_numpy(dtype=object)
+        countries = space.columns["country"]
         allowed &= countries[rows, None] != countries[None, :] if isinstance(rows, slice) \
             else countries[rows] != countries
     return allowed
@@ -191,51 +198,75 @@ def suggest(space: PartnerSpace, organisation_id: str, *, cross_border: bool = T
     parts = score_parts(space, row)
     allowed = eligible(space, cross_border=cross_border, rows=row)
     total = sum(parts.values())
+    ids = space.columns["id"]
     candidates = np.flatnonzero(allowed)
-    order = candidates[np.lexsort((space.organisations["id"].to_numpy()[candidates], -total[candidates]))][:limit]
-    table = space.organisations.iloc[order].reset_index(drop=True)
-    table["score"] = total[order]
-    for name, values in parts.items():
-        table[f"part_{name}"] = values[order]
-    table["distance_km"] = space.distance_km[row, order]
-    table["reasons"] = [pair_reasons(space, row, int(column), parts) for column in order]
-    return table
+    order = candidates[np.lexsort((ids[candidates], -total[candidates]))][:limit]
+    columns = {name: values[order] for name, values in space.columns.items()}
+    columns["score"] = total[order]
+    columns.update({f"part_{name}": values[order] for name, values in parts.items()})
+    columns["distance_km"] = space.distance_km[row, order]
+    columns["reasons"] = [pair_reasons(space, row, int(column), parts) for column in order]
+    return pd.DataFrame(columns)
 
 
 def pair_reasons(space: PartnerSpace, row: int, column: int, parts: dict[str, np.ndarray]) -> list[dict]:
-    """The reasons for one pair as data (codes, ids, numbers), in order of their contribution to the score."""
-    me, other = space.organisations.iloc[row], space.organisations.iloc[column]
+    """The reasons for one pair as data (codes, ids, numbers), in order of their contribution to the score.
+
+    ``parts`` are the row's weighted score parts (:func:`score_parts` of ``row``).
+    """
+    sector, country, nuts3, secondary, mountain, in_area = (
+        space.columns[name] for name in ("sector", "country", "nuts3", "secondary", "mountain", "in_area"))
     reasons = []
-    if me["sector"] == other["sector"]:
-        reasons.append({"code": "same_sector", "sector": me["sector"]})
+    if sector[row] == sector[column]:
+        reasons.append({"code": "same_sector", "sector": sector[row]})
     else:
-        link = _link(space.related, me["sector"], other["sector"])
-        reasons.append({"code": "related_sector", "sectors": [me["sector"], other["sector"]],
+        link = space.links[(sector[row], sector[column])]
+        reasons.append({"code": "related_sector", "sectors": [sector[row], sector[column]],
                         "basis": link["basis"].split(";"), "organisations": int(link["organisations"]),
                         "source": link["source"]})
     reasons[0]["contribution"] = float(parts["sector"][column])
     reasons.append({"code": "distance", "km": round(float(space.distance_km[row, column]), 1),
                     "contribution": float(parts["distance"][column])})
     if space.touching[row, column]:
-        same_region = me["nuts3"] == other["nuts3"]
-        reasons.append({"code": "same_region" if same_region else "neighbouring_regions",
-                        "regions": [me["nuts3"], other["nuts3"]], "cross_border": bool(me["country"] != other["country"]),
+        reasons.append({"code": "same_region" if nuts3[row] == nuts3[column] else "neighbouring_regions",
+                        "regions": [nuts3[row], nuts3[column]], "cross_border": bool(country[row] != country[column]),
                         "contribution": float(parts["border"][column])})
     if space.same_typology[row, column]:
-        reasons.append({"code": "same_mountain_typology", "mountain": bool(me["mountain"]),
+        reasons.append({"code": "same_mountain_typology", "mountain": bool(mountain[row]),
                         "contribution": float(parts["typology"][column])})
-    shared = sorted(set(me["secondary"]) & set(other["secondary"]), key=SECTOR_IDS.index)
+    shared = sorted(set(secondary[row]) & set(secondary[column]), key=SECTOR_IDS.index)
     if shared:
         reasons.append({"code": "shared_secondary_sectors", "sectors": shared,
                         "contribution": float(parts["secondary"][column])})
-    if me["in_area"] and other["in_area"]:
+    if in_area[row] and in_area[column]:
         reasons.append({"code": "both_in_programme_area", "contribution": 0.0})
     return sorted(reasons, key=lambda reason: -reason["contribution"])
 
 
-def _link(related: pd.DataFrame, a: str, b: str) -> pd.Series:
-    low, high = sorted((a, b))
-    return related[(related["sector_a"] == low) & (related["sector_b"] == high)].iloc[0]
+def link_lookup(related: pd.DataFrame) -> dict[tuple[str, str], dict]:
+    links = {}
+    for link in related.to_dict(orient="records"):
+        links[(link["sector_a"], link["sector_b"])] = links[(link["sector_b"], link["sector_a"])] = link
+    return links
+
+
+def all_suggestions(space: PartnerSpace, *, cross_border: bool = True,
+                    limit: int = DEFAULT_LIMIT) -> dict[str, list[tuple[str, float, list[dict]]]]:
+    """Every organisation's suggestions at once: id → [(candidate id, score, reasons)], best first.
+
+    One score matrix for all rows; the same ranking and reasons as :func:`suggest` (the benchmark's path).
+    """
+    total = sum(score_parts(space).values())
+    scores = np.where(eligible(space, cross_border=cross_border), total, -np.inf)
+    top = top_candidates(scores, limit)
+    parts = score_parts(space)
+    ids = space.columns["id"]
+    answer = {}
+    for row, picked in enumerate(top):
+        row_parts = {name: values[row] for name, values in parts.items()}
+        answer[ids[row]] = [(ids[column], float(scores[row, column]), pair_reasons(space, row, int(column), row_parts))
+                            for column in picked if column >= 0]
+    return answer
 
 
 def cooperation_arcs(space: PartnerSpace, anchor: str, *, max_km: float = ARC_MAX_KM) -> pd.DataFrame:

@@ -49,6 +49,8 @@ class PeerSpace:
     size: np.ndarray
     typology: np.ndarray
     level: int
+    #: Each region's row as a dict, read once: per-pair row access is the slow part of the reasons.
+    records: tuple[dict, ...] = ()
 
     def position(self, nuts_id: str) -> int:
         matches = np.flatnonzero(self.regions["nuts_id"].to_numpy() == nuts_id)
@@ -128,7 +130,7 @@ def build_peer_space(clusters: pd.DataFrame, regions: pd.DataFrame, *, level: in
     typology_match = ((mountain[:, None] == mountain[None, :]).astype(float)
                       + (urban[:, None] == urban[None, :]).astype(float)) / 2
     return PeerSpace(regions=table, counts=matrix, similarity=similarity, evidence=evidence, size=size,
-                     typology=typology_match, level=level)
+                     typology=typology_match, level=level, records=tuple(table.to_dict(orient="records")))
 
 
 def size_bands(counts: pd.Series) -> pd.Series:
@@ -141,20 +143,23 @@ def size_bands(counts: pd.Series) -> pd.Series:
     return pd.Series(bands, index=counts.index)
 
 
-def peer_scores(space: PeerSpace) -> np.ndarray:
-    return (WEIGHTS["structure"] * space.evidence * space.similarity + WEIGHTS["size"] * space.size
-            + WEIGHTS["typology"] * space.typology)
+def peer_scores(space: PeerSpace, rows: slice | list[int] = slice(None)) -> np.ndarray:
+    """The score of ``rows`` (default all) against every region."""
+    return (WEIGHTS["structure"] * space.evidence[rows] * space.similarity[rows] + WEIGHTS["size"] * space.size[rows]
+            + WEIGHTS["typology"] * space.typology[rows])
 
 
-def candidate_mask(space: PeerSpace, *, cross_border: bool = False) -> np.ndarray:
-    """N × N: may the column region be a peer of the row region (size window widened when too narrow)?"""
+def candidate_mask(space: PeerSpace, *, cross_border: bool = False,
+                   rows: slice | list[int] = slice(None)) -> np.ndarray:
+    """May the column region be a peer of the row region (size window widened when too narrow)?"""
     totals = space.regions["count"].to_numpy(dtype=float)
-    n = len(totals)
-    base = (totals[None, :] > 0) & ~np.eye(n, dtype=bool) & (totals[:, None] >= MIN_SUPPORT)
+    own = totals[rows][:, None]
+    positions = np.arange(len(totals))
+    base = (totals[None, :] > 0) & (positions[rows][:, None] != positions[None, :]) & (own >= MIN_SUPPORT)
     if cross_border:
         countries = space.regions["country"].to_numpy(dtype=object)
-        base &= countries[:, None] != countries[None, :]
-    window = base & (totals[None, :] >= totals[:, None] / 2) & (totals[None, :] <= totals[:, None] * 2)
+        base &= countries[rows][:, None] != countries[None, :]
+    window = base & (totals[None, :] >= own / 2) & (totals[None, :] <= own * 2)
     narrow = window.sum(axis=1) < MIN_CANDIDATES
     return np.where(narrow[:, None], base, window)
 
@@ -167,8 +172,8 @@ def find_peers(space: PeerSpace, nuts_id: str, *, limit: int = DEFAULT_LIMIT,
     row = space.position(nuts_id)
     if space.regions["count"].iloc[row] < MIN_SUPPORT:
         return "too_few", space.regions.iloc[0:0].assign(score=[], reasons=[])
-    scores = peer_scores(space)[row]
-    mask = candidate_mask(space, cross_border=cross_border)[row]
+    scores = peer_scores(space, [row])[0]
+    mask = candidate_mask(space, cross_border=cross_border, rows=[row])[0]
     candidates = np.flatnonzero(mask)
     if not len(candidates):
         return "no_candidates", space.regions.iloc[0:0].assign(score=[], reasons=[])
@@ -178,16 +183,14 @@ def find_peers(space: PeerSpace, nuts_id: str, *, limit: int = DEFAULT_LIMIT,
     overall = everyone[np.lexsort((codes[everyone], -scores[everyone]))]
     overall_rank = {int(position): rank for rank, position in enumerate(overall, start=1)}
     picked = order[:limit]
-    table = space.regions.iloc[picked].reset_index(drop=True)
-    table["score"] = scores[picked]
-    table["similarity"] = space.similarity[row, picked]
-    table["evidence"] = space.evidence[row, picked]
-    table["rank"] = np.arange(1, len(picked) + 1)
-    table["candidates"] = len(candidates)
-    table["overall_rank"] = [overall_rank[int(p)] for p in picked]
-    table["overall"] = len(overall)
-    table["reasons"] = [peer_reasons(space, row, int(p)) for p in picked]
-    return "ok", table
+    columns = {name: space.regions[name].to_numpy()[picked] for name in space.regions.columns}
+    columns.update({
+        "score": scores[picked], "similarity": space.similarity[row, picked], "evidence": space.evidence[row, picked],
+        "rank": np.arange(1, len(picked) + 1), "candidates": len(candidates),
+        "overall_rank": [overall_rank[int(p)] for p in picked], "overall": len(overall),
+        "reasons": [peer_reasons(space, row, int(p)) for p in picked],
+    })
+    return "ok", pd.DataFrame(columns)
 
 
 def peer_reasons(space: PeerSpace, row: int, column: int) -> list[dict]:
@@ -197,7 +200,7 @@ def peer_reasons(space: PeerSpace, row: int, column: int) -> list[dict]:
     regions_with = (counts > 0).sum(axis=0)
     rarity = np.log(len(counts) / np.maximum(regions_with[shared], 1))
     shared_sorted = shared[np.lexsort((shared, -rarity))]
-    me, other = space.regions.iloc[row], space.regions.iloc[column]
+    me, other = space.records[row], space.records[column]
     reasons = [
         {"code": "sector_mix", "similarity": round(float(space.similarity[row, column]), 3),
          "evidence": round(float(space.evidence[row, column]), 3),
@@ -217,7 +220,19 @@ def peer_reasons(space: PeerSpace, row: int, column: int) -> list[dict]:
 
 
 def all_peers(space: PeerSpace, *, limit: int = DEFAULT_LIMIT, cross_border: bool = False) -> np.ndarray:
-    """Peer positions for every region at once (−1 where there are fewer): the benchmark's path."""
+    """Peer positions for every region at once (−1 where there are fewer), ties by code as in find_peers."""
     scores = np.where(candidate_mask(space, cross_border=cross_border), peer_scores(space), -np.inf)
-    order = np.argsort(-scores, axis=1, kind="stable")[:, :limit]
+    codes = space.regions["nuts_id"].to_numpy(dtype=object)
+    by_code = np.argsort(codes, kind="stable")
+    order = by_code[np.argsort(-scores[:, by_code], axis=1, kind="stable")][:, :limit]
     return np.where(np.isfinite(np.take_along_axis(scores, order, axis=1)), order, -1)
+
+
+def all_peer_answers(space: PeerSpace, *, limit: int = DEFAULT_LIMIT,
+                     cross_border: bool = False) -> dict[str, list[tuple[str, float, list[dict]]]]:
+    """Every region's peers with score and reasons at once: code → [(peer code, score, reasons)], best first."""
+    top = all_peers(space, limit=limit, cross_border=cross_border)
+    scores = peer_scores(space)
+    codes = space.regions["nuts_id"].to_numpy(dtype=object)
+    return {codes[row]: [(codes[column], float(scores[row, column]), peer_reasons(space, row, int(column)))
+                         for column in picked if column >= 0] for row, picked in enumerate(top)}

@@ -22,7 +22,7 @@ from pyproj import Transformer
 
 from geodata import partners
 from geodata.neighbours import touching_matrix, touching_regions
-from geodata.partners import (WEIGHTS, build_space, connected_groups, cooperation_arcs, merger_families,
+from geodata.partners import (WEIGHTS, all_suggestions, build_space, connected_groups, cooperation_arcs, merger_families,
                               meta_clusters, partner_network, score_matrix, suggest, top_candidates)
 from geodata.relatedness import co_declared_links, read_curated_links, relatedness_table
 from geodata.selection import prepare_clusters
@@ -220,8 +220,11 @@ def test_par020_real_register_suggestions_keep_the_rules(real_space, cross_borde
     families = merger_families(clusters)
     organisations = space.organisations.set_index("id")
     suggested = 0
+    at_once = all_suggestions(space, cross_border=cross_border)
     for oid in organisations.index:
         table = suggest(space, oid, cross_border=cross_border)
+        assert [candidate for candidate, _, _ in at_once[oid]] == table["id"].tolist()
+        assert [reasons for _, _, reasons in at_once[oid]] == table["reasons"].tolist()
         suggested += len(table)
         assert oid not in set(table["id"])
         assert not (table["id"].map(families) == families[oid]).any(), f"{oid}: a predecessor or successor"

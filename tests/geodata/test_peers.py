@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodata.peers import (MIN_SUPPORT, all_peers, build_peer_space, find_peers, js_similarity, region_typology,
+from geodata.peers import (MIN_SUPPORT, all_peer_answers, all_peers, build_peer_space, find_peers, js_similarity, region_typology,
                            smoothed_shares)
 from geodata.selection import prepare_clusters
 
@@ -107,8 +107,10 @@ def test_peer020_real_regions_are_never_their_own_peer(real_clusters, regions, l
     enough = space.regions["count"].to_numpy() >= MIN_SUPPORT
     assert (table[enough, 0] >= 0).all()        # every region with enough organisations has peers
     assert (table[~enough] == -1).all()
+    answers = all_peer_answers(space)
     for code in space.regions.loc[enough, "nuts_id"]:
         status, peers = find_peers(space, code)
+        assert [peer for peer, _, _ in answers[code]] == peers["nuts_id"].tolist()
         assert status == "ok" and code not in set(peers["nuts_id"])
         assert all(len(reasons) == 3 for reasons in peers["reasons"])
         assert peers["score"].is_monotonic_decreasing

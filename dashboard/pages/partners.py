@@ -77,7 +77,9 @@ def suggest_section(_: Translator, state: ExplorerState) -> html.Section:
             html.Div([
                 html.Div(dcc.Graph(id=Partners.PARTNER_MAP, config=components.graph_config(_, "partner-map"),
                                    className="partners-map"), className="partners-map-wrap"),
-                html.Ol(id=Partners.SUGGESTIONS, className="suggestions"),
+                # Scrolls on wide screens, so it must take keyboard focus to be scrolled without a mouse.
+                html.Ol(id=Partners.SUGGESTIONS, className="suggestions", tabIndex="0",
+                        **{"aria-label": _("partners.suggest.title")}),
             ], className="partners-grid"),
         ],
         className="panel partners-section", **{"aria-labelledby": "suggest"},
@@ -102,7 +104,9 @@ def cooperation_section(_: Translator, state: ExplorerState) -> html.Section:
                           className="button", download="alpine-cluster-atlas-cooperation-map.png")),
             html.H3(_("coop.groups.title")),
             html.Div(id=Partners.GROUPS, className="cards"),
-            html.Details([html.Summary(_("coop.arcs.title")), html.Div(id=Partners.ARCS, className="table-scroll")],
+            html.Details([html.Summary(_("coop.arcs.title")),
+                          html.Div(id=Partners.ARCS, className="table-scroll", tabIndex="0", role="region",
+                                   **{"aria-label": _("coop.arcs.title")})],
                          className="arc-list"),
         ],
         className="panel partners-section", **{"aria-labelledby": "cooperation"},

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import struct
 import urllib.request
+from pathlib import Path
 
 import pytest
-from atlas_pages import PAGE_TIMEOUT, chart_labels, query, wait_for_query
+from atlas_pages import PAGE_TIMEOUT, chart_labels, query, skip_unless_ci, wait_for_query
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -23,6 +24,8 @@ from dashboard.i18n import load_catalogue, translate
 from dashboard.partners_state import ExplorerState
 
 pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
 
 ARC_POINTS_JS = """
 const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
@@ -154,3 +157,29 @@ def test_pbr004_no_english_left(driver, live_server, organisation, region, langu
     assert translate("partners.title", language) in texts
     assert driver.execute_script("return document.documentElement.lang;") == language
     assert_no_console_errors(driver)
+
+
+RUN_AXE_JS = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                   resultTypes: ['violations']})
+    .then(results => done(results.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' ' + v.nodes.slice(0, 5).map(n => n.target.join(' ')))))
+    .catch(error => done(['axe failed: ' + String(error)]));
+"""
+
+
+def test_pbr005_explorer_has_no_serious_wcag_violations(driver, live_server, organisation, region):
+    axe = REPO / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.exists():
+        skip_unless_ci(f"axe-core is needed in {axe.parent} (run `npm ci --no-audit --no-fund`)")
+    oid, _ = organisation
+    driver.get(f"{live_server}/partners?organisation={oid}&region={region}&level=2")
+    wait_for(lambda: driver.find_elements(By.ID, "partners-compare-link")
+             and driver.find_elements(By.CSS_SELECTOR, "#partners-suggestions li.suggestion")
+             and driver.execute_script(ARC_POINTS_JS, "partners-coop-map") > 0, PAGE_TIMEOUT,
+             message="the explorer with suggestions, peers and the cooperation map")
+    driver.set_script_timeout(PAGE_TIMEOUT)
+    driver.execute_script(axe.read_text(encoding="utf-8"))
+    violations = driver.execute_async_script(RUN_AXE_JS)
+    assert not violations, "serious or critical WCAG 2.1 AA violations:\n" + "\n".join(violations)

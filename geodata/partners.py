@@ -40,8 +40,8 @@ RELATED_FIT = 0.6
 DISTANCE_SCALE_KM = 100.0
 DEFAULT_LIMIT = 10
 #: Meta-cluster graphs link cross-border pairs this close, or whose NUTS 3 regions touch. The methods brief
-#: suggests 150 km; on this register single linkage then chains 50 organisations into one group, at 100 km the
-#: largest has 17.
+#: suggests 150 km; on this register single linkage then chains a sector's organisations from the Rhône to
+#: Bavaria into one group, so the atlas uses 100 km, about a day trip across an Alpine border.
 ARC_MAX_KM = 100.0
 #: A candidate meta-cluster: at least this many organisations, in at least two countries.
 MIN_GROUP_MEMBERS = 3

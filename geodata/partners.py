@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pyproj import Transformer
 
 from geodata.neighbours import touching_matrix
 from geodata.relatedness import NOT_RELATABLE, related_matrix, secondary_lists
@@ -93,8 +94,6 @@ def merger_families(clusters: pd.DataFrame) -> pd.Series:
 
 def projected_km(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Points in EPSG:3035, in kilometres."""
-    from pyproj import Transformer
-
     transformer = Transformer.from_crs(DISPLAY_CRS, EQUAL_AREA_CRS, always_xy=True)
     x, y = transformer.transform(lon, lat)
     return np.asarray(x) / 1000.0, np.asarray(y) / 1000.0
@@ -146,9 +145,8 @@ def build_space(clusters: pd.DataFrame, touching_pairs: pd.DataFrame, related: p
 
     families = organisations["family"].to_numpy()
     blocked = families[:, None] == families[None, :]
-    columns = {name: organisations[name].to_numpy(dtype=object if organisations[name].dtype == object
-                                                  or str(organisations[name].dtype).startswith("str") else None)
-               for name in organisations.columns}
+    columns = {name: values.to_numpy() if values.dtype.kind in "biuf" else values.to_numpy(dtype=object)
+               for name, values in organisations.items()}
     return PartnerSpace(organisations=organisations, distance_km=distance, fit=fit, touching=touching,
                         same_typology=same_typology, secondary_common=secondary_common, blocked=blocked,
                         related=related, columns=columns, links=link_lookup(related))

@@ -1,4 +1,4 @@
-"""The partner explorer's clicks on the server, against the map's filter change (part of row 7).
+"""The partner explorer's clicks on the server, against the map's filter change (part of row 8).
 
 Run as its own process (``python -m bench.meta_clicks``, which prints one JSON line) because Dash pages
 register their callbacks with the first app built in a process, and row 1 builds one too.

@@ -1,4 +1,4 @@
-"""Row 7: partner suggestions for every organisation and peer regions for every region, with their reasons.
+"""Row 8: partner suggestions for every organisation and peer regions for every region, with their reasons.
 
 ``geodata.partners.all_suggestions`` (both modes: across borders and including the own country) and
 ``geodata.peers.all_peer_answers`` (NUTS 2 and NUTS 3) on the committed register, each the best of
@@ -25,7 +25,7 @@ from geodata.peers import all_peer_answers, build_peer_space, find_peers
 from geodata.relatedness import relatedness_table
 from geodata.selection import prepare_clusters
 
-ROW = "7 partners & peers"
+ROW = "8 partners & peers"
 PERIOD = "2021-2027"
 REPEATS = 3
 TARGET_SECONDS = 1.0

@@ -1,4 +1,5 @@
-"""JSON endpoints for partner suggestions and peer regions, and the PNG export of the cooperation map.
+"""JSON endpoints for partner suggestions and peer regions (the cooperation map's export goes through
+``dashboard.exports`` like every other export).
 
 Registered from ``routes.register``. Errors are JSON too: ``{"error": ..., "parameter": ...}`` with status 400
 (missing or malformed parameter) or 404 (well-formed but unknown id or code).
@@ -6,13 +7,9 @@ Registered from ``routes.register``. Errors are JSON too: ``{"error": ..., "para
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from flask import Flask, Response, jsonify, request
 
-from dashboard import meta_data, partner_views, render, slides
-from dashboard.cooperation import static_cooperation_figure
-from dashboard.data import load_atlas_data
-from dashboard.i18n import Translator
+from dashboard import meta_data, partner_views
 from dashboard.partners_state import ExplorerState
 from geodata.nuts import PERIODS
 from geodata.partners import WEIGHTS as PARTNER_WEIGHTS
@@ -106,29 +103,3 @@ def register(server: Flask) -> None:
             "period": period, "weights": PEER_WEIGHTS,
             "peers": partner_views.peer_records(table) if status == "ok" else [],
         })
-
-    @server.get("/export/cooperation-map.png")
-    def cooperation_png() -> Response:
-        """The cooperation map of the explorer's view (same query keys as /partners) as a 1920×1080 slide."""
-        state = ExplorerState.from_query(request.query_string.decode("utf-8", "replace"))
-        figure = cooperation_slide(state)
-        try:
-            content = render.render(figure, "png", width=slides.SLIDE_WIDTH, height=slides.SLIDE_HEIGHT)
-        except render.ExportUnavailable as error:
-            return Response(str(error), status=503, mimetype="text/plain")
-        response = Response(content, mimetype=render.FORMATS["png"])
-        response.headers["Content-Disposition"] = 'attachment; filename="alpine-cluster-atlas-cooperation-map.png"'
-        return response
-
-
-def cooperation_slide(state: ExplorerState) -> go.Figure:
-    """The explorer's cooperation map as a titled, captioned, attributed slide."""
-    _ = Translator(state.lang)
-    arcs, groups = partner_views.cooperation_view(state)
-    partners, network = partner_views.alps4eu_layer()
-    regions = load_atlas_data().regions
-    countries = regions[(regions["level"] == 0) & regions["on_map"]]
-    figure = static_cooperation_figure(arcs, partners, network, countries, show_partners=state.alps4eu, _=_)
-    sectors = ", ".join(_(f"sector.{s}") for s in state.sectors) or _("coop.no_sector")
-    caption = _("coop.caption", sectors=sectors, arcs=_.number(len(arcs)), groups=_.number(len(groups)))
-    return slides.as_slide(figure, title=_("coop.title"), caption=caption, _=_)

@@ -8,14 +8,17 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pandas as pd
+import plotly.graph_objects as go
 
-from dashboard import meta_data
+from dashboard import meta_data, slides
+from dashboard.cooperation import static_cooperation_figure
 from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator
 from dashboard.partners_state import ExplorerState
-from dashboard.state import MAX_COMPARED, QUERY_KEYS
+from dashboard.state import MAX_COMPARED, QUERY_KEYS, ViewState
 from geodata.partners import cooperation, partner_network, suggest
 from geodata.peers import find_peers
+from geodata.sectors import KEY_SECTOR_IDS
 
 MAX_SHARED_SECTORS_NAMED = 3
 
@@ -156,3 +159,24 @@ def compare_link(region: str, peers: pd.DataFrame, level: int, language: str) ->
     if language != "en":
         query[QUERY_KEYS["lang"]] = language
     return "/?" + urlencode(query, safe=",")
+
+
+def export_query(state: ExplorerState) -> str:
+    """The cooperation map's export URL query, in the atlas's view keys (``sector``, ``partners``, ``lang``),
+    which every export shares; no sector means the four key sectors, the explorer's default."""
+    return ViewState(sectors=state.sectors, partners=state.alps4eu, period=state.period, lang=state.lang).to_query()
+
+
+def cooperation_slide(view: ViewState) -> go.Figure:
+    """The cooperation map of an export request as a titled, captioned, attributed 1920×1080 slide."""
+    state = ExplorerState(sectors=view.sectors or KEY_SECTOR_IDS, alps4eu=view.partners, period=view.period,
+                          lang=view.lang)
+    _ = Translator(state.lang)
+    arcs, groups = cooperation_view(state)
+    partners, network = alps4eu_layer()
+    regions = load_atlas_data().regions
+    countries = regions[(regions["level"] == 0) & regions["on_map"]]
+    figure = static_cooperation_figure(arcs, partners, network, countries, show_partners=state.alps4eu, _=_)
+    sectors = ", ".join(_(f"sector.{s}") for s in state.sectors)
+    caption = _("coop.caption", sectors=sectors, arcs=_.number(len(arcs)), groups=_.number(len(groups)))
+    return slides.as_slide(figure, title=_("coop.title"), caption=caption, _=_)

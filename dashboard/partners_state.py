@@ -34,8 +34,9 @@ class ExplorerState:
         return {key: list(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()}
 
     @classmethod
-    def from_dict(cls, values: dict | None) -> ExplorerState:
-        return _clean(values or {})
+    def from_dict(cls, values: object) -> ExplorerState:
+        """Any JSON value (a store a client sent) as a valid state; what is not a dict is the default view."""
+        return _clean(values if isinstance(values, dict) else {})
 
     def to_query(self) -> str:
         defaults = ExplorerState()
@@ -76,15 +77,15 @@ def _clean(values: dict) -> ExplorerState:
     defaults = ExplorerState()
     try:
         level = int(values.get("level", defaults.level))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         level = defaults.level
     region = str(values.get("region") or "").strip().upper()
     if not (4 <= len(region) <= 5 and region[:2] in COUNTRIES and region.isalnum()):
         region = ""
     raw_sectors = values.get("sectors", defaults.sectors)
-    sectors = tuple(s for s in SECTOR_IDS if s in set(raw_sectors)) if isinstance(raw_sectors, (list, tuple)) \
-        else defaults.sectors
-    if isinstance(raw_sectors, (list, tuple)) and not sectors and "none" not in raw_sectors:
+    given = {s for s in raw_sectors if isinstance(s, str)} if isinstance(raw_sectors, (list, tuple)) else None
+    sectors = tuple(s for s in SECTOR_IDS if s in given) if given is not None else defaults.sectors
+    if given is not None and not sectors and "none" not in given:
         sectors = defaults.sectors
     organisation = str(values.get("organisation") or "").strip()[:MAX_ID_LENGTH]
     return ExplorerState(
@@ -95,7 +96,8 @@ def _clean(values: dict) -> ExplorerState:
         region=region,
         level=len(region) - 2 if region else (level if level in PEER_LEVELS else defaults.level),
         peers_cross_border=_flag(values.get("peers_cross_border", defaults.peers_cross_border)),
-        period=values.get("period") if values.get("period") in PERIODS else defaults.period,
+        period=values["period"] if isinstance(values.get("period"), str) and values["period"] in PERIODS
+        else defaults.period,
         lang=str(values.get("lang") or "").lower() if str(values.get("lang") or "").lower() in LANGUAGES
         else defaults.lang,
     )

@@ -28,6 +28,19 @@ dash.register_page(__name__, path="/partners", name="partners",
 YES = "on"
 
 
+def _on(value: object) -> bool:
+    """A one-box checklist's value: ticked when it is a list holding ``YES`` (anything else: not ticked)."""
+    return isinstance(value, list) and YES in value
+
+
+def _chosen(value: object) -> list:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _stored(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _state(query: dict[str, str], language: str) -> ExplorerState:
     return ExplorerState.from_dict({**ExplorerState.from_query(urlencode(query)).to_dict(), "lang": language})
 
@@ -174,9 +187,9 @@ def update_state(organisation, same_country, sectors, alps4eu, level, region, cr
     """Every control change is written to the URL, so the address bar always names the view."""
     previous = ExplorerState.from_dict(current)
     state = ExplorerState.from_dict({
-        **previous.to_dict(), "organisation": organisation or "", "same_country": YES in (same_country or []),
-        "sectors": list(sectors or []) or ["none"], "alps4eu": YES in (alps4eu or []), "level": level,
-        "region": region or "", "peers_cross_border": YES in (cross_border or []),
+        **previous.to_dict(), "organisation": organisation or "", "same_country": _on(same_country),
+        "sectors": _chosen(sectors) or ["none"], "alps4eu": _on(alps4eu), "level": level,
+        "region": region or "", "peers_cross_border": _on(cross_border),
     })
     return state.to_query(), state.to_dict()
 
@@ -190,8 +203,8 @@ def update_state(organisation, same_country, sectors, alps4eu, level, region, cr
     State(Partners.STATE, "data"),
 )
 def update_suggestions(organisation, same_country, current):
-    state = ExplorerState.from_dict({**(current or {}), "organisation": organisation or "",
-                                     "same_country": YES in (same_country or [])})
+    state = ExplorerState.from_dict({**_stored(current), "organisation": organisation or "",
+                                     "same_country": _on(same_country)})
     _ = Translator(state.lang)
     origin, table = partner_views.partner_suggestions(state)
     figure = cooperation.partner_map_figure(origin, table, borders_url=views.geojson_url(0), _=_)
@@ -205,21 +218,22 @@ def update_suggestions(organisation, same_country, current):
     Output(Partners.ARCS, "children"),
     Output(Partners.COOP_SUMMARY, "children"),
     Output(Partners.EXPORT, "href"),
+    Output(Partners.EXPORT, "hidden"),
     Input(Partners.SECTORS, "value"),
     Input(Partners.ALPS4EU, "value"),
     State(Partners.STATE, "data"),
 )
 def update_cooperation(sectors, alps4eu, current):
-    state = ExplorerState.from_dict({**(current or {}), "sectors": list(sectors or []) or ["none"],
-                                     "alps4eu": YES in (alps4eu or [])})
+    state = ExplorerState.from_dict({**_stored(current), "sectors": _chosen(sectors) or ["none"],
+                                     "alps4eu": _on(alps4eu)})
     _ = Translator(state.lang)
     arcs, groups = partner_views.cooperation_view(state)
     partners, network = partner_views.alps4eu_layer()
     figure = cooperation.cooperation_map_figure(arcs, partners, network, borders_url=views.geojson_url(0),
                                                 show_partners=state.alps4eu, _=_)
-    export = ExplorerState(sectors=state.sectors, alps4eu=state.alps4eu, period=state.period, lang=state.lang)
     return (figure, partner_components.group_cards(groups, _), partner_components.arc_table(arcs, network, state, _),
-            partner_components.cooperation_summary(arcs, groups, state, _), "/export/cooperation-map.png" + export.to_query())
+            partner_components.cooperation_summary(arcs, groups, state, _),
+            "/export/cooperation-map.png" + partner_views.export_query(state), not state.sectors)
 
 
 @callback(
@@ -234,8 +248,8 @@ def update_region_options(level, region, current):
     """A level change lists that level's regions; a region of the other level is cleared."""
     state = ExplorerState.from_dict(current)
     _ = Translator(state.lang)
-    level = level if level in PEER_LEVELS else state.level
-    keep = region if region and len(region) - 2 == level else None
+    level = level if isinstance(level, int) and level in PEER_LEVELS else state.level
+    keep = region if isinstance(region, str) and len(region) - 2 == level else None
     return partner_views.region_options(_, level, state.period), keep
 
 
@@ -246,8 +260,8 @@ def update_region_options(level, region, current):
     State(Partners.STATE, "data"),
 )
 def update_peers(region, cross_border, current):
-    state = ExplorerState.from_dict({**(current or {}), "region": region or "",
-                                     "peers_cross_border": YES in (cross_border or [])})
+    state = ExplorerState.from_dict({**_stored(current), "region": region or "",
+                                     "peers_cross_border": _on(cross_border)})
     _ = Translator(state.lang)
     status, table = partner_views.peer_view(state)
     return partner_components.peer_panel(status, table, state, _)

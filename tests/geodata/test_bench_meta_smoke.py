@@ -1,4 +1,4 @@
-"""Row 7 of the benchmark still runs on the committed register (its numbers are printed, not checked here)."""
+"""Row 8 of the benchmark still runs on the committed register (its numbers are printed, not checked here)."""
 
 from __future__ import annotations
 

@@ -27,6 +27,9 @@ UNITS = {
     "lat": "degrees north, WGS 84 (EPSG:4326)",
     "lon": "degrees east, WGS 84 (EPSG:4326)",
     "founded": "calendar year",
+    "score": "0–1, higher is a closer match; the parts and reasons sum to it",
+    "distance_km": "kilometres, straight line between the two seats in EPSG:3035",
+    "similarity": "0–1, one minus the Jensen–Shannon divergence of the two regions' smoothed sector shares",
 }
 REGION_FIELDS = ("nuts_id", "name", "country", "level", "in_area", "area_km2", "area_km2_in_area", "count",
                  "count_all_sectors", "density", "share", "lq", "lq_reliable")
@@ -155,6 +158,55 @@ def _get_responses(schema: str) -> dict:
             "429": {"$ref": "#/components/responses/TooManyRequests"}}
 
 
+def _meta_error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["error", "parameter"],
+        "properties": {"error": {"type": "string"}, "parameter": {"type": "string"}}}}}}
+
+
+def _partner_paths() -> dict:
+    """/api/partners and /api/peers, served by ``dashboard.api_meta``."""
+    period = _choice("period", PERIODS, "2021-2027", "Interreg Alpine Space programme period")
+    flag = {"type": "string", "enum": ["0", "1"], "default": "0"}
+    answer = {"type": "object", "additionalProperties": True,
+              "properties": {"meta": {"$ref": "#/components/schemas/Meta"}, "period": {"type": "string"},
+                             "weights": {"type": "object"}}}
+    responses = {
+        "200": {"description": "Suggestions, best first, each with its score (0–1) and reasons.",
+                "content": {"application/json": {"schema": answer}}},
+        "304": {"description": "Not modified: the If-None-Match ETag still matches."},
+        "400": _meta_error("A required parameter is missing or malformed; `parameter` names it."),
+        "404": _meta_error("The id or code is well-formed but unknown; `parameter` names it."),
+        "429": {"$ref": "#/components/responses/TooManyRequests"},
+    }
+    return {
+        "/api/partners": {"get": {
+            "operationId": "partners", "summary": "Partner suggestions for one organisation",
+            "description": ("Candidates best first with score (0–1), straight-line distance_km (EPSG:3035, "
+                            "kilometres) and the reasons behind each score."),
+            "parameters": [
+                {"name": "organisation", "in": "query", "required": True, "description": "A register id.",
+                 "schema": {"type": "string", "maxLength": 80}},
+                {"name": "same_country", "in": "query", "required": False,
+                 "description": "1 to include the organisation's own country (default: other countries only).",
+                 "schema": flag},
+                period],
+            "responses": responses}},
+        "/api/peers": {"get": {
+            "operationId": "peers", "summary": "Peer regions of one NUTS 2 or NUTS 3 region by sector mix",
+            "description": ("Regions whose sector mix is most alike, best first, with score and similarity "
+                            "(0–1) and the reasons behind each score."),
+            "parameters": [
+                {"name": "region", "in": "query", "required": True,
+                 "description": "A NUTS 2021 code of level 2 or 3 in the programme area (e.g. AT33, AT332).",
+                 "schema": {"type": "string", "pattern": "^[A-Z]{2}[A-Z0-9]{2,3}$"}},
+                {"name": "cross_border", "in": "query", "required": False,
+                 "description": "1 for peers in other countries only.", "schema": flag},
+                period],
+            "responses": responses}},
+    }
+
+
 def openapi_document() -> dict:
     """The whole description as a plain dictionary (served as JSON)."""
     filters = list(FILTER_PARAMETERS.values())
@@ -211,6 +263,7 @@ def openapi_document() -> dict:
                     "422": _json("Errors", "The file has problems: each with its row, column and value."),
                     "429": {"$ref": "#/components/responses/TooManyRequests"},
                 }}},
+            **_partner_paths(),
         },
         "components": {
             "schemas": _schemas(),

@@ -39,15 +39,16 @@ def layout(**query: str) -> html.Div:
     language = request_language(query.get("lang"))
     state = ViewState.from_dict({**ViewState.from_query(_query_string(query)).to_dict(), "lang": language})
     _ = Translator(language)
+    figure, rendered = first_map(state)
     return html.Div(
         [
             dcc.Location(id=Atlas.LOCATION, refresh=False),
             dcc.Store(id=Atlas.STATE, data=state.to_dict()),
-            dcc.Store(id=Atlas.RENDERED_LEVEL, data=None),
+            dcc.Store(id=Atlas.RENDERED_LEVEL, data=rendered),
             dcc.Store(id=FOCUS, data={"region": state.region, "cluster": state.cluster, "lang": language}),
             dcc.Store(id=Atlas.FULLSCREEN),
             components.filter_panel(_, state),
-            html.Div([components.map_section(_), components.charts_section(_),
+            html.Div([components.map_section(_, figure), components.charts_section(_),
                       components.compare_section(_, region_options(_), state), components.table_section(_)],
                      className="content"),
         ],
@@ -156,12 +157,14 @@ clientside_callback(
 @callback(
     Output(Atlas.COMPARE, "value", allow_duplicate=True),
     Output(FOCUS, "data", allow_duplicate=True),
+    Output(Atlas.MAP_PLACE, "children"),
     Input(Atlas.MAP, "clickData"),
     State(Atlas.STATE, "data"),
     prevent_initial_call=True,
 )
 def select_on_click(click, state_data):
-    """A click on a region focuses it and adds it to the comparison; a click on a cluster opens its card."""
+    """A click on a region focuses it and adds it to the comparison; a click on a cluster opens its card; a
+    click on a place several organisations share lists them, each one button away from its card."""
     if not click or not click.get("points"):
         raise dash.exceptions.PreventUpdate
     point = click["points"][0]
@@ -169,10 +172,55 @@ def select_on_click(click, state_data):
     if "location" in point:
         code = point["location"]
         compare = [c for c in state.compare if c != code] + [code]
-        return compare[-MAX_COMPARED:], {"region": code, "cluster": state.cluster, "lang": state.lang}
-    if isinstance(point.get("customdata"), str):
-        return no_update, {"region": state.region, "cluster": point["customdata"], "lang": state.lang}
+        return compare[-MAX_COMPARED:], {"region": code, "cluster": state.cluster, "lang": state.lang}, []
+    customdata = point.get("customdata")
+    if isinstance(customdata, str):
+        return no_update, {"region": state.region, "cluster": customdata, "lang": state.lang}, []
+    if isinstance(customdata, list) and customdata:
+        organisations = views.place_organisations([str(item) for item in customdata], state.lang)
+        return no_update, no_update, cards.place_list(organisations, state.lang)
     raise dash.exceptions.PreventUpdate
+
+
+@callback(
+    Output(FOCUS, "data", allow_duplicate=True),
+    Input({"type": Atlas.PLACE_ITEM, "index": dash.ALL}, "n_clicks"),
+    State(Atlas.STATE, "data"),
+    prevent_initial_call=True,
+)
+def open_from_place(clicks, state_data):
+    """An organisation picked from a shared place's list opens its card."""
+    if not ctx.triggered_id or not any(clicks or []):
+        raise dash.exceptions.PreventUpdate
+    state = ViewState.from_dict(state_data)
+    return {"region": state.region, "cluster": ctx.triggered_id["index"], "lang": state.lang}
+
+
+@callback(Output(Atlas.MAP_PLACE, "children", allow_duplicate=True),
+          Input({"type": Atlas.PLACE_CLOSE, "index": dash.ALL}, "n_clicks"), prevent_initial_call=True)
+def close_place(clicks):
+    if not any(clicks or []):
+        raise dash.exceptions.PreventUpdate
+    return []
+
+
+clientside_callback(
+    dash.ClientsideFunction(namespace="atlas_map", function_name="legend"),
+    Output(Atlas.MAP_LEGEND, "children"),
+    Input(Atlas.MAP, "figure"),
+)
+
+
+def first_map(state: ViewState) -> tuple:
+    """The map of the page's first view and what :func:`update_map` remembers of it: built with the page, the
+    first paint waits for no callback."""
+    values = views.map_values(state, state.lang)
+    figure = views.map_figure(state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
+                              basemap_attribution=CONFIG.basemap_attribution)
+    camera = views.story_camera(state)
+    if camera:
+        figure.update_layout(map=camera["map"], uirevision=camera["uirevision"])
+    return figure, {"level": state.level, "sent": views.value_digests(values)}
 
 
 @callback(
@@ -180,6 +228,7 @@ def select_on_click(click, state_data):
     Output(Atlas.RENDERED_LEVEL, "data"),
     Input(Atlas.STATE, "data"),
     State(Atlas.RENDERED_LEVEL, "data"),
+    prevent_initial_call=True,
 )
 def update_map(state_data, rendered):
     """A new figure when the level (and so the geometry) changes; otherwise only the values that changed.
@@ -271,9 +320,12 @@ for _component, _property, _render in STATE_VIEWS:
     callback(Output(_component, _property), Input(Atlas.STATE, "data"))(_state_view(_render))
 
 
-@callback(Output(Atlas.MAP_TABLE, "children"), Input(Atlas.STATE, "data"), Input(Atlas.MAP_TABLE_DETAILS, "open"))
-def update_map_table(state_data, is_open):
-    if not is_open:
+@callback(Output(Atlas.MAP_TABLE, "children"), Input(Atlas.STATE, "data"),
+          Input(Atlas.MAP_TABLE_SUMMARY, "n_clicks"))
+def update_map_table(state_data, summary_clicks):
+    """Filled while the disclosure is open. Dash never updates ``html.Details.open`` when the visitor toggles
+    it, but every toggle (mouse or keyboard) is a click on its summary: odd counts mean open."""
+    if not summary_clicks or summary_clicks % 2 == 0:
         return []
     state = ViewState.from_dict(state_data)
     return cards.map_data_table(views.metrics_in_view(state), state.lang)

@@ -370,10 +370,12 @@ def make_map_figure(
         name=_("map.selected"), showlegend=False, showscale=False, hoverinfo="skip",
         colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], geojson=geojson_url, featureidkey="id",
         marker={"line": {"width": 3, "color": "#111111"}, "opacity": 1}, **trace_values[TRACE_SELECTION]))
-    figure.add_trace(go.Scattermap(name=_("map.clusters"), mode="markers", showlegend=False,
+    # Marker images carry no colour Plotly knows of, so the hover labels get a neutral one.
+    hoverlabel = {"bgcolor": "white", "bordercolor": INK, "font": {"color": INK, "family": FONT}}
+    figure.add_trace(go.Scattermap(name=_("map.clusters"), mode="markers", showlegend=False, hoverlabel=hoverlabel,
                                    hovertemplate="%{hovertext}<extra></extra>", **trace_values[TRACE_CLUSTERS]))
     figure.add_trace(go.Scattermap(
-        name=_("map.partners"), mode="markers", showlegend=False,
+        name=_("map.partners"), mode="markers", showlegend=False, hoverlabel=hoverlabel,
         marker={"size": STACK_SIZE + 2, "symbol": PARTNER_ICON, "allowoverlap": True},
         hovertemplate="%{hovertext}<extra></extra>", **trace_values[TRACE_PARTNERS]))
     return figure

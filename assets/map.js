@@ -144,14 +144,32 @@
     return null;
   }
 
+  /* The size MapLibre draws at (its canvas follows the container only when the map is resized). */
+  function canvasSize(map) {
+    var canvas = map.getCanvas();
+    return canvas.clientWidth + 'x' + canvas.clientHeight;
+  }
+
   function fit(gd, map, force) {
     var meta = valuesMeta(gd);
     var extent = meta && meta.fit;
-    if (!extent) { return; }
+    // No extent while a story step sets the camera; leaving the story fits the map again.
+    if (!extent) { gd.__atlasFitKey = null; return; }
     var key = extent.join(',');
     if (!force && key === gd.__atlasFitKey) { return; }
+    // Until Plotly has drawn the figure and MapLibre has settled, Plotly may still set the figure's own
+    // camera: fit once the map is idle.
+    if (!gd.__atlasPlotted) { return; }
+    if (!map.loaded()) {
+      if (!gd.__atlasWaiting) {
+        gd.__atlasWaiting = true;
+        map.once('idle', function () { gd.__atlasWaiting = false; fit(gd, map, force); });
+      }
+      return;
+    }
     gd.__atlasFitKey = key;
     if (gd.__atlasMoved) { return; }
+    gd.__atlasSize = canvasSize(map);
     var box = map.getContainer().getBoundingClientRect();
     var pad = Math.max(4, Math.min(16, Math.round(Math.min(box.width, box.height) / 40)));
     map.fitBounds([[extent[0], extent[1]], [extent[2], extent[3]]], {padding: pad, animate: false});
@@ -162,25 +180,39 @@
     var map = sub && sub.map;
     if (!map || gd.__atlasMap === map) { return; }
     gd.__atlasMap = map;
+    // Plotly's own resolver fetches unknown images as maki icons from a CDN: the atlas fetches nothing from
+    // elsewhere, and draws its own.
+    if (map.setMissingStyleImageResolver) {
+      map.setMissingStyleImageResolver(function (name) { addIcon(map, name); return Promise.resolve(); });
+    }
     map.on('styleimagemissing', function (event) { addIcon(map, event.id); });
     map.on('movestart', function (event) { if (event.originalEvent) { gd.__atlasMoved = true; } });
-    map.on('resize', function () { fit(gd, map, true); });
+    // Plotly resizes the map on many updates; only a real change of size (the first layout, a phone turned)
+    // needs a new fit.
+    map.on('resize', function () { if (canvasSize(map) !== gd.__atlasSize) { fit(gd, map, true); } });
     ensureIcons(gd, map);
+    // Attached after Plotly's first drawing (the style is in): fit now, else at Plotly's first afterplot.
+    gd.__atlasPlotted = gd.__atlasPlotted || map.isStyleLoaded();
     fit(gd, map, true);
     if (!gd.__atlasListening) {
       gd.__atlasListening = true;
       gd.on('plotly_afterplot', function () {
         var current = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
         if (current && current.map && current.map !== gd.__atlasMap) { attach(gd); return; }
-        if (current && current.map) { ensureIcons(gd, current.map); fit(gd, current.map, false); }
+        gd.__atlasPlotted = true;
+        if (current && current.map) { ensureIcons(gd, current.map); fit(gd, current.map, !gd.__atlasFitKey); }
       });
     }
   }
 
-  window.setInterval(function () {
+  function check() {
     var gd = document.querySelector('#atlas-map .js-plotly-plot');
     if (gd && gd.on) { attach(gd); }
-  }, 100);
+  }
+  // A mutation observer runs right after Plotly has created the map (its canvas is added), before MapLibre
+  // lays out any marker: so no image is ever asked of Plotly's resolver. The interval is a safety net.
+  new MutationObserver(check).observe(document.documentElement, {childList: true, subtree: true});
+  window.setInterval(check, 250);
 
   function el(type, props) { return {type: type, namespace: 'dash_html_components', props: props}; }
 

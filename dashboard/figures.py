@@ -41,7 +41,7 @@ QUANTILE_CLASSES = 5
 ALPINE_CENTRE = {"lat": 46.5, "lon": 11.0}
 ALPINE_ZOOM = 4.7
 #: The map's size in pixels the server assumes for its first camera (the browser then fits the real size).
-ASSUMED_MAP_PIXELS = (1000, 640)
+ASSUMED_MAP_PIXELS = (1200, 580)
 
 #: Five traces whatever the filters, in drawing order; other layers go after these by name, not by position.
 #: All clusters share one point trace: each Plotly map trace is several MapLibre layers, and one trace per

@@ -133,7 +133,8 @@ def test_map104_a_shared_place_lists_every_organisation_there(browser, live_serv
     assert all(any(cid in html_id for html_id in ids) for cid in place["ids"])
     items[0].click()
     wait_for(lambda: "cluster=" in browser.current_url, message="the card of the chosen organisation")
-    assert browser.find_element(By.CSS_SELECTOR, "#atlas-cluster-card").text.strip()
+    wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "#atlas-cluster-card").text.strip(), 30,
+             message="the organisation's card")
     assert_no_console_errors(browser)
 
 
@@ -176,6 +177,9 @@ def test_map108_every_marker_image_is_drawn(browser, live_server):
         return {count: all.length, missing: all.filter(n => !map.hasImage(n))};
     """)), message="marker images")
     assert missing["count"] > 10 and not missing["missing"], missing
+    # Drawn here, not fetched: Plotly's fallback asks a CDN for unknown marker images.
+    resources = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert [url for url in resources if not url.startswith(live_server)] == []
 
 
 def test_map109_the_map_as_a_table_opens_with_its_rows(browser, live_server):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
+from flask import has_request_context, request
 from flask_compress import Compress
 
-from dashboard import routes, shell
+from dashboard import routes, shell, views
 from dashboard.cache import init_cache
 from dashboard.config import CONFIG
 from dashboard.i18n import translate
@@ -20,6 +21,9 @@ class AtlasDash(dash.Dash):
 
     def interpolate_index(self, **kwargs) -> str:
         page = super().interpolate_index(**kwargs)
+        if has_request_context():
+            preloads = views.outline_preloads(request.path, request.query_string.decode("utf-8", "replace"))
+            page = page.replace("</head>", preloads + "</head>", 1)
         return page.replace("<html>", f'<html lang="{shell.request_language()}">', 1)
 
 

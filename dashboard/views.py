@@ -88,6 +88,16 @@ def map_figure(state: ViewState, language: str, *, values: dict[int, dict] | Non
         _=translator(language), basemap_url=basemap_url, basemap_attribution=basemap_attribution, camera=camera)
 
 
+def outline_preloads(path: str, query: str) -> str:
+    """``<link rel=preload>`` tags for the map page's outlines: the browser fetches them while the scripts load,
+    so MapLibre has them when Plotly first draws the map."""
+    if path != "/":
+        return ""
+    level = ViewState.from_query(query).level
+    return "".join(f'<link rel="preload" href="{geojson_url(code)}" as="fetch" crossorigin="anonymous">'
+                   for code in sorted({level, 0}, reverse=True))
+
+
 def place_organisations(ids: list[str], language: str) -> list[dict]:
     """The organisations at one place on the map, in the order of the list a click opens."""
     _ = translator(language)

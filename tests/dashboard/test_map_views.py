@@ -58,3 +58,12 @@ def test_map206_stepped_colourscale_has_one_flat_step_per_class():
     scale = figures.stepped_colourscale(["#000000", "#111111", "#222222"])
     assert scale[0] == [0.0, "#000000"] and scale[-1] == [1.0, "#222222"]
     assert [colour for _, colour in scale] == ["#000000"] * 2 + ["#111111"] * 2 + ["#222222"] * 2
+
+
+def test_map207_map_page_preloads_the_outlines_of_its_level(client):
+    page = client.get("/?level=2").get_data(as_text=True)
+    head = page.split("</head>")[0]
+    for level in (2, 0):
+        assert f'<link rel="preload" href="{views.geojson_url(level)}" as="fetch" crossorigin="anonymous">' in head
+    assert views.geojson_url(3) not in head
+    assert 'rel="preload"' not in client.get("/about").get_data(as_text=True)

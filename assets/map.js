@@ -175,6 +175,27 @@
     map.fitBounds([[extent[0], extent[1]], [extent[2], extent[3]]], {padding: pad, animate: false});
   }
 
+  /* A focused region (a click, the URL, the comparison) is brought into view only if it is not in view. */
+  function focus(gd, map) {
+    var meta = valuesMeta(gd);
+    var region = meta && meta.focus;
+    var key = region ? region.join(',') : null;
+    if (key === gd.__atlasFocusKey || !gd.__atlasPlotted) { return; }
+    if (!map.loaded()) {
+      if (!gd.__atlasFocusWaiting) {
+        gd.__atlasFocusWaiting = true;
+        map.once('idle', function () { gd.__atlasFocusWaiting = false; focus(gd, map); });
+      }
+      return;
+    }
+    gd.__atlasFocusKey = key;
+    if (!region || gd.__atlasMoved) { return; }
+    var view = map.getBounds();
+    if (view.getWest() <= region[0] && view.getSouth() <= region[1] && view.getEast() >= region[2] &&
+        view.getNorth() >= region[3]) { return; }
+    map.fitBounds([[region[0], region[1]], [region[2], region[3]]], {padding: 40, maxZoom: 9, animate: false});
+  }
+
   function attach(gd) {
     var sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
     var map = sub && sub.map;
@@ -200,7 +221,11 @@
         var current = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
         if (current && current.map && current.map !== gd.__atlasMap) { attach(gd); return; }
         gd.__atlasPlotted = true;
-        if (current && current.map) { ensureIcons(gd, current.map); fit(gd, current.map, !gd.__atlasFitKey); }
+        if (current && current.map) {
+          ensureIcons(gd, current.map);
+          fit(gd, current.map, !gd.__atlasFitKey);
+          focus(gd, current.map);
+        }
       });
     }
   }

@@ -243,10 +243,12 @@ def map_trace_values(
     show_partners: bool,
     _: Translate,
     fit: tuple[float, float, float, float] | None = None,
+    focus: tuple[float, float, float, float] | None = None,
 ) -> dict[int, dict]:
     """Every value the map shows, by trace index: what a filter change sends to the browser.
 
-    ``fit`` is the extent the browser fits the map to (``assets/map.js``), carried with the legend in the
+    ``fit`` is the extent the browser fits the map to (``assets/map.js``), ``focus`` the focused region's, which
+    the browser brings into view only when it is not in view already; both travel with the legend in the
     values trace's ``meta`` so a patch changes them together.
     """
     on_map = metrics[metrics["on_map"]] if "on_map" in metrics else metrics
@@ -292,7 +294,7 @@ def map_trace_values(
             "colorscale": stepped_colourscale(classes["colours"]),
             "zmin": -0.5,
             "zmax": len(classes["colours"]) - 0.5,
-            "meta": {"legend": legend, "fit": list(fit) if fit else None},
+            "meta": {"legend": legend, "fit": list(fit) if fit else None, "focus": list(focus) if focus else None},
         },
         TRACE_SELECTION: {
             "locations": [code for code in highlighted if code in set(metrics["nuts_id"])],

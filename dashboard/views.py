@@ -70,12 +70,21 @@ def map_extent(state: ViewState) -> tuple[float, float, float, float] | None:
     return tuple(round(v, 4) for v in _area_bounds(state.period, tuple(sorted(state.countries))))
 
 
+def map_focus(state: ViewState) -> tuple[float, float, float, float] | None:
+    """The focused region's extent (west, south, east, north), or None."""
+    if not state.region or state.story:
+        return None
+    regions = data.load_atlas_data().regions
+    chosen = regions[regions["nuts_id"] == state.region]
+    return tuple(round(float(v), 4) for v in chosen.total_bounds) if len(chosen) else None
+
+
 def map_values(state: ViewState, language: str) -> dict[int, dict]:
     atlas = data.load_atlas_data()
     return figures.map_trace_values(
         metrics_in_view(state), clusters_in_view(state), atlas.partners, metric=state.metric,
         highlighted=highlighted_regions(state), show_partners=state.partners, _=translator(language),
-        fit=map_extent(state),
+        fit=map_extent(state), focus=map_focus(state),
     )
 
 

@@ -67,3 +67,9 @@ def test_map207_map_page_preloads_the_outlines_of_its_level(client):
         assert f'<link rel="preload" href="{views.geojson_url(level)}" as="fetch" crossorigin="anonymous">' in head
     assert views.geojson_url(3) not in head
     assert 'rel="preload"' not in client.get("/about").get_data(as_text=True)
+
+
+def test_map208_focus_is_the_focused_regions_extent():
+    assert views.map_focus(ViewState()) is None
+    assert views.map_focus(ViewState(region="AT130")) == tuple(round(float(v), 4) for v in region_bounds("AT130"))
+    assert views.map_focus(ViewState(region="ZZ999")) is None

@@ -194,3 +194,13 @@ def test_map109_the_map_as_a_table_opens_with_its_rows(browser, live_server):
     wait_for(lambda: not browser.find_elements(By.CSS_SELECTOR, "#atlas-map-table tbody tr"), 30,
              message="the closed table to empty")
     assert_no_console_errors(browser)
+
+
+def test_map110_a_focused_region_out_of_view_is_brought_into_view(browser, live_server):
+    """A region chosen elsewhere (here the URL) is shown; one already in view does not move the map."""
+    open_map(browser, live_server, "?country=SI&region=AT130")
+    wien = load_atlas_data().regions.query("nuts_id == 'AT130'").total_bounds
+    seen = wait_for(lambda: (lambda c: c if c["bounds"][2] >= wien[2] and c["bounds"][3] >= wien[3] else None)(
+        camera(browser)), 60, message=lambda: f"Wien in view (camera {camera(browser)})")
+    assert seen["bounds"][0] <= wien[0] and seen["bounds"][1] <= wien[1]
+    assert_no_console_errors(browser)

@@ -201,6 +201,8 @@
     var map = sub && sub.map;
     if (!map || gd.__atlasMap === map) { return; }
     gd.__atlasMap = map;
+    // Markers appear at once: MapLibre's symbol fade-in would hold every repaint back by its duration.
+    map._fadeDuration = 0;
     // Plotly's own resolver fetches unknown images as maki icons from a CDN: the atlas fetches nothing from
     // elsewhere, and draws its own.
     if (map.setMissingStyleImageResolver) {

@@ -17,7 +17,8 @@ from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator, translate
 from dashboard.shell import request_language
 from dashboard.ids import Atlas
-from dashboard.state import MAX_COMPARED, ViewState, with_changes
+from dashboard.state import (MAX_COMPARED, MAX_QUERY_LENGTH, ViewState, clicked_point, mapping, string_list, text,
+                             whole_number, with_changes)
 
 dash.register_page(__name__, path="/", name="atlas", title=translate("app.title"), order=0)
 
@@ -124,7 +125,7 @@ def update_state(search, *values):
     *control_values, partners, focus, _present, _start, _previous, _next, _exit, current, pathname = values
     if pathname not in (None, "/"):
         raise dash.exceptions.PreventUpdate
-    focus = focus or {}
+    search, focus = text(search, MAX_QUERY_LENGTH), mapping(focus)
     trigger = ctx.triggered_id
     if trigger in (None, Atlas.LOCATION):
         state = ViewState.from_query(search)
@@ -138,7 +139,7 @@ def update_state(search, *values):
     state = with_changes(
         ViewState(),
         **{name: value for (_, name), value in zip(CONTROLS, control_values)},
-        partners="partners" in (partners or []),
+        partners="partners" in string_list(partners),
         region=focus.get("region", ""), cluster=focus.get("cluster", ""), lang=focus.get("lang", ""),
         present=previous.present, embed=previous.embed, story=previous.story, step=previous.step,
     )
@@ -165,19 +166,16 @@ clientside_callback(
 def select_on_click(click, state_data):
     """A click on a region focuses it and adds it to the comparison; a click on a cluster opens its card; a
     click on a place several organisations share lists them, each one button away from its card."""
-    if not click or not click.get("points"):
-        raise dash.exceptions.PreventUpdate
-    point = click["points"][0]
+    point = clicked_point(click)
     state = ViewState.from_dict(state_data)
     if "location" in point:
         code = point["location"]
         compare = [c for c in state.compare if c != code] + [code]
         return compare[-MAX_COMPARED:], {"region": code, "cluster": state.cluster, "lang": state.lang}, []
-    customdata = point.get("customdata")
-    if isinstance(customdata, str):
-        return no_update, {"region": state.region, "cluster": customdata, "lang": state.lang}, []
-    if isinstance(customdata, list) and customdata:
-        organisations = views.place_organisations([str(item) for item in customdata], state.lang)
+    if "cluster" in point:
+        return no_update, {"region": state.region, "cluster": point["cluster"], "lang": state.lang}, []
+    if "place" in point:
+        organisations = views.place_organisations(point["place"], state.lang)
         return no_update, no_update, cards.place_list(organisations, state.lang)
     raise dash.exceptions.PreventUpdate
 
@@ -190,10 +188,12 @@ def select_on_click(click, state_data):
 )
 def open_from_place(clicks, state_data):
     """An organisation picked from a shared place's list opens its card."""
-    if not ctx.triggered_id or not any(clicks or []):
+    trigger = mapping(ctx.triggered_id)
+    cluster = text(trigger.get("index"))
+    if not cluster or not any(clicks or []):
         raise dash.exceptions.PreventUpdate
     state = ViewState.from_dict(state_data)
-    return {"region": state.region, "cluster": ctx.triggered_id["index"], "lang": state.lang}
+    return {"region": state.region, "cluster": cluster, "lang": state.lang}
 
 
 @callback(Output(Atlas.MAP_PLACE, "children", allow_duplicate=True),
@@ -240,8 +240,9 @@ def update_map(state_data, rendered):
     camera = views.story_camera(state)
     values = views.map_values(state, state.lang)
     digests = views.value_digests(values)
-    sent = rendered.get("sent", {}) if isinstance(rendered, dict) else {}
-    if not isinstance(rendered, dict) or rendered.get("level") != state.level:
+    rendered = mapping(rendered)
+    sent = mapping(rendered.get("sent"))
+    if rendered.get("level") != state.level:
         figure = views.map_figure(state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
                                   basemap_attribution=CONFIG.basemap_attribution)
         if camera:
@@ -268,7 +269,7 @@ def update_map(state_data, rendered):
 )
 def update_presentation(state_data, href):
     state = ViewState.from_dict(state_data)
-    base_url = CONFIG.public_url or views.base_url(href)
+    base_url = CONFIG.public_url or views.base_url(text(href, MAX_QUERY_LENGTH))
     return (root_class(state), cards.presentation_text(state, base_url, state.lang),
             cards.export_links(state, state.lang))
 
@@ -325,7 +326,8 @@ for _component, _property, _render in STATE_VIEWS:
 def update_map_table(state_data, summary_clicks):
     """Filled while the disclosure is open. Dash never updates ``html.Details.open`` when the visitor toggles
     it, but every toggle (mouse or keyboard) is a click on its summary: odd counts mean open."""
-    if not summary_clicks or summary_clicks % 2 == 0:
+    summary_clicks = whole_number(summary_clicks, 0, low=0, high=10**9)
+    if summary_clicks % 2 == 0:
         return []
     state = ViewState.from_dict(state_data)
     return cards.map_data_table(views.metrics_in_view(state), state.lang)
@@ -341,5 +343,5 @@ def update_map_table(state_data, summary_clicks):
 )
 def download_view(_csv_clicks, _geojson_clicks, state_data, href):
     kind = "geojson" if ctx.triggered_id == Atlas.DOWNLOAD_GEOJSON else "csv"
-    content, filename = views.download(ViewState.from_dict(state_data), kind, href or "")
+    content, filename = views.download(ViewState.from_dict(state_data), kind, text(href, MAX_QUERY_LENGTH))
     return dcc.send_string(content, filename)

@@ -180,6 +180,11 @@ def select_on_click(click, state_data):
     raise dash.exceptions.PreventUpdate
 
 
+def any_clicked(clicks: object) -> bool:
+    """Whether a pattern-matched button list holds a real click (anything but positive counts is none)."""
+    return isinstance(clicks, list) and any(whole_number(count, 0, low=0, high=10**9) > 0 for count in clicks)
+
+
 @callback(
     Output(FOCUS, "data", allow_duplicate=True),
     Input({"type": Atlas.PLACE_ITEM, "index": dash.ALL}, "n_clicks"),
@@ -190,7 +195,7 @@ def open_from_place(clicks, state_data):
     """An organisation picked from a shared place's list opens its card."""
     trigger = mapping(ctx.triggered_id)
     cluster = text(trigger.get("index"))
-    if not cluster or not any(clicks or []):
+    if not cluster or not any_clicked(clicks):
         raise dash.exceptions.PreventUpdate
     state = ViewState.from_dict(state_data)
     return {"region": state.region, "cluster": cluster, "lang": state.lang}
@@ -199,7 +204,7 @@ def open_from_place(clicks, state_data):
 @callback(Output(Atlas.MAP_PLACE, "children", allow_duplicate=True),
           Input({"type": Atlas.PLACE_CLOSE, "index": dash.ALL}, "n_clicks"), prevent_initial_call=True)
 def close_place(clicks):
-    if not any(clicks or []):
+    if not any_clicked(clicks):
         raise dash.exceptions.PreventUpdate
     return []
 

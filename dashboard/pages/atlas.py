@@ -193,7 +193,10 @@ def any_clicked(clicks: object) -> bool:
 )
 def open_from_place(clicks, state_data):
     """An organisation picked from a shared place's list opens its card."""
-    trigger = mapping(ctx.triggered_id)
+    try:
+        trigger = mapping(ctx.triggered_id)
+    except (AttributeError, ValueError):  # a request whose changed property names no component of this page
+        raise dash.exceptions.PreventUpdate from None
     cluster = text(trigger.get("index"))
     if not cluster or not any_clicked(clicks):
         raise dash.exceptions.PreventUpdate

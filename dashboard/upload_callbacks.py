@@ -12,12 +12,13 @@ import json
 from datetime import date
 
 import dash
-from dash import Input, Output, Patch, State, callback, ctx, dcc, no_update
+from dash import Input, Output, Patch, State, callback, dcc, no_update
 
 from dashboard import figures, userlist, views
 from dashboard import upload as layout
 from dashboard.i18n import Translator
 from dashboard.ids import Atlas, Upload
+from dashboard.shell import triggered_id
 from dashboard.state import ViewState
 from geodata import export
 from geodata import upload as geo_upload
@@ -108,7 +109,7 @@ def draw_list(stored, rendered, drawn, state_data):
     """Put the list on the map; again after the map was rebuilt (a new level redraws every trace)."""
     level = rendered.get("level") if isinstance(rendered, dict) else None
     key = {"level": level, "list": _digest(stored)}
-    if key == drawn and ctx.triggered_id != Upload.LIST:
+    if key == drawn and triggered_id() != Upload.LIST:
         raise dash.exceptions.PreventUpdate
     _ = _translator(state_data)
     rows = userlist.from_store(stored)
@@ -161,12 +162,12 @@ def table_rows(state_data, stored):
 def download(_report_clicks, _list_clicks, problems, stored):
     """The error report, or the placed list with NUTS codes and programme-area flags; formulas defused in both."""
     today = date.today()
-    if ctx.triggered_id == Upload.REPORT_DOWNLOAD and isinstance(problems, dict):
+    if triggered_id() == Upload.REPORT_DOWNLOAD and isinstance(problems, dict):
         records = _problem_records(problems.get("problems"))
         filename = _filename(problems.get("filename"))
         content = export.problems_to_csv(records, filename=filename, generated=today)
         return dcc.send_string(content, f"problems-{_stem(filename)}-{today.isoformat()}.csv")
-    if ctx.triggered_id == Upload.LIST_DOWNLOAD:
+    if triggered_id() == Upload.LIST_DOWNLOAD:
         rows = userlist.from_store(stored)
         if rows is not None:
             filename = _filename(stored.get("filename"))

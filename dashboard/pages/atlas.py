@@ -9,14 +9,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import Input, Output, Patch, State, callback, clientside_callback, dcc, html, no_update
 
 from dashboard import cards, components, story, upload, userlist, views
 from dashboard import upload_callbacks  # noqa: F401  (registers the callbacks of "Your own list")
 from dashboard.config import CONFIG
 from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator, translate
-from dashboard.shell import request_language
+from dashboard.shell import request_language, triggered_id
 from dashboard.ids import Atlas
 from dashboard.state import (MAX_COMPARED, MAX_QUERY_LENGTH, ViewState, clicked_point, mapping, string_list, text,
                              whole_number, with_changes)
@@ -128,7 +128,7 @@ def update_state(search, *values):
     if pathname not in (None, "/"):
         raise dash.exceptions.PreventUpdate
     search, focus = text(search, MAX_QUERY_LENGTH), mapping(focus)
-    trigger = ctx.triggered_id
+    trigger = triggered_id()
     if trigger in (None, Atlas.LOCATION):
         state = ViewState.from_query(search)
         if "lang=" not in (search or ""):
@@ -196,7 +196,7 @@ def any_clicked(clicks: object) -> bool:
 def open_from_place(clicks, state_data):
     """An organisation picked from a shared place's list opens its card."""
     try:
-        trigger = mapping(ctx.triggered_id)
+        trigger = mapping(triggered_id())
     except (AttributeError, ValueError):  # a request whose changed property names no component of this page
         raise dash.exceptions.PreventUpdate from None
     cluster = text(trigger.get("index"))
@@ -351,6 +351,6 @@ def update_map_table(state_data, summary_clicks):
     prevent_initial_call=True,
 )
 def download_view(_csv_clicks, _geojson_clicks, state_data, href):
-    kind = "geojson" if ctx.triggered_id == Atlas.DOWNLOAD_GEOJSON else "csv"
+    kind = "geojson" if triggered_id() == Atlas.DOWNLOAD_GEOJSON else "csv"
     content, filename = views.download(ViewState.from_dict(state_data), kind, text(href, MAX_QUERY_LENGTH))
     return dcc.send_string(content, filename)

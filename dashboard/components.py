@@ -9,7 +9,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard.i18n import DEFAULT_LANGUAGE, Translator, load_catalogue
-from dashboard.ids import Atlas
+from dashboard.ids import Atlas, LazyView
 from dashboard.state import LEVELS, METRICS, ViewState
 from geodata.nuts import PERIODS
 from geodata.sectors import ORG_TYPES, SECTORS
@@ -134,7 +134,8 @@ def map_section(_: Translator) -> html.Section:
             html.P([_("map.attribution.register"), " · ", _("attribution.nuts"), " · ", _("map.attribution.geonames")],
                    className="attribution"),
             html.Details([html.Summary(id=Atlas.MAP_TABLE_SUMMARY), html.Div(id=Atlas.MAP_TABLE)],
-                         id=Atlas.MAP_TABLE_DETAILS, open=False, className="map-table"),
+                         id=Atlas.MAP_TABLE_DETAILS, open=False, className="map-table",
+                         **{"data-view": LazyView.MAP_TABLE}),
             html.Div(id=Atlas.EXPORTS, className="exports"),
             html.Div([html.Div(id=Atlas.REGION_CARD, className="card-slot"),
                       html.Div(id=Atlas.CLUSTER_CARD, className="card-slot")], className="cards"),
@@ -183,7 +184,7 @@ def charts_section(_: Translator) -> html.Section:
         [html.H2(_("charts.title")),
          html.Div([graph(_, Atlas.TOP_REGIONS, "top-regions"), graph(_, Atlas.COUNTRY_MIX, "sector-mix-by-country")],
                   className="chart-grid")],
-        className="panel", **{"aria-label": _("charts.title")},
+        className="panel", **{"aria-label": _("charts.title"), "data-view": LazyView.CHARTS},
     )
 
 
@@ -200,7 +201,7 @@ def compare_section(_: Translator, region_options: list[dict], state: ViewState)
                       graph(_, Atlas.PORTFOLIO, "region-portfolio")],
                      className="chart-grid compare-grid"),
         ],
-        className="panel", id="compare", **{"aria-label": _("compare.heading")},
+        className="panel", id="compare", **{"aria-label": _("compare.heading"), "data-view": LazyView.COMPARE},
     )
 
 
@@ -249,5 +250,5 @@ def table_section(_: Translator) -> html.Section:
             ),
             dcc.Download(id=Atlas.DOWNLOAD),
         ],
-        className="panel", **{"aria-label": _("table.title")},
+        className="panel", **{"aria-label": _("table.title"), "data-view": LazyView.TABLE},
     )

@@ -105,6 +105,8 @@ def comparison_rows(state: ViewState) -> tuple[pd.DataFrame, dict[str, float]]:
 
 
 def comparison_figure(state: ViewState, language: str) -> go.Figure:
+    if not state.compare:
+        return figures.empty_figure(translator(language)("compare.empty"))
     rows, references = comparison_rows(state)
     return figures.make_comparison_figure(rows, references, _=translator(language))
 

@@ -34,6 +34,42 @@ return {map: mapReady, summary: Boolean(summary && summary.textContent.trim()),
 """
 
 
+#: The value of a Dash component's property as the renderer holds it, and how many callbacks are pending.
+DASH_PROP_JS = """
+const state = window.store && window.store.getState();
+if (!state) { return {value: null, pending: -1}; }
+let node = state.layout;
+for (const key of (state.paths.strs[arguments[0]] || [])) { node = node && node[key]; }
+const callbacks = state.callbacks || {};
+const pending = ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed', 'stored']
+    .reduce((total, kind) => total + (callbacks[kind] || []).length, 0);
+return {value: node && node.props ? node.props[arguments[1]] : null, pending: pending};
+"""
+
+#: The sections computed only while on screen (``data-view`` in the layout), in page order.
+LAZY_SECTIONS = ("charts", "compare", "table")
+
+
+def show_section(driver, name: str, timeout: float = PAGE_TIMEOUT) -> None:
+    """Scroll a lazily computed section into view and wait until the page has computed it."""
+    driver.execute_script("document.querySelector('[data-view=\"' + arguments[0] + '\"]')"
+                          ".scrollIntoView({block: 'center'});", name)
+    seen: dict = {}
+
+    def computed() -> bool:
+        seen.update(driver.execute_script(DASH_PROP_JS, "atlas-visible-views", "data"))
+        return name in (seen["value"] or []) and seen["pending"] == 0
+
+    wait_for(computed, timeout, interval=0.25, message=lambda: f"the {name} section to compute (saw {seen})")
+
+
+def show_every_section(driver, timeout: float = PAGE_TIMEOUT) -> None:
+    """Scroll through every lazily computed section, so each renders, then back to the top."""
+    for name in LAZY_SECTIONS:
+        show_section(driver, name, timeout)
+    driver.execute_script("window.scrollTo(0, 0);")
+
+
 def in_ci() -> bool:
     """The test of ``tests/conftest.py``: ``CI`` set to anything but empty, 0, false or no."""
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
@@ -55,7 +91,8 @@ def wait_until_atlas_ready(driver, timeout: float = PAGE_TIMEOUT) -> None:
     """Wait until the map page has rendered everything a reader sees first.
 
     Two waits of up to ``timeout`` each: first the server's answers (summary and table), then the drawing,
-    which at NUTS 3 keeps a busy machine's browser working for a long while after them.
+    which at NUTS 3 keeps a busy machine's browser working for a long while after them. The charts, the
+    comparison and the table compute only once on screen, so the page is scrolled through them in between.
     """
     status: dict = {}
 
@@ -66,6 +103,8 @@ def wait_until_atlas_ready(driver, timeout: float = PAGE_TIMEOUT) -> None:
         return check
 
     for parts in (("summary", "table"), ("map", "charts")):
+        if "charts" in parts:
+            show_every_section(driver, timeout)
         wait_for(ready(parts), timeout, interval=0.25,
                  message=lambda parts=parts: f"the atlas to render its {' and '.join(parts)} "
                                              f"(saw {status}, URL {driver.current_url})")

@@ -10,7 +10,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 # Not root: apt-get goes through sudo when there is one.
 SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 
-.PHONY: run test bench bench-quick build-data check-data system-deps export-deps node-deps clean
+.PHONY: run test bench bench-quick build-data check-data system-deps export-deps node-deps plotly-bundle clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 node-deps: node_modules/.installed
+
+# The atlas's plotly.js (only the trace types it draws) is committed under dashboard/vendor, so `make run` needs
+# no Node; this rebuilds it from the pinned npm packages after a change of version or of js/plotly-atlas.js.
+plotly-bundle: node-deps
+	node js/build-plotly.mjs
 
 run: $(VENV)/.installed-run export-deps
 	$(PY) app.py

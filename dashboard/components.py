@@ -226,9 +226,12 @@ def grid_locale_text(_: Translator) -> dict[str, str]:
     return {key.removeprefix("grid."): _(key) for key in load_catalogue(DEFAULT_LANGUAGE) if key.startswith("grid.")}
 
 
+#: Component libraries whose scripts load only when a section that uses them comes into view.
+DEFERRED_LIBRARIES = ("dash_ag_grid",)
+
+
 def table_section(_: Translator) -> html.Section:
-    column_defs = [{key: value for key, value in column.items() if key != "headerKey"}
-                   | {"headerName": _(column["headerKey"])} for column in TABLE_COLUMN_DEFS]
+    """The table's frame; the grid itself (and AG Grid's scripts) arrive when the section scrolls into view."""
     return html.Section(
         [
             html.Div([
@@ -239,16 +242,24 @@ def table_section(_: Translator) -> html.Section:
                                 n_clicks=0),
                 ], className="button-row"),
             ], className="section-head"),
-            dag.AgGrid(
-                id=Atlas.TABLE, columnDefs=column_defs, rowData=[],
-                defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
-                dashGridOptions={"pagination": True, "paginationPageSize": 20, "animateRows": False,
-                                 "getRowId": {"function": "params.data.id"}, "enableCellTextSelection": True,
-                                 "localeText": grid_locale_text(_)},
-                getRowId="params.data.id",
-                className="ag-theme-quartz table", style={"height": "560px"},
-            ),
+            html.Div(id=Atlas.TABLE_SLOT, className="table-slot"),
             dcc.Download(id=Atlas.DOWNLOAD),
         ],
-        className="panel", **{"aria-label": _("table.title"), "data-view": LazyView.TABLE},
+        className="panel", **{"aria-label": _("table.title"), "data-view": LazyView.TABLE,
+                               "data-scripts": " ".join(DEFERRED_LIBRARIES)},
+    )
+
+
+def table_grid(_: Translator, rows: list[dict]) -> dag.AgGrid:
+    """The clusters in view as a sortable, filterable grid."""
+    column_defs = [{key: value for key, value in column.items() if key != "headerKey"}
+                   | {"headerName": _(column["headerKey"])} for column in TABLE_COLUMN_DEFS]
+    return dag.AgGrid(
+        id=Atlas.TABLE, columnDefs=column_defs, rowData=rows,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
+        dashGridOptions={"pagination": True, "paginationPageSize": 20, "animateRows": False,
+                         "getRowId": {"function": "params.data.id"}, "enableCellTextSelection": True,
+                         "localeText": grid_locale_text(_)},
+        getRowId="params.data.id",
+        className="ag-theme-quartz table", style={"height": "560px"},
     )

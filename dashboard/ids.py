@@ -57,6 +57,7 @@ class Atlas:
     COMPARISON = "atlas-comparison"
     PORTFOLIO = "atlas-portfolio"
     TABLE = "atlas-table"
+    TABLE_SLOT = "atlas-table-slot"
     DOWNLOAD_CSV = "atlas-download-csv"
     DOWNLOAD_GEOJSON = "atlas-download-geojson"
     DOWNLOAD = "atlas-download"

@@ -79,12 +79,12 @@ def clusters_in_area(state: ViewState) -> pd.DataFrame:
     return clusters[clusters[in_area_column(state.period)]]
 
 
-def top_regions_figure(state: ViewState, language: str) -> go.Figure:
+def top_regions_figure(state: ViewState, language: str) -> dict:
     counts = sector_counts(clusters_in_area(state), level=state.level)
     return figures.make_top_regions_figure(counts, region_names(), _=translator(language))
 
 
-def country_mix_figure(state: ViewState, language: str) -> go.Figure:
+def country_mix_figure(state: ViewState, language: str) -> dict:
     _ = translator(language)
     counts = sector_counts(clusters_in_area(state), level=0)
     return figures.make_country_mix_figure(counts, {c: _(f"country.{c}") for c in counts.index}, _=_)
@@ -222,7 +222,7 @@ def export_figure(name: str, state: ViewState) -> go.Figure:
     if name not in builders:
         raise KeyError(name)
     build, title_key = builders[name]
-    figure = build(state, state.lang)
+    figure = go.Figure(build(state, state.lang))
     title = _(title_key) if title_key else (figure.layout.title.text or "")
     return slides.as_slide(figure, title=title.split("<br>")[0], caption=caption, _=_)
 

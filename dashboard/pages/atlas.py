@@ -244,7 +244,10 @@ VIEW_PARTS = {
         (Atlas.COMPARISON, "figure", lambda state, href: views.comparison_figure(state, state.lang)),
         (Atlas.PORTFOLIO, "figure", lambda state, href: views.portfolio_figure(state, state.lang)),
     ),
-    LazyView.TABLE: ((Atlas.TABLE, "rowData", lambda state, href: views.table_rows(state, state.lang)),),
+    LazyView.TABLE: (
+        (Atlas.TABLE_SLOT, "children",
+         lambda state, href: components.table_grid(Translator(state.lang), views.table_rows(state, state.lang))),
+    ),
     LazyView.MAP_TABLE: (
         (Atlas.MAP_TABLE, "children",
          lambda state, href: cards.map_data_table(views.metrics_in_view(state), state.lang)),

@@ -90,9 +90,9 @@ def query(driver) -> dict[str, list[str]]:
 def wait_until_atlas_ready(driver, timeout: float = PAGE_TIMEOUT) -> None:
     """Wait until the map page has rendered everything a reader sees first.
 
-    Two waits of up to ``timeout`` each: first the server's answers (summary and table), then the drawing,
-    which at NUTS 3 keeps a busy machine's browser working for a long while after them. The charts, the
-    comparison and the table compute only once on screen, so the page is scrolled through them in between.
+    Two waits of up to ``timeout`` each: first the server's answer (the summary), then the drawing, which at
+    NUTS 3 keeps a busy machine's browser working for a long while after it. The charts, the comparison and the
+    table (AG Grid itself) arrive only once on screen, so the page is scrolled through them in between.
     """
     status: dict = {}
 
@@ -102,7 +102,7 @@ def wait_until_atlas_ready(driver, timeout: float = PAGE_TIMEOUT) -> None:
             return all(status[part] for part in parts)
         return check
 
-    for parts in (("summary", "table"), ("map", "charts")):
+    for parts in (("summary",), ("map", "charts", "table")):
         if "charts" in parts:
             show_every_section(driver, timeout)
         wait_for(ready(parts), timeout, interval=0.25,

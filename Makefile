@@ -10,7 +10,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 # Not root: apt-get goes through sudo when there is one.
 SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 
-.PHONY: run test bench bench-quick build-data check-data system-deps export-deps node-deps plotly-bundle clean
+.PHONY: run test bench bench-quick build-data check-data system-deps bench-deps export-deps node-deps plotly-bundle clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,10 +65,14 @@ run: $(VENV)/.installed-run export-deps
 test: $(VENV)/.installed-dev system-deps node-deps
 	$(PY) -m pytest
 
-bench: $(VENV)/.installed-dev system-deps
+# Row 4 drives the server with wrk (Debian's package).
+bench-deps: system-deps
+	$(call apt_install,wrk,wrk)
+
+bench: $(VENV)/.installed-dev bench-deps
 	$(PY) -m bench
 
-bench-quick: $(VENV)/.installed-dev system-deps
+bench-quick: $(VENV)/.installed-dev bench-deps
 	$(PY) -m bench --quick
 
 build-data: $(VENV)/.installed-run

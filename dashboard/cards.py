@@ -11,6 +11,7 @@ from dash import html
 from dashboard import presenting, story
 from dashboard.i18n import Translator
 from dashboard.state import ViewState
+from geodata.metrics import MIN_CLUSTERS_FOR_LQ
 from geodata.sectors import SECTOR_BY_ID
 
 
@@ -173,4 +174,4 @@ def map_data_table(metrics, language: str) -> list:
     ]
     return [html.Table([html.Caption(_("map.table.caption")), html.Thead(header), html.Tbody(rows)],
                        className="data-table"),
-            html.P(_("map.table.note", minimum=5), className="muted small")]
+            html.P(_("map.table.note", minimum=MIN_CLUSTERS_FOR_LQ), className="muted small")]

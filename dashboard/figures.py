@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.i18n import Translator
+from geodata.metrics import MIN_CLUSTERS_FOR_LQ
 from geodata.sectors import SECTOR_COLOURS, SECTOR_IDS, SECTORS
 
 Translate = Translator
@@ -128,7 +129,7 @@ def map_trace_values(
                       for text, n in zip(value_text, shown["count_all_sectors"])]
     context_reason = np.where(
         ~context["in_area"], _("map.hover.outside_area"),
-        np.where(context["count_all_sectors"].fillna(0) > 0, _("map.hover.too_few", minimum=5), _("value.none")),
+        np.where(context["count_all_sectors"].fillna(0) > 0, _("map.hover.too_few", minimum=MIN_CLUSTERS_FOR_LQ), _("value.none")),
     )
     values = {
         TRACE_CONTEXT: {
@@ -335,7 +336,7 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
     reliable = bool(profile["lq_reliable"].iloc[0])
     title = _("portfolio.title", region=safe_text(region_name))
     if not reliable:
-        title += f"<br><sup>{safe_text(_('portfolio.unreliable', minimum=5))}</sup>"
+        title += f"<br><sup>{safe_text(_('portfolio.unreliable', minimum=MIN_CLUSTERS_FOR_LQ))}</sup>"
     figure = go.Figure(layout=_base_layout(
         title=_chart_title(title), margin={"l": 8, "r": 8, "t": 70, "b": 8}, separators=_.separators,
         height=max(260, 30 * len(profile) + 130),

@@ -120,7 +120,7 @@ def portfolio_figure(state: ViewState, language: str) -> go.Figure:
     code = portfolio_region(state)
     if not code:
         return figures.empty_figure(_("portfolio.pick"))
-    base = data.selected_clusters(state.selection.without_sectors())
+    base = data.base_clusters(state.selection)
     profile = sector_profile(base, nuts_id=code, period=state.period)
     return figures.make_portfolio_figure(profile, region_names().get(code, code), _=_)
 
@@ -236,7 +236,7 @@ def region_profile_figure(nuts_id: str, state: ViewState) -> go.Figure | None:
     region = matches.iloc[0]
     _ = translator(state.lang)
     level = int(region["level"])
-    base = data.selected_clusters(state.selection.without_sectors())
+    base = data.base_clusters(state.selection)
     own = base[base[f"nuts{level}"] == nuts_id]
     profile = sector_profile(base, nuts_id=nuts_id, period=state.period)
     neighbours = slides.neighbouring_regions(atlas.regions[atlas.regions["on_map"]], nuts_id,

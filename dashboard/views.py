@@ -176,7 +176,10 @@ def cluster_details(state: ViewState) -> dict | None:
     if match.empty:
         return None
     row = match.iloc[0]
-    return {key: (None if pd.isna(value) else value) for key, value in row.items()}
+    details = {key: (None if pd.isna(value) else value) for key, value in row.items()}
+    successor = clusters.loc[clusters["id"] == details.get("successor"), "name"]
+    details["successor_name"] = successor.iloc[0] if len(successor) else None
+    return details
 
 
 def download(state: ViewState, kind: str, view_url: str) -> tuple[str, str]:

@@ -54,9 +54,14 @@ LAZY_SECTIONS = ("charts", "compare", "table")
 
 
 def show_section(driver, name: str, timeout: float = PAGE_TIMEOUT) -> None:
-    """Scroll a lazily computed section into view and wait until the page has computed it."""
-    driver.execute_script("document.querySelector('[data-view=\"' + arguments[0] + '\"]')"
-                          ".scrollIntoView({block: 'center'});", name)
+    """Scroll a lazily computed section into view and wait until the page has computed it; a section the view
+    hides (presenting, embedded) is skipped."""
+    shown = driver.execute_script(
+        "const section = document.querySelector('[data-view=\"' + arguments[0] + '\"]');"
+        "if (!section || !section.getClientRects().length) { return false; }"
+        "section.scrollIntoView({block: 'center'}); return true;", name)
+    if not shown:
+        return
     seen: dict = {}
 
     def computed() -> bool:

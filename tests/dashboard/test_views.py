@@ -5,6 +5,9 @@ Runs on the committed register through ``dashboard.data``; the page's Dash app i
 
 from __future__ import annotations
 
+import sys
+
+import dash
 import plotly.graph_objects as go
 import pytest
 
@@ -17,9 +20,9 @@ from geodata.metrics import MIN_CLUSTERS_FOR_LQ
 
 @pytest.fixture(scope="module")
 def atlas_page(app):
-    """``dashboard.pages.atlas`` as the app registered it."""
-    from dashboard.pages import atlas
-    return atlas
+    """The map page's module as Dash imported it (importing it under another name would register it twice)."""
+    module = next(page["module"] for page in dash.page_registry.values() if page["path"] == "/")
+    return sys.modules[module]
 
 
 ICT = with_changes(ViewState(), sectors=["ict"])

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import dash
+import flask
 from flask_compress import Compress
 
-from dashboard import components, routes, shell, static_files
+from dashboard import components, guard, routes, security, shell, static_files
 from dashboard.cache import init_cache
 from dashboard.config import CONFIG
 from dashboard.i18n import translate
@@ -48,6 +49,14 @@ class AtlasDash(dash.Dash):
         page = super().interpolate_index(**kwargs)
         return page.replace("<html>", f'<html lang="{shell.request_language()}">', 1)
 
+    def index(self, *args, **kwargs):
+        """The page; with HTTP status 404 when the path names no page (Dash would answer 200), so links
+        checkers and search engines see what the visitor sees: the not-found view."""
+        page = super().index(*args, **kwargs)
+        if shell.is_page_path(flask.request.path):
+            return page
+        return flask.Response(page, status=404, mimetype="text/html")
+
 
 def create_app() -> dash.Dash:
     app = AtlasDash(
@@ -71,5 +80,7 @@ def create_app() -> dash.Dash:
         server.config["COMPRESS_MIN_SIZE"] = 500
         Compress(server)
     static_files.register(server, compress_static=CONFIG.compress)
+    guard.register(server, max_body_bytes=CONFIG.max_body_bytes)
     routes.register(server)
+    security.register(app)
     return app

@@ -17,7 +17,8 @@ from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator, translate
 from dashboard.shell import request_language
 from dashboard.ids import Atlas, LazyView
-from dashboard.state import MAX_COMPARED, ViewState, with_changes
+from dashboard.state import (MAX_COMPARED, MAX_QUERY_LENGTH, ViewState, clicked_point, mapping, string_list, text,
+                             with_changes)
 
 dash.register_page(__name__, path="/", name="atlas", title=translate("app.title"), order=0)
 
@@ -111,7 +112,7 @@ def update_state(search, controls, partners, focus, _buttons, current, pathname)
     """
     if pathname not in (None, "/"):
         raise dash.exceptions.PreventUpdate
-    focus = focus or {}
+    search, focus = text(search, MAX_QUERY_LENGTH), mapping(focus)
     trigger = ctx.triggered_id
     if trigger in (None, Atlas.LOCATION):
         state = ViewState.from_query(search)
@@ -124,7 +125,7 @@ def update_state(search, controls, partners, focus, _buttons, current, pathname)
     previous = ViewState.from_dict(current)
     state = with_changes(
         ViewState(), **controls,
-        partners="partners" in (partners or []),
+        partners="partners" in string_list(partners),
         region=focus.get("region", ""), cluster=focus.get("cluster", ""), lang=focus.get("lang", ""),
         present=previous.present, embed=previous.embed, story=previous.story, step=previous.step,
     )
@@ -149,16 +150,14 @@ clientside_callback(
 )
 def select_on_click(click, state_data):
     """A click on a region focuses it and adds it to the comparison; a click on a cluster opens its card."""
-    if not click or not click.get("points"):
-        raise dash.exceptions.PreventUpdate
-    point = click["points"][0]
+    point = clicked_point(click)
     state = ViewState.from_dict(state_data)
     if "location" in point:
         code = point["location"]
         compare = [c for c in state.compare if c != code] + [code]
         return compare[-MAX_COMPARED:], {"region": code, "cluster": state.cluster, "lang": state.lang}
-    if isinstance(point.get("customdata"), str):
-        return no_update, {"region": state.region, "cluster": point["customdata"], "lang": state.lang}
+    if "cluster" in point:
+        return no_update, {"region": state.region, "cluster": point["cluster"], "lang": state.lang}
     raise dash.exceptions.PreventUpdate
 
 
@@ -178,8 +177,9 @@ def update_map(state_data, rendered):
     camera = views.story_camera(state)
     values = views.map_values(state, state.lang)
     digests = views.value_digests(values)
-    sent = rendered.get("sent", {}) if isinstance(rendered, dict) else {}
-    if not isinstance(rendered, dict) or rendered.get("level") != state.level:
+    rendered = mapping(rendered)
+    sent = mapping(rendered.get("sent"))
+    if rendered.get("level") != state.level:
         figure = views.map_figure(state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
                                   basemap_attribution=CONFIG.basemap_attribution)
         if camera:
@@ -282,13 +282,14 @@ def update_views(state_data, visible, rendered, href):
     A section scrolled into view (or a disclosure opened) renders then; one that stays out of view costs
     nothing on a filter change. ``rendered`` remembers which state each section shows.
     """
-    state = ViewState.from_dict(state_data)
+    state = ViewState.from_dict(mapping(state_data))
+    href, visible, rendered = text(href, MAX_QUERY_LENGTH), string_list(visible), mapping(rendered)
     due = views_to_render(state, href, visible, rendered)
     if not due:
         raise dash.exceptions.PreventUpdate
     parts = [render(state, href) if section in due else no_update
              for section, section_parts in VIEW_PARTS.items() for _component, _property, render in section_parts]
-    return {"parts": parts, "rendered": {**(rendered if isinstance(rendered, dict) else {}), **due}}
+    return {"parts": parts, "rendered": {**rendered, **due}}
 
 
 @callback(
@@ -301,5 +302,5 @@ def update_views(state_data, visible, rendered, href):
 )
 def download_view(_csv_clicks, _geojson_clicks, state_data, href):
     kind = "geojson" if ctx.triggered_id == Atlas.DOWNLOAD_GEOJSON else "csv"
-    content, filename = views.download(ViewState.from_dict(state_data), kind, href or "")
+    content, filename = views.download(ViewState.from_dict(state_data), kind, text(href, MAX_QUERY_LENGTH))
     return dcc.send_string(content, filename)

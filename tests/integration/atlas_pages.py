@@ -16,8 +16,8 @@ from support import wait_for
 #: Upper bound for anything the page does after a load or a key press.
 PAGE_TIMEOUT = 60.0
 
-#: True once the map, its MapLibre canvas, the summary line, both overview charts and the table (unless the view
-#: hides it) have rendered.
+#: True once the map, its MapLibre canvas, the summary line, both overview charts and the table (those unless the
+#: view hides them) have rendered.
 ATLAS_READY_JS = """
 const gd = document.querySelector('#atlas-map .js-plotly-plot');
 const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
@@ -30,10 +30,13 @@ const charted = id => {
 let rows = null;
 try { rows = dash_ag_grid.getApi('atlas-table').getDisplayedRowCount(); } catch (error) { rows = null; }
 const summary = document.querySelector('#atlas-summary strong');
-const tableSection = document.querySelector('[data-view="table"]');
-const tableHidden = Boolean(tableSection && !tableSection.getClientRects().length);  // presenting, embedded
+const hidden = name => {  // a section the view hides (presenting, embedded) is never computed
+    const section = document.querySelector('[data-view="' + name + '"]');
+    return Boolean(section && !section.getClientRects().length);
+};
 return {map: mapReady, summary: Boolean(summary && summary.textContent.trim()),
-        charts: charted('atlas-top-regions') && charted('atlas-country-mix'), table: rows !== null || tableHidden};
+        charts: (charted('atlas-top-regions') && charted('atlas-country-mix')) || hidden('charts'),
+        table: rows !== null || hidden('table')};
 """
 
 

@@ -9,7 +9,8 @@ Rows (see docs/PERFORMANCE.md for what each measures and why):
 5. in the browser: filter click until the map repainted, against the naive app
 6. page weight: bytes of the first page load, compressed against ``ATLAS_COMPRESS=0``
 7. trust: 5xx under fuzz, ``GET /`` p95 while exports loop, throughput while Redis hangs, cache size
-8. QR room: 150 complete page loads within 60 s (gunicorn 2 workers + Redis), against the naive page
+8. partners & peers: suggestions for every organisation and peers for every region, against one at a time
+9. QR room: 150 complete page loads within 60 s (gunicorn 2 workers + Redis), against the naive page
 plus the resident memory of one gunicorn worker against a hello-world Dash worker.
 
 Each row runs on its own: one that fails prints its error in the table and the others still run. Progress
@@ -35,7 +36,8 @@ ROWS: dict[str, str] = {
     "5": "5 in the browser",
     "6": "6 page weight",
     "7": "7 trust",
-    "8": "8 QR room",
+    "8": "8 partners & peers",
+    "9": "9 QR room",
     "memory": "memory",
 }
 
@@ -69,6 +71,10 @@ def row_functions(quick: bool) -> dict[str, Callable[[], list[Measure]]]:
         from bench import trust as row
         return row.measures(quick=quick)
 
+    def partners_and_peers() -> list[Measure]:
+        from bench import meta_row as row
+        return row.measures(quick=quick)
+
     def qr_room() -> list[Measure]:
         from bench import qr_room as row
         return row.measures(quick=quick)
@@ -78,7 +84,8 @@ def row_functions(quick: bool) -> dict[str, Callable[[], list[Measure]]]:
         return row.memory_measures()
 
     return {"1": filter_change, "2": cold_start, "3": spatial_join, "4": under_load, "5": browser_clicks,
-            "6": page_weight, "7": trust, "8": qr_room, "memory": memory}
+            "6": page_weight, "7": trust, "8": partners_and_peers, "9": qr_room,
+            "memory": memory}
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

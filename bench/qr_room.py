@@ -1,4 +1,4 @@
-"""Row 8 (QR room): a room of phones opening the presenter's view within a minute.
+"""Row 9 (QR room): a room of phones opening the presenter's view within a minute.
 
 150 complete page loads are started evenly within 60 s against ``gunicorn app:server --workers 2`` with a real
 Redis (a throw-away ``redis-server`` on a loopback port), then the same against ``bench/naive_app.py`` under the
@@ -31,7 +31,7 @@ from bench.common import (BROWSER_ACCEPT_ENCODING, RedisServer, chromium, free_p
                           percentile, running, server_env)
 from bench.report import Measure
 
-ROW = "8 QR room"
+ROW = "9 QR room"
 LOADS = 150
 WINDOW_SECONDS = 60.0
 PARALLEL_GETS = 6  # connections a browser opens to one host

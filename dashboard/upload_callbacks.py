@@ -142,13 +142,22 @@ def count_list(stored, state_data):
     return layout.counts_table(_, counts, state.level), False, False
 
 
-@callback(Output(Atlas.TABLE, "rowData"), Input(Atlas.STATE, "data"), Input(Upload.LIST, "data"))
-def table_rows(state_data, stored):
-    """The organisations table: the register's rows in view, then the rows of the visitor's list."""
+@callback(
+    Output(Atlas.TABLE, "rowData", allow_duplicate=True),
+    Input(Upload.LIST, "data"),
+    Input(Atlas.RENDERED_VIEWS, "data"),
+    State(Atlas.STATE, "data"),
+    prevent_initial_call=True,
+)
+def table_rows(stored, _rendered, state_data):
+    """The organisations table (built when it comes on screen): the register's rows, then the visitor's list."""
+    rows = userlist.from_store(stored)
+    if rows is None and triggered_id() != Upload.LIST:
+        raise dash.exceptions.PreventUpdate
     state = ViewState.from_dict(state_data if isinstance(state_data, dict) else None)
     _ = Translator(state.lang)
     register = [{**row, "origin": _("upload.origin.register")} for row in views.table_rows(state, state.lang)]
-    return register + userlist.table_rows(userlist.from_store(stored), views.region_names(), _)
+    return register + userlist.table_rows(rows, views.region_names(), _)
 
 
 @callback(

@@ -141,5 +141,5 @@ def triggered_id() -> object:
     """
     try:
         return dash.ctx.triggered_id
-    except (AttributeError, TypeError, ValueError, KeyError):
+    except (AttributeError, TypeError, ValueError, KeyError, dash.exceptions.MissingCallbackContextException):
         return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 
+import dash
 import pytest
 
 from dashboard import upload_callbacks, userlist, views
@@ -68,7 +69,8 @@ def test_usr005_size_is_checked_before_decoding():
 @pytest.mark.parametrize("junk", [None, 1, "x", [1], {"a": 1}])
 def test_usr006_callbacks_answer_junk_without_raising(junk):
     assert upload_callbacks.count_list(junk, junk) == (None, True, True)
-    assert upload_callbacks.table_rows(junk, junk)
+    with pytest.raises(dash.exceptions.PreventUpdate):
+        upload_callbacks.table_rows(junk, junk, junk)
     assert upload_callbacks._problem_records(junk) == []
     records = upload_callbacks._problem_records([junk, {"row": "3", "value": 5}])
     assert records[-1] == {"row": None, "column": None, "value": "5", "message": None}

@@ -83,6 +83,7 @@ class Upload:
     COUNTS = "upload-counts"
     LEGEND = "upload-legend"
     DRAWN = "upload-drawn"
+    GATE = "upload-gate"
     DOWNLOAD = "upload-download"
 
 

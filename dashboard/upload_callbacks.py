@@ -12,7 +12,7 @@ import json
 from datetime import date
 
 import dash
-from dash import Input, Output, Patch, State, callback, dcc, no_update
+from dash import Input, Output, Patch, State, callback, clientside_callback, dcc, no_update
 
 from dashboard import figures, userlist, views
 from dashboard import upload as layout
@@ -123,14 +123,29 @@ def draw_list(stored, rendered, drawn, state_data):
     return patch, key, _("upload.legend_count", filename=stored.get("filename", ""), rows=_.number(len(rows))), False
 
 
+# Only with a list on the page does a view change concern it: the gate passes the change on then, so a filter
+# click without a list costs no extra request.
+clientside_callback(
+    """function(state, rendered, stored) {
+        if (!stored) { return window.dash_clientside.no_update; }
+        return {state: state, rendered: rendered};
+    }""",
+    Output(Upload.GATE, "data"),
+    Input(Atlas.STATE, "data"),
+    Input(Atlas.RENDERED_VIEWS, "data"),
+    State(Upload.LIST, "data"),
+)
+
+
 @callback(
     Output(Upload.COUNTS, "children"),
     Output(Upload.LIST_DOWNLOAD, "hidden"),
     Output(Upload.CLEAR, "hidden"),
     Input(Upload.LIST, "data"),
-    Input(Atlas.STATE, "data"),
+    Input(Upload.GATE, "data"),
+    State(Atlas.STATE, "data"),
 )
-def count_list(stored, state_data):
+def count_list(stored, _gate, state_data):
     """Your list per region beside the register's organisations in view, compared regions first."""
     rows = userlist.from_store(stored)
     if rows is None:
@@ -145,11 +160,11 @@ def count_list(stored, state_data):
 @callback(
     Output(Atlas.TABLE, "rowData", allow_duplicate=True),
     Input(Upload.LIST, "data"),
-    Input(Atlas.RENDERED_VIEWS, "data"),
+    Input(Upload.GATE, "data"),
     State(Atlas.STATE, "data"),
     prevent_initial_call=True,
 )
-def table_rows(stored, _rendered, state_data):
+def table_rows(stored, _gate, state_data):
     """The organisations table (built when it comes on screen): the register's rows, then the visitor's list."""
     rows = userlist.from_store(stored)
     if rows is None and triggered_id() != Upload.LIST:

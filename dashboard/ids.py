@@ -84,6 +84,7 @@ class Upload:
     LEGEND = "upload-legend"
     DRAWN = "upload-drawn"
     GATE = "upload-gate"
+    MAP_GATE = "upload-map-gate"
     DOWNLOAD = "upload-download"
 
 

@@ -60,6 +60,7 @@ def section(_: Translator, limits: geo_upload.UploadLimits) -> html.Section:
             dcc.Store(id=Upload.PROBLEMS),
             dcc.Store(id=Upload.DRAWN),
             dcc.Store(id=Upload.GATE),
+            dcc.Store(id=Upload.MAP_GATE),
             dcc.Download(id=Upload.DOWNLOAD),
         ],
         id=Upload.SECTION, className="panel upload-panel", **{"aria-label": _("upload.title")},

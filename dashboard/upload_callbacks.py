@@ -100,7 +100,7 @@ def _digest(value: object) -> str:
     Output(Upload.LEGEND, "children"),
     Output(f"{Upload.LEGEND}-entry", "hidden"),
     Input(Upload.LIST, "data"),
-    Input(Atlas.RENDERED_LEVEL, "data"),
+    Input(Upload.MAP_GATE, "data"),
     State(Upload.DRAWN, "data"),
     State(Atlas.STATE, "data"),
     prevent_initial_call=True,
@@ -121,6 +121,16 @@ def draw_list(stored, rendered, drawn, state_data):
     if rows is None:
         return patch, key, "", True
     return patch, key, _("upload.legend_count", filename=stored.get("filename", ""), rows=_.number(len(rows))), False
+
+
+clientside_callback(
+    """function(rendered, stored) {
+        return stored ? rendered : window.dash_clientside.no_update;
+    }""",
+    Output(Upload.MAP_GATE, "data"),
+    Input(Atlas.RENDERED_LEVEL, "data"),
+    State(Upload.LIST, "data"),
+)
 
 
 # Only with a list on the page does a view change concern it: the gate passes the change on then, so a filter

@@ -92,7 +92,7 @@ def filter_fields(_: Translator, state: ViewState) -> list:
                 id=Atlas.PARTNERS, value=["partners"] if state.partners else [], className="checklist",
                 options=[{"label": _("filters.partners"), "value": "partners"}],
                 inputClassName="check", labelClassName="check-label")),
-            html.A(_("filters.reset"), href="/", id=Atlas.RESET, className="button secondary"),
+            html.A(_("filters.reset"), href=f"/?lang={_.language}", id=Atlas.RESET, className="button secondary"),
     ]
 
 

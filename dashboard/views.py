@@ -203,6 +203,11 @@ def base_url(href: str | None) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+def view_address(state: ViewState, href: str | None) -> str:
+    """The shareable address of ``state`` on the server the browser is talking to."""
+    return base_url(href) + "/" + state.to_query(without=presenting.PRESENTATION_KEYS)
+
+
 def export_figure(name: str, state: ViewState) -> go.Figure:
     """A slide (1920×1080) of the map or one chart, titled, captioned and attributed."""
     _ = translator(state.lang)

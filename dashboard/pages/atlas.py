@@ -288,6 +288,9 @@ def update_map_table(state_data, is_open):
     prevent_initial_call=True,
 )
 def download_view(_csv_clicks, _geojson_clicks, state_data, href):
+    """The file names the view it holds: the current state's address, not the URL the page was loaded with
+    (``dcc.Location.href`` keeps that one while the filters rewrite only ``search``)."""
     kind = "geojson" if ctx.triggered_id == Atlas.DOWNLOAD_GEOJSON else "csv"
-    content, filename = views.download(ViewState.from_dict(state_data), kind, href or "")
+    state = ViewState.from_dict(state_data)
+    content, filename = views.download(state, kind, views.view_address(state, href))
     return dcc.send_string(content, filename)

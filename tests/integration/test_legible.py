@@ -1,0 +1,73 @@
+"""The page reads at a glance: the downloaded view line, Reset keeping the language, cards beside the map,
+disabled exports, and the presentation filling a 16:9 screen. Each test measures what a reader would check."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from atlas_pages import open_atlas, query, wait_for_query, wait_until_atlas_ready
+from selenium.webdriver.common.by import By
+from support import assert_no_console_errors, wait_for
+
+from dashboard.i18n import translate
+
+pytestmark = pytest.mark.browser
+
+DESKTOP_SIZE = (1600, 1000)
+
+
+@pytest.fixture(autouse=True)
+def fresh_console(browser):
+    browser.set_window_size(*DESKTOP_SIZE)
+    browser.get_log("browser")
+
+
+def click_option(driver, component_id: str, value: str) -> None:
+    label = driver.find_element(By.CSS_SELECTOR, f"#{component_id} input[value='{value}']").find_element(
+        By.XPATH, "./ancestor::label")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", label)
+    label.click()
+
+
+def click(driver, css: str) -> None:
+    element = driver.find_element(By.CSS_SELECTOR, css)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+
+
+def downloaded(download_dir: Path, suffix: str) -> Path | None:
+    finished = [path for path in download_dir.glob(f"*.{suffix}") if path.stat().st_size > 0]
+    return finished[0] if finished and not list(download_dir.glob("*.crdownload")) else None
+
+
+@pytest.mark.parametrize("kind", ["csv", "geojson"])
+def test_lgb001_download_names_the_current_view_not_the_loaded_one(browser, live_server, kind):
+    download_dir = Path(browser.download_dir)
+    for old in download_dir.iterdir():
+        old.unlink()
+    open_atlas(browser, live_server, "/")
+    click_option(browser, "atlas-sectors", "energy_greentech")
+    wait_for_query(browser, "sector", ["energy_greentech"])
+    click_option(browser, "atlas-countries", "AT")
+    wait_for_query(browser, "country", ["AT"])
+    click(browser, f"#atlas-download-{kind}")
+    path = wait_for(lambda: downloaded(download_dir, kind), 30, message=f"a {kind} file in {download_dir}")
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r'(?:View: |"view": ")([^"\s]+)', text)
+    assert match, text[:400]
+    assert match.group(1) == live_server + "/?sector=energy_greentech&country=AT", match.group(1)
+    assert_no_console_errors(browser)
+
+
+def test_lgb002_reset_keeps_the_page_language(browser, live_server):
+    open_atlas(browser, live_server, "/?lang=de&sector=ict&country=AT")
+    reset = browser.find_element(By.ID, "atlas-reset")
+    assert reset.text == translate("filters.reset", "de")
+    click(browser, "#atlas-reset")
+    wait_for(lambda: "sector" not in query(browser), 60, message="the reset view")
+    wait_until_atlas_ready(browser)
+    assert browser.execute_script("return document.documentElement.lang;") == "de"
+    assert browser.find_element(By.ID, "atlas-reset").text == translate("filters.reset", "de")
+    assert "country" not in query(browser)

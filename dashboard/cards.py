@@ -26,11 +26,11 @@ def safe_link(url: str | None, text: str | None = None) -> html.A | str:
 
 def summary(state: ViewState, counts: dict[str, int], language: str) -> list:
     _ = _t(language)
-    parts = [html.Strong(_("summary.clusters", count=_.number(counts["clusters"]))), " · ",
+    parts = [html.Strong(_.plural("summary.clusters", counts["clusters"])), " · ",
              _("summary.in_area", count=_.number(counts["in_area"]), period=_(f"period.{state.period}"))]
     if counts["outside"]:
         parts += [" · ", _("summary.outside", count=_.number(counts["outside"]))]
-    parts += [" · ", _("summary.regions", count=_.number(counts["regions"]), level=_(f"level.{state.level}"))]
+    parts += [" · ", _.plural("summary.regions", counts["regions"], level=_(f"level.{state.level}"))]
     if state.metric in ("lq", "share") and not state.sectors:
         parts += [html.Br(), html.Span(_("summary.pick_sector"), className="hint")]
     return parts
@@ -62,7 +62,7 @@ def region_card(details: dict | None, language: str) -> html.Article | None:
         [
             html.H3(details["name"]),
             html.Dl([item for label, value in facts for item in (html.Dt(label), html.Dd(value))], className="facts"),
-            html.H4(_("card.region.by_sector", count=len(details["clusters"]))),
+            html.H4(_.plural("card.region.by_sector", len(details["clusters"]))),
             html.Ul(by_sector, className="sector-counts") if by_sector else html.P(_("card.region.none")),
             html.Details([html.Summary(_("card.region.clusters")), html.Ul(clusters, className="cluster-list")])
             if clusters else None,
@@ -78,8 +78,8 @@ def cluster_card(details: dict | None, language: str) -> html.Article | None:
     facts = [
         (_("card.cluster.sector"), _sector_label(details["sector"], _)),
         (_("card.cluster.city"), f"{details['city']} ({_('country.' + details['country'])})"),
-        (_("card.cluster.region"), details.get("nuts3") or ""),
-        (_("card.cluster.type"), _(f"org_type.{details['org_type']}")),
+        (_("card.cluster.region"), details.get("nuts3_label") or details.get("nuts3") or ""),
+        (_("card.cluster.type"), _(f"org_kind.{details['org_type']}")),
         (_("card.cluster.status"), _(f"status.{details['status']}")),
     ]
     if details.get("founded"):
@@ -150,7 +150,7 @@ def export_links(state: ViewState, language: str) -> list:
 
 def map_table_summary(metrics, state: ViewState, language: str) -> str:
     _ = _t(language)
-    return _("map.table.summary", count=_.number(int(metrics["in_area"].sum())), level=_(f"level.{state.level}"))
+    return _.plural("map.table.summary", int(metrics["in_area"].sum()), level=_(f"level.{state.level}"))
 
 
 def map_data_table(metrics, language: str) -> list:

@@ -196,8 +196,8 @@ def make_region_profile_figure(
                "align": "left", "font": {"size": 12}, "height": 24}), row=3, col=1)
 
     title = _("profile.title", region=safe_text(region["name"]), code=region["nuts_id"])
-    facts = _("profile.facts", country=_(f"country.{region['country']}"), level=_(f"level.{region['level']}"),
-              area=_.number(region["area_km2"]), clusters=_.number(len(clusters)))
+    facts = _.plural("profile.facts", len(clusters), country=_(f"country.{region['country']}"),
+                     level=_(f"level.{region['level']}"), area=_.number(region["area_km2"]))
     figure.update_layout(
         width=PROFILE_WIDTH, height=PROFILE_HEIGHT, font={"family": FONT, "size": 14, "color": INK},
         paper_bgcolor="white", plot_bgcolor="white", separators=_.separators,

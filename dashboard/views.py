@@ -8,13 +8,14 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import data, figures, presenting, slides, story
-from dashboard.i18n import Translator
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, country_name
 from dashboard.state import ViewState
 from geodata import export
 from geodata.metrics import programme_area_average, sector_counts, sector_profile
@@ -33,7 +34,9 @@ def clusters_in_view(state: ViewState) -> pd.DataFrame:
 def metrics_in_view(state: ViewState, *, level: int | None = None) -> pd.DataFrame:
     metrics, _ = data.view_metrics(state.selection, level=state.level if level is None else level, period=state.period)
     on_map = data.load_atlas_data().region_table.set_index("nuts_id")["on_map"]
-    return metrics.assign(on_map=metrics["nuts_id"].map(on_map).fillna(False).astype(bool))
+    names = region_names(state.lang)
+    return metrics.assign(on_map=metrics["nuts_id"].map(on_map).fillna(False).astype(bool),
+                          name=metrics["nuts_id"].map(names).fillna(metrics["name"]))
 
 
 def highlighted_regions(state: ViewState) -> tuple[str, ...]:
@@ -70,8 +73,24 @@ def geojson_url(level: int) -> str:
     return f"/geo/nuts{level}-{data.region_geojson_etag(level)}.geojson"
 
 
-def region_names() -> pd.Series:
-    return data.load_atlas_data().region_table.set_index("nuts_id")["name"]
+@lru_cache(maxsize=len(LANGUAGES))
+def region_names(language: str = DEFAULT_LANGUAGE) -> pd.Series:
+    """Region names by code, countries in the page's language: NUTS names a country in all its languages at
+    once ("Schweiz/Suisse/Svizzera"), CLDR has one name per language. A region that covers its whole country
+    (CH0) gets the country's name too."""
+    table = data.load_atlas_data().region_table
+    names = table.set_index("nuts_id")["name"].copy()
+    national = table.set_index("nuts_id")["country"].map(names)
+    whole_country = (table["level"].to_numpy() == 0) | (names.to_numpy() == national.to_numpy())
+    countries = table["country"].map(lambda code: country_name(code, language))
+    names[whole_country] = countries.to_numpy()[whole_country]
+    return names
+
+
+def region_label(code: str, language: str) -> str:
+    """"Name (CODE)": a code alone (AT332) tells a visitor nothing, a name alone is ambiguous across levels."""
+    name = region_names(language).get(code)
+    return f"{name} ({code})" if name else code
 
 
 def clusters_in_area(state: ViewState) -> pd.DataFrame:
@@ -81,7 +100,7 @@ def clusters_in_area(state: ViewState) -> pd.DataFrame:
 
 def top_regions_figure(state: ViewState, language: str) -> go.Figure:
     counts = sector_counts(clusters_in_area(state), level=state.level)
-    return figures.make_top_regions_figure(counts, region_names(), _=translator(language))
+    return figures.make_top_regions_figure(counts, region_names(language), _=translator(language))
 
 
 def country_mix_figure(state: ViewState, language: str) -> go.Figure:
@@ -120,7 +139,7 @@ def portfolio_figure(state: ViewState, language: str) -> go.Figure:
         return figures.empty_figure(_("portfolio.pick"))
     base = data.selected_clusters(state.selection.without_sectors())
     profile = sector_profile(base, nuts_id=code, period=state.period)
-    return figures.make_portfolio_figure(profile, region_names().get(code, code), _=_)
+    return figures.make_portfolio_figure(profile, region_label(code, language), _=_)
 
 
 TABLE_COLUMNS = ("name", "acronym", "sector", "country", "city", "nuts3", "org_type", "status", "founded",
@@ -132,9 +151,9 @@ def table_rows(state: ViewState, language: str) -> list[dict]:
     clusters = clusters_in_view(state)
     frame = clusters[list(TABLE_COLUMNS)].copy()
     frame["sector"] = frame["sector"].map(lambda s: _(f"sector.{s}"))
-    frame["org_type"] = frame["org_type"].map(lambda s: _(f"org_type.{s}"))
+    frame["org_type"] = frame["org_type"].map(lambda s: _(f"org_kind.{s}"))
     frame["status"] = frame["status"].map(lambda s: _(f"status.{s}"))
-    frame["region"] = clusters["nuts3"].map(region_names())
+    frame["region"] = clusters["nuts3"].map(region_names(language))
     frame["founded"] = frame["founded"].astype(object).where(frame["founded"].notna(), None)
     return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
@@ -160,7 +179,8 @@ def region_details(state: ViewState) -> dict | None:
     clusters = clusters_in_view(state)
     own = clusters[clusters[f"nuts{level}"] == state.region].sort_values("name")
     by_sector = own["sector"].value_counts().reindex(list(SECTOR_IDS)).dropna().astype(int)
-    return {"nuts_id": state.region, "name": region["name"], "country": region["country"], "level": level,
+    return {"nuts_id": state.region, "name": region_names(state.lang)[state.region], "country": region["country"],
+            "level": level,
             "area_km2": float(region["area_km2"]), "mount_type": int(region["mount_type"]),
             "in_area": bool(region[in_area_column(state.period)]), "by_sector": by_sector.to_dict(),
             "clusters": own[["id", "name", "sector", "city"]].to_dict(orient="records")}
@@ -174,7 +194,10 @@ def cluster_details(state: ViewState) -> dict | None:
     if match.empty:
         return None
     row = match.iloc[0]
-    return {key: (None if pd.isna(value) else value) for key, value in row.items()}
+    details = {key: (None if pd.isna(value) else value) for key, value in row.items()}
+    if details.get("nuts3"):
+        details["nuts3_label"] = region_label(details["nuts3"], state.lang)
+    return details
 
 
 def download(state: ViewState, kind: str, view_url: str) -> tuple[str, str]:
@@ -244,7 +267,8 @@ def region_profile_figure(nuts_id: str, state: ViewState) -> go.Figure | None:
     profile = sector_profile(base, nuts_id=nuts_id, period=state.period)
     neighbours = slides.neighbouring_regions(atlas.regions[atlas.regions["on_map"]], nuts_id,
                                              tuple(matches.geometry.iloc[0].bounds))
-    details = {"nuts_id": nuts_id, "name": region["name"], "country": region["country"], "level": level,
+    details = {"nuts_id": nuts_id, "name": region_names(state.lang)[nuts_id], "country": region["country"],
+               "level": level,
                "area_km2": float(region["area_km2"])}
     return slides.make_region_profile_figure(region=details, outline=matches.geometry, neighbours=neighbours,
                                              profile=profile, clusters=own, caption=presenting.caption(state, _), _=_)

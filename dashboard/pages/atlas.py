@@ -30,7 +30,9 @@ FOCUS = "atlas-focus"
 
 
 def region_options(_: Translator) -> list[dict]:
-    table = load_atlas_data().region_table.sort_values(["level", "country", "name"])
+    table = load_atlas_data().region_table
+    table = table.assign(name=table["nuts_id"].map(views.region_names(_.language))).sort_values(
+        ["level", "country", "name"])
     return [{"label": f"{name} ({code}) · {_(f'level.{level}')}", "value": code, "search": f"{name} {code}"}
             for code, name, level in zip(table["nuts_id"], table["name"], table["level"])]
 

@@ -125,7 +125,7 @@ def comparison_rows(state: ViewState) -> tuple[pd.DataFrame, dict[str, float]]:
 
 def comparison_figure(state: ViewState, language: str) -> go.Figure:
     rows, references = comparison_rows(state)
-    return figures.make_comparison_figure(rows, references, _=translator(language))
+    return figures.make_comparison_figure(rows, references, _=translator(language), sectors_chosen=bool(state.sectors))
 
 
 def portfolio_region(state: ViewState) -> str:

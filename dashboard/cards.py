@@ -11,6 +11,7 @@ from dash import html
 from dashboard import presenting, story
 from dashboard.i18n import Translator
 from dashboard.state import ViewState
+from geodata.metrics import MIN_CLUSTERS_FOR_LQ
 from geodata.sectors import SECTOR_BY_ID
 
 
@@ -42,32 +43,62 @@ def _sector_label(sector_id: str, _) -> html.Span:
                                 **{"aria-hidden": "true"}), _(f"sector.{sector_id}")], className="sector-label")
 
 
+def region_figures(details: dict, _) -> list[tuple[str, object]]:
+    """Count, density, share and specialisation of the region, as on the map; share and specialisation only
+    mean something for chosen sectors, and specialisation needs enough organisations (the small-number rule)."""
+    values = details.get("metrics") or {}
+    if not details["in_area"] or values.get("count") is None:
+        return [(_("metric.count.short"), _("card.region.outside_area"))]
+    facts: list[tuple[str, object]] = [
+        (_("metric.count.short"), _.number(values["count"])),
+        (_("metric.density.short"), _.number(values["density"], 1) if values.get("density") is not None
+         else _("value.none")),
+    ]
+    if not details.get("sectors_chosen"):
+        facts.append((_("metric.share.short") + " · " + _("metric.lq.short"),
+                      html.Span(_("card.region.pick_sector"), className="muted")))
+        return facts
+    facts.append((_("metric.share.short"), _.percent(values["share"]) if values.get("share") is not None
+                  else _("value.none")))
+    if values.get("lq") is None or not values.get("count_all_sectors"):
+        facts.append((_("metric.lq.short"), _("value.none")))
+    elif values.get("lq_reliable"):
+        facts.append((_("metric.lq.short"), _.number(values["lq"], 2)))
+    else:
+        facts.append((_("metric.lq.short"), html.Span(
+            [_.number(values["lq"], 2), " ", html.Span(_("map.hover.too_few", minimum=MIN_CLUSTERS_FOR_LQ),
+                                                      className="hint")])))
+    return facts
+
+
 def region_card(details: dict | None, language: str) -> html.Article | None:
     if not details:
         return None
     _ = _t(language)
     facts = [
-        (_("card.region.code"), details["nuts_id"]),
-        (_("card.region.country"), _(f"country.{details['country']}")),
+        *region_figures(details, _),
+        (_("card.region.country"), _.country(details["country"])),
         (_("card.region.level"), _(f"level.{details['level']}")),
         (_("card.region.area"), _("card.region.area_value", area=_.number(details["area_km2"]))),
         (_("card.region.programme_area"), _("card.yes") if details["in_area"] else _("card.no")),
     ]
     if details["level"] == 3:
         facts.append((_("card.region.mountain"), _(f"mountain_type.{details['mount_type']}")))
-    by_sector = [html.Li([_sector_label(sector, _), f": {count}"]) for sector, count in details["by_sector"].items()]
+    by_sector = [html.Li([_sector_label(sector, _), f": {_.number(count)}"])
+                 for sector, count in details["by_sector"].items()]
     clusters = [html.Li([html.Span(c["name"]), html.Span(f" · {c['city']}", className="muted")])
                 for c in details["clusters"]]
+    title = f"{details['name']} ({details['nuts_id']})"
     return html.Article(
         [
-            html.H3(details["name"]),
+            html.H3(title),
             html.Dl([item for label, value in facts for item in (html.Dt(label), html.Dd(value))], className="facts"),
             html.H4(_.plural("card.region.by_sector", len(details["clusters"]))),
             html.Ul(by_sector, className="sector-counts") if by_sector else html.P(_("card.region.none")),
             html.Details([html.Summary(_("card.region.clusters")), html.Ul(clusters, className="cluster-list")])
             if clusters else None,
         ],
-        className="card", **{"aria-label": _("card.region.label", name=details["name"])},
+        className="card", **{"aria-label": _("card.region.label", name=title)},
     )
 
 

@@ -126,18 +126,24 @@ def map_section(_: Translator) -> html.Section:
             presentation_bar(_),
             html.Div([html.P(id=Atlas.SUMMARY, className="summary", **{"aria-live": "polite"}),
                       presentation_controls(_)], className="map-head"),
-            dcc.Loading(dcc.Graph(
-                id=Atlas.MAP, className="map", responsive=True,
-                config=graph_config(_, "alpine-cluster-atlas-map", scrollZoom=True),
-            ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}),
+            html.Div([
+                dcc.Loading(dcc.Graph(
+                    id=Atlas.MAP, className="map", responsive=True,
+                    config=graph_config(_, "alpine-cluster-atlas-map", scrollZoom=True),
+                ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6},
+                    parent_className="map-frame"),
+                # Beside the map (under it on a phone, with the map shortened): a click shows its card
+                # where the eye already is, not far below the map.
+                html.Div([html.Div(id=Atlas.REGION_CARD, className="card-slot"),
+                          html.Div(id=Atlas.CLUSTER_CARD, className="card-slot")], className="cards",
+                         **{"aria-live": "polite"}),
+            ], className="map-body"),
             sector_key(_),
             html.P([_("map.attribution.register"), " · ", _("attribution.nuts"), " · ", _("map.attribution.geonames")],
                    className="attribution"),
             html.Details([html.Summary(id=Atlas.MAP_TABLE_SUMMARY), html.Div(id=Atlas.MAP_TABLE)],
                          id=Atlas.MAP_TABLE_DETAILS, open=False, className="map-table"),
             html.Div(id=Atlas.EXPORTS, className="exports"),
-            html.Div([html.Div(id=Atlas.REGION_CARD, className="card-slot"),
-                      html.Div(id=Atlas.CLUSTER_CARD, className="card-slot")], className="cards"),
         ],
         className="map-section",
         **{"aria-label": _("map.title")},

@@ -8,6 +8,7 @@ patched map and a freshly built one cannot disagree.
 from __future__ import annotations
 
 import html
+import textwrap
 import zlib
 
 import numpy as np
@@ -345,14 +346,14 @@ def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, 
             title += "<br><span style='font-size:11px'>– – " + safe_text(
                 _("compare.reference", value=format_metric(metric, reference, _))) + "</span>"
         titles.append(title)
-    figure = make_subplots(rows=1, cols=len(COMPARISON_METRICS), horizontal_spacing=0.07, subplot_titles=titles)
-    for column, metric in enumerate(COMPARISON_METRICS, start=1):
+    # Two by two: four panels in a row overprint their titles on a phone.
+    figure = make_subplots(rows=2, cols=2, horizontal_spacing=0.12, vertical_spacing=0.2, subplot_titles=titles)
+    for index, metric in enumerate(COMPARISON_METRICS):
+        row, column = divmod(index, 2)
+        cell = {"row": row + 1, "col": column + 1}
         if metric in ("share", "lq") and not sectors_chosen:
-            figure.add_annotation(text=safe_text(_("compare.pick_sector")), showarrow=False,
-                                  xref=f"x{column} domain", yref=f"y{column} domain", x=0.5, y=0.5,
-                                  font={"size": 12, "color": MUTED}, width=150)
-            figure.update_xaxes(visible=False, row=1, col=column)
-            figure.update_yaxes(visible=False, row=1, col=column)
+            figure.update_xaxes(visible=False, **cell)
+            figure.update_yaxes(visible=False, **cell)
             continue
         values = rows[metric].astype(float)
         for code, label, value in zip(rows["nuts_id"], labels, values):
@@ -360,25 +361,30 @@ def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, 
             figure.add_trace(go.Bar(
                 x=[label], y=[0.0 if np.isnan(value) else value], text=[text], textposition="outside",
                 cliponaxis=False, marker={"color": colours[code], "line": {"width": 1, "color": INK}},
-                name=label, legendgroup=code, showlegend=column == 1,
+                name=label, legendgroup=code, showlegend=index == 0,
                 hovertemplate="%{x}<br>" + safe_text(_(f"metric.{metric}.short")) + ": %{text}<extra></extra>"),
-                row=1, col=column)
+                **cell)
         reference = references.get(metric)
         if reference is not None and not np.isnan(reference):
-            figure.add_hline(y=reference, line={"dash": "dash", "color": INK, "width": 1.5}, row=1, col=column)
+            figure.add_hline(y=reference, line={"dash": "dash", "color": INK, "width": 1.5}, **cell)
         axis = {"gridcolor": "#e4e7eb", "rangemode": "tozero"}
         if metric == "share":
             axis.update(_percent_axis(list(values) + [reference or 0], _))
         top = np.nanmax(list(values) + [reference or 0, 0])
         axis["range"] = [0, (top or 1) * 1.18]
-        figure.update_xaxes(showticklabels=False, row=1, col=column)
-        figure.update_yaxes(row=1, col=column, **axis)
+        figure.update_xaxes(showticklabels=False, **cell)
+        figure.update_yaxes(**cell, **axis)
     for annotation in figure.layout.annotations:
         if annotation.text in titles:
-            annotation.update(yshift=6, font={"size": 13})
+            annotation.update(yshift=4, font={"size": 13})
+    if not sectors_chosen:
+        lower = figure.layout.yaxis3.domain
+        figure.add_annotation(text="<br>".join(textwrap.wrap(safe_text(_("compare.pick_sector")), 44)),
+                              showarrow=False, xref="paper", yref="paper", x=0.5, y=sum(lower) / 2,
+                              font={"size": 13, "color": MUTED}, align="center")
     figure.update_layout(_base_layout(
-        height=360 + 24 * len(rows), margin={"l": 8, "r": 8, "t": 96, "b": 8}, separators=_.separators,
-        title=_chart_title(_("compare.title")), showlegend=True, barmode="group",
+        height=560 + 24 * len(rows), margin={"l": 8, "r": 8, "t": 96, "b": 8}, separators=_.separators,
+        title=_chart_title(_("compare.title")), showlegend=True, barmode="overlay",
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.04, "yanchor": "top",
                 "font": {"size": 12}, "itemclick": False, "itemdoubleclick": False},
     ))
@@ -404,7 +410,10 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
     backed = profile.loc[profile["count"] >= MIN_CLUSTERS_FOR_LQ, "lq"]
     limit = max(PORTFOLIO_MIN_AXIS, float(backed.max()) if len(backed) else 0.0)
     cut = ordered["lq"] > limit
-    title = _("portfolio.title", region=safe_text(region_name))
+    if cut.all():
+        # Nothing left to flatten: every bar is long, so the axis shows them whole.
+        limit, cut = float(ordered["lq"].max()), ordered["lq"] > np.inf
+    title = "<br>".join(textwrap.wrap(_("portfolio.title", region=safe_text(region_name)), 52))
     notes = []
     if not reliable:
         notes.append(safe_text(_("portfolio.unreliable", minimum=MIN_CLUSTERS_FOR_LQ)))
@@ -414,7 +423,7 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
     if notes:
         title += "".join(f"<br><sup>{note}</sup>" for note in notes)
     figure = go.Figure(layout=_base_layout(
-        title=_chart_title(title), margin={"l": 8, "r": 8, "t": 62 + 18 * len(notes), "b": 8},
+        title=_chart_title(title), margin={"l": 8, "r": 8, "t": 44 + 18 * (len(notes) + title.count("<br>")), "b": 8},
         separators=_.separators, height=max(260, 30 * len(profile) + 120 + 18 * len(notes)),
         xaxis={"title": {"text": _("metric.lq.short")}, "gridcolor": "#e4e7eb", "range": [0, limit * 1.02]},
         yaxis={"automargin": True}, showlegend=False,

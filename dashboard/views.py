@@ -179,7 +179,12 @@ def region_details(state: ViewState) -> dict | None:
     clusters = clusters_in_view(state)
     own = clusters[clusters[f"nuts{level}"] == state.region].sort_values("name")
     by_sector = own["sector"].value_counts().reindex(list(SECTOR_IDS)).dropna().astype(int)
-    return {"nuts_id": state.region, "name": region_names(state.lang)[state.region], "country": region["country"],
+    metrics = metrics_in_view(state, level=level).set_index("nuts_id")
+    row = metrics.loc[state.region] if state.region in metrics.index else None
+    figures_ = {name: (None if row is None or pd.isna(row[name]) else float(row[name]))
+                for name in ("count", "density", "share", "lq", "count_all_sectors")}
+    figures_["lq_reliable"] = bool(row["lq_reliable"]) if row is not None else False
+    return {"metrics": figures_, "sectors_chosen": bool(state.sectors), "nuts_id": state.region, "name": region_names(state.lang)[state.region], "country": region["country"],
             "level": level,
             "area_km2": float(region["area_km2"]), "mount_type": int(region["mount_type"]),
             "in_area": bool(region[in_area_column(state.period)]), "by_sector": by_sector.to_dict(),

@@ -11,6 +11,7 @@ from dash import html
 from dashboard import presenting, story
 from dashboard.i18n import Translator
 from dashboard.state import ViewState
+from dashboard.views import export_filename
 from geodata.metrics import MIN_CLUSTERS_FOR_LQ
 from geodata.sectors import SECTOR_BY_ID
 
@@ -163,19 +164,31 @@ EXPORT_VIEWS = ("map", "top-regions", "country-mix", "comparison", "portfolio")
 
 
 def export_links(state: ViewState, language: str) -> list:
-    """Links to slide-ready images of the map and each chart, and to the focused region's profile."""
+    """Links to slide-ready images of the map and each chart, and to the focused region's profile.
+
+    A chart with nothing to draw is not offered: until territories or a region are picked, the comparison
+    and portfolio rows say what to pick instead of linking to a blank image.
+    """
     _ = _t(language)
     query = state.to_query(without=presenting.PRESENTATION_KEYS)
+    region = state.region or (state.compare[0] if state.compare else "")
+    missing = {"comparison": "" if state.compare else _("export.needs_territories"),
+               "portfolio": "" if region else _("export.needs_region")}
     items = []
     for name in EXPORT_VIEWS:
-        label = _(f"export.{name.replace('-', '_')}")
-        items.append(html.Li([html.Span(label, className="export-name"),
-                              html.A(_("export.png"), href=f"/export/{name}.png{query}", download=f"{name}.png"),
-                              html.A(_("export.svg"), href=f"/export/{name}.svg{query}", download=f"{name}.svg")]))
-    region = state.region or (state.compare[0] if state.compare else "")
+        label = html.Span(_(f"export.{name.replace('-', '_')}"), className="export-name")
+        if missing.get(name):
+            items.append(html.Li([label, html.Span(missing[name], className="export-disabled muted",
+                                                   **{"aria-disabled": "true"})],
+                                 className="disabled", **{"data-export": name}))
+            continue
+        items.append(html.Li([label] + [
+            html.A(_(f"export.{fmt}"), href=f"/export/{name}.{fmt}{query}", download=export_filename(name, fmt, state))
+            for fmt in ("png", "svg")], **{"data-export": name}))
     if region:
         items.append(html.Li(html.A(_("export.region_pdf", region=region), href=f"/export/region-{region}.pdf{query}",
-                                    download=f"region-{region}.pdf")))
+                                    download=export_filename(f"region-{region}", "pdf", state)),
+                             **{"data-export": "region"}))
     return [html.Details([html.Summary(_("export.heading")), html.Ul(items, className="export-list")])]
 
 

@@ -52,9 +52,11 @@ def register(server: Flask) -> None:
     def export_image(name: str, fmt: str) -> Response:
         """A slide-ready PNG or SVG of the map or a chart, or a region's one-page PDF profile."""
         state = ViewState.from_query(request.query_string.decode("utf-8", "replace"))
+        title = ""
         if name.startswith("region-") and fmt == "pdf":
             figure = views.region_profile_figure(name.removeprefix("region-").upper(), state)
             size = (slides.PROFILE_WIDTH, slides.PROFILE_HEIGHT)
+            title = views.region_profile_title(name.removeprefix("region-").upper(), state)
         elif fmt in ("png", "svg"):
             try:
                 figure = views.export_figure(name, state)
@@ -66,11 +68,11 @@ def register(server: Flask) -> None:
         if figure is None:
             abort(404)
         try:
-            content = render.render(figure, fmt, width=size[0], height=size[1])
+            content = render.render(figure, fmt, width=size[0], height=size[1], title=title)
         except render.ExportUnavailable as error:
             return Response(str(error), status=503, mimetype="text/plain")
         response = Response(content, mimetype=render.FORMATS[fmt])
-        response.headers["Content-Disposition"] = f'attachment; filename="alpine-cluster-atlas-{name}.{fmt}"'
+        response.headers["Content-Disposition"] = f'attachment; filename="{views.export_filename(name, fmt, state)}"'
         return response
 
     @server.get("/healthz")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -236,16 +237,38 @@ def view_address(state: ViewState, href: str | None) -> str:
     return base_url(href) + "/" + state.to_query(without=presenting.PRESENTATION_KEYS)
 
 
+#: Views whose numbers depend on the NUTS level (the country mix is by country, a comparison mixes levels).
+LEVELLED_EXPORTS = ("map", "top-regions")
+
+
+def export_scope(name: str, state: ViewState, _: Translator) -> str:
+    """Sector, level and period of an export, as its title names them: "ICT · NUTS 2 · 2021–2027"."""
+    sectors = ", ".join(_(f"sector.{s}") for s in state.sectors) if state.sectors else _("caption.all_sectors")
+    parts = [sectors] + ([_(f"level.{state.level}")] if name in LEVELLED_EXPORTS else []) + [_(f"period.{state.period}")]
+    return " · ".join(parts)
+
+
+def export_filename(name: str, fmt: str, state: ViewState) -> str:
+    """A file name that tells exports apart: view, sectors, level and period
+    (``alpine-cluster-atlas-map-density-ict-nuts2-2021-2027.png``)."""
+    sectors = "+".join(s.replace("_", "-") for s in state.sectors) if state.sectors else "all-sectors"
+    view = f"map-{state.metric}" if name == "map" else name
+    level = [f"nuts{state.level}"] if name in LEVELLED_EXPORTS else []
+    parts = ["alpine-cluster-atlas", view, sectors, *level, state.period]
+    return "-".join(parts) + f".{fmt}"
+
+
 def export_figure(name: str, state: ViewState) -> go.Figure:
-    """A slide (1920×1080) of the map or one chart, titled, captioned and attributed."""
+    """A slide (1920×1080) of the map or one chart, titled with what it shows, captioned and attributed."""
     _ = translator(state.lang)
     caption = presenting.caption(state, _)
+    scope = export_scope(name, state, _)
     if name == "map":
         regions = data.load_atlas_data().regions
         on_map = regions[regions["on_map"]]
         figure = slides.make_static_map_figure(map_values(state, state.lang), on_map[on_map["level"] == state.level],
                                                on_map[on_map["level"] == 0], metric=state.metric, _=_)
-        return slides.as_slide(figure, title=_(f"metric.{state.metric}"), caption=caption, _=_)
+        return slides.as_slide(figure, title=f"{_(f'metric.{state.metric}')} · {scope}", caption=caption, _=_)
     builders = {"top-regions": (top_regions_figure, "chart.top_regions.title"),
                 "country-mix": (country_mix_figure, "chart.country_mix.title"),
                 "comparison": (comparison_figure, "compare.title"),
@@ -255,7 +278,15 @@ def export_figure(name: str, state: ViewState) -> go.Figure:
     build, title_key = builders[name]
     figure = build(state, state.lang)
     title = _(title_key) if title_key else (figure.layout.title.text or "")
-    return slides.as_slide(figure, title=title.split("<br>")[0], caption=caption, _=_)
+    title = re.sub(r"<br>\s*<sup>.*", "", title, flags=re.S).replace("<br>", " ")
+    return slides.as_slide(figure, title=f"{title} · {scope}", caption=caption, _=_)
+
+
+def region_profile_title(nuts_id: str, state: ViewState) -> str:
+    """The PDF's own title (its metadata): region, code, sectors and period."""
+    _ = translator(state.lang)
+    name = region_names(state.lang).get(nuts_id, nuts_id)
+    return f"{_('profile.title', region=name, code=nuts_id)} · {export_scope('region', state, _)}"
 
 
 def region_profile_figure(nuts_id: str, state: ViewState) -> go.Figure | None:

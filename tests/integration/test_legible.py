@@ -3,10 +3,13 @@ disabled exports, and the presentation filling a 16:9 screen. Each test measures
 
 from __future__ import annotations
 
+import io
 import re
+import urllib.request
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from atlas_pages import open_atlas, query, wait_for_query, wait_until_atlas_ready
 from selenium.webdriver.common.by import By
 from support import assert_no_console_errors, wait_for
@@ -71,3 +74,47 @@ def test_lgb002_reset_keeps_the_page_language(browser, live_server):
     assert browser.execute_script("return document.documentElement.lang;") == "de"
     assert browser.find_element(By.ID, "atlas-reset").text == translate("filters.reset", "de")
     assert "country" not in query(browser)
+
+
+def fetch(url: str) -> tuple[int, dict, bytes]:
+    with urllib.request.urlopen(url, timeout=180) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+def test_lgb003_region_pdf_is_a4_portrait_titled_and_named(live_server):
+    status, headers, content = fetch(f"{live_server}/export/region-AT31.pdf?sector=ict&lang=de")
+    assert status == 200 and headers["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595.28) < 1.5 and abs(float(box.height) - 841.89) < 1.5, box
+    title = reader.metadata.title
+    assert "Kaleido" not in title
+    assert "Oberösterreich (AT31)" in title and translate("sector.ict", "de") in title
+    assert translate("period.2021-2027", "de") in title
+    assert headers["Content-Disposition"] == 'attachment; filename="alpine-cluster-atlas-region-AT31-ict-2021-2027.pdf"'
+
+
+def test_lgb004_an_empty_region_pdf_says_so(live_server):
+    status, _, content = fetch(f"{live_server}/export/region-AT111.pdf")
+    assert status == 200
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert translate("card.region.none") in " ".join(text.split())
+
+
+def test_lgb005_slide_file_name_names_view_sector_level_and_period(live_server):
+    status, headers, content = fetch(f"{live_server}/export/top-regions.png?sector=energy_greentech&level=2")
+    assert status == 200 and content[:4] == b"\x89PNG"
+    assert headers["Content-Disposition"] == \
+        'attachment; filename="alpine-cluster-atlas-top-regions-energy-greentech-nuts2-2021-2027.png"'
+
+
+def test_lgb006_blank_exports_are_not_offered(browser, live_server):
+    open_atlas(browser, live_server, "/")
+    click(browser, ".exports summary")
+    rows = {row.get_attribute("data-export"): row for row in
+            wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".export-list li"), 30)}
+    assert rows["map"].find_elements(By.TAG_NAME, "a")
+    assert not rows["comparison"].find_elements(By.TAG_NAME, "a")
+    assert not rows["portfolio"].find_elements(By.TAG_NAME, "a")
+    assert translate("export.needs_territories") in rows["comparison"].text

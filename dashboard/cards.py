@@ -150,7 +150,9 @@ def presentation_text(state: ViewState, base_url: str, language: str) -> list:
         text += [html.P(_(chosen.title), className="story-name"),
                  html.H2(title, className="story-title"), html.P(message, className="story-message")]
         step = _("present.step", step=min(state.step, len(chosen.steps) - 1) + 1, steps=len(chosen.steps))
-        text.append(html.P([html.Span(step, className="story-step"), " · ", presenting.caption(state, _)],
+        ending = [" · ", html.Strong(_("present.end"), className="story-end")] \
+            if state.step >= len(chosen.steps) - 1 else []
+        text.append(html.P([html.Span(step, className="story-step"), *ending, " · ", presenting.caption(state, _)],
                            className="present-caption"))
     else:
         text.append(html.P(presenting.caption(state, _), className="present-caption"))

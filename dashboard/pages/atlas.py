@@ -48,6 +48,8 @@ def layout(**query: str) -> html.Div:
             dcc.Store(id=Atlas.RENDERED_LEVEL, data=None),
             dcc.Store(id=FOCUS, data={"region": state.region, "cluster": state.cluster, "lang": language}),
             dcc.Store(id=Atlas.FULLSCREEN),
+            # The view before a presentation, to come back to on leaving it (kept across a reload).
+            dcc.Store(id=Atlas.BEFORE_PRESENT, storage_type="session"),
             components.filter_panel(_, state),
             html.Div([components.map_section(_), components.charts_section(_),
                       components.compare_section(_, region_options(_), state), components.table_section(_)],
@@ -59,7 +61,10 @@ def layout(**query: str) -> html.Div:
 
 
 def root_class(state: ViewState) -> str:
-    return " ".join(["atlas", "presenting" if state.present else "", "embedded" if state.embed else ""]).strip()
+    """``story`` while a story plays: only then are its Previous and Next buttons shown."""
+    parts = ["atlas", "presenting" if state.present else "", "story" if state.present and state.story else "",
+             "embedded" if state.embed else ""]
+    return " ".join(part for part in parts if part)
 
 
 def _query_string(query: dict[str, str]) -> str:
@@ -69,17 +74,25 @@ def _query_string(query: dict[str, str]) -> str:
 PRESENTATION_BUTTONS = (Atlas.PRESENT, Atlas.STORY_START, Atlas.STORY_PREVIOUS, Atlas.STORY_NEXT, Atlas.PRESENT_EXIT)
 
 
-def presentation_change(state: ViewState, button: str) -> ViewState:
-    """The state after a presentation button: enter or leave, start the story, step through it."""
-    if button == Atlas.PRESENT_EXIT:
-        return with_changes(state, present=False, story="", step=0)
+def presentation_change(state: ViewState, button: str, before: dict | None = None) -> tuple[ViewState, dict | None]:
+    """The state after a presentation button, and the view to come back to when the presentation ends.
+
+    Entering remembers the visitor's view; leaving brings it back (in the current language) rather than
+    leaving them on the story's last filters.
+    """
+    leaving = button == Atlas.PRESENT_EXIT or (button == Atlas.PRESENT and state.present)
+    if leaving:
+        if before:
+            return with_changes(ViewState.from_dict(before), present=False, story="", step=0, lang=state.lang), None
+        return with_changes(state, present=False, story="", step=0), None
+    remembered = before if state.present and before else state.to_dict()
     if button == Atlas.PRESENT:
-        return with_changes(state, present=not state.present, story="", step=0)
+        return with_changes(state, present=True, story="", step=0), remembered
     chosen = story.load_story(state.story or story.DEFAULT_STORY)
     if button == Atlas.STORY_START or not state.story:
-        return story.step_state(state, chosen, 0)
+        return story.step_state(state, chosen, 0), remembered
     offset = 1 if button == Atlas.STORY_NEXT else -1
-    return story.step_state(state, chosen, state.step + offset)
+    return story.step_state(state, chosen, state.step + offset), remembered
 
 
 def _everything(state: ViewState, search: str | None, current: dict | None, *, write_url: bool) -> tuple:
@@ -104,6 +117,7 @@ def _control_values(state: ViewState) -> list:
     Output(FOCUS, "data"),
     Output(Atlas.LOCATION, "search"),
     Output(Atlas.STATE, "data"),
+    Output(Atlas.BEFORE_PRESENT, "data"),
     Input(Atlas.LOCATION, "search"),
     *(Input(component, "value") for component, _ in CONTROLS),
     Input(Atlas.PARTNERS, "value"),
@@ -115,6 +129,7 @@ def _control_values(state: ViewState) -> list:
     Input(Atlas.PRESENT_EXIT, "n_clicks"),
     State(Atlas.STATE, "data"),
     State(Atlas.LOCATION, "pathname"),
+    State(Atlas.BEFORE_PRESENT, "data"),
 )
 def update_state(search, *values):
     """Keep URL, controls and the state store in step: the URL wins on load and on back/forward.
@@ -122,7 +137,7 @@ def update_state(search, *values):
     The presentation buttons change the state as a whole (a story step sets every filter at once), so they
     are handled here too and then flow out to the controls and the URL like a loaded URL would.
     """
-    *control_values, partners, focus, _present, _start, _previous, _next, _exit, current, pathname = values
+    *control_values, partners, focus, _present, _start, _previous, _next, _exit, current, pathname, before = values
     if pathname not in (None, "/"):
         raise dash.exceptions.PreventUpdate
     focus = focus or {}
@@ -131,10 +146,10 @@ def update_state(search, *values):
         state = ViewState.from_query(search)
         if "lang=" not in (search or ""):
             state = with_changes(state, lang=focus.get("lang", state.lang))
-        return _everything(state, search, current, write_url=False)
+        return (*_everything(state, search, current, write_url=False), no_update)
     if trigger in PRESENTATION_BUTTONS:
-        return _everything(presentation_change(ViewState.from_dict(current), trigger), search, current,
-                           write_url=True)
+        state, remembered = presentation_change(ViewState.from_dict(current), trigger, before)
+        return (*_everything(state, search, current, write_url=True), remembered)
     previous = ViewState.from_dict(current)
     state = with_changes(
         ViewState(),
@@ -145,7 +160,7 @@ def update_state(search, *values):
     )
     query = state.to_query()
     return (*(no_update for _ in CONTROLS), no_update, no_update,
-            query if query != (search or "") else no_update, state.to_dict())
+            query if query != (search or "") else no_update, state.to_dict(), no_update)
 
 
 clientside_callback(

@@ -118,3 +118,78 @@ def test_lgb006_blank_exports_are_not_offered(browser, live_server):
     assert not rows["comparison"].find_elements(By.TAG_NAME, "a")
     assert not rows["portfolio"].find_elements(By.TAG_NAME, "a")
     assert translate("export.needs_territories") in rows["comparison"].text
+
+
+#: Where every visible box of the presentation lies, the QR code's size, and what scrolls or is cut off.
+PRESENTATION_BOXES_JS = """
+const view = {width: window.innerWidth, height: window.innerHeight};
+const box = el => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left,
+                                                                  right: r.right, height: r.height}; };
+const shown = Array.from(document.querySelectorAll(
+    '.present-bar, .present-words > *, .qr-image, .present-nav .button, .map-section, .map-section > *, '
+    + '#atlas-map, .content > .panel'))
+    .filter(el => el.offsetParent !== null || getComputedStyle(el).position === 'fixed');
+const clipped = Array.from(document.querySelectorAll('.present-words, .present-bar, .map-section'))
+    .filter(el => el.scrollHeight > el.clientHeight + 1).map(el => el.className);
+const words = document.querySelector('.present-words').getBoundingClientRect();
+const bar = document.querySelector('.present-bar').getBoundingClientRect();
+return {view: view, scroll: {height: document.documentElement.scrollHeight, width: document.documentElement.scrollWidth},
+        outside: shown.map(el => [el.className || el.id, box(el)]).filter(([name, b]) =>
+            b.top < -0.5 || b.left < -0.5 || b.bottom > view.height + 0.5 || b.right > view.width + 0.5),
+        qr: document.querySelector('.qr-image').getBoundingClientRect().height, clipped: clipped,
+        wordsInBar: words.bottom <= bar.bottom + 0.5,
+        map: document.querySelector('#atlas-map').getBoundingClientRect().height};
+"""
+
+
+def set_viewport(driver, width: int, height: int) -> None:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_lgb007_presentation_fills_the_screen_without_scrolling_or_clipping(browser, live_server, size):
+    set_viewport(browser, *size)
+    try:
+        browser.get(live_server + "/?present=1&story=alps4eu-key-sectors&step=1")
+        wait_until_atlas_ready(browser)
+        wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".story-title"), 60)
+        measured = browser.execute_script(PRESENTATION_BOXES_JS)
+        assert measured["view"] == {"width": size[0], "height": size[1]}
+        assert measured["scroll"]["height"] <= size[1] and measured["scroll"]["width"] <= size[0], measured["scroll"]
+        assert not measured["outside"], measured["outside"]
+        assert not measured["clipped"], measured["clipped"]
+        assert measured["wordsInBar"], "the story text runs out of its bar"
+        assert measured["qr"] >= 0.2 * size[1], measured["qr"]
+        assert measured["map"] >= 0.45 * size[1], "the map fills most of the screen below the bar"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_lgb008_step_buttons_only_in_a_story_and_the_end_is_said(browser, live_server):
+    browser.get(live_server + "/?present=1&sector=ict")
+    wait_until_atlas_ready(browser)
+    wait_for(lambda: browser.find_element(By.ID, "atlas-present-exit").is_displayed(), 60)
+    assert not browser.find_element(By.ID, "atlas-story-next").is_displayed()
+    assert not browser.find_element(By.ID, "atlas-story-previous").is_displayed()
+    browser.get(live_server + "/?present=1&story=alps4eu-key-sectors&step=5")
+    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".story-title"), 60)
+    assert browser.find_element(By.ID, "atlas-story-next").is_displayed()
+    assert not browser.find_elements(By.CSS_SELECTOR, ".story-end")
+    click(browser, "#atlas-story-next")
+    end = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".story-end"), 60, message="the end of the story")
+    assert end[0].text == translate("present.end")
+
+
+def test_lgb009_leaving_the_presentation_brings_back_the_view_from_before(browser, live_server):
+    open_atlas(browser, live_server, "/?sector=ict&country=AT&level=1&lang=de")
+    before = query(browser)
+    click(browser, "#atlas-story-start")
+    wait_for(lambda: query(browser).get("story"), 60, message="the story in the URL")
+    click(browser, "#atlas-story-next")
+    wait_for(lambda: query(browser).get("step") == ["1"], 60, message="step 2")
+    click(browser, "#atlas-present-exit")
+    wait_for(lambda: "present" not in query(browser), 60, message="the presentation to end")
+    wait_for(lambda: query(browser) == before, 60, message=lambda: f"{before} back (URL {browser.current_url})")
+    assert "presenting" not in browser.find_element(By.ID, "atlas-root").get_attribute("class")
+    assert browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']").is_selected()

@@ -6,9 +6,14 @@ Every value from data is a text child; links are written only for http(s) URLs a
 
 from __future__ import annotations
 
+from datetime import date
+from urllib.parse import quote, urlencode
+
+from babel.dates import format_date
 from dash import html
 
 from dashboard import presenting, story
+from dashboard.config import CONFIG, Config
 from dashboard.i18n import Translator
 from dashboard.state import ViewState
 from dashboard.views import export_filename
@@ -72,7 +77,43 @@ def region_figures(details: dict, _) -> list[tuple[str, object]]:
     return facts
 
 
-def region_card(details: dict | None, language: str) -> html.Article | None:
+def correction_href(kind: str, identifier: str, state: ViewState, config: Config = CONFIG) -> str | None:
+    """A prefilled "new issue" URL or ``mailto:`` link naming the record and the view; None when none is set.
+
+    The subject carries the organisation or region id and the view's query string, so whoever reads the
+    message can open exactly what the reader saw.
+    """
+    view = state.to_query(without=presenting.PRESENTATION_KEYS) or "/"
+    subject = f"Correction: {kind} {identifier} (view {view})"
+    public = config.public_url.rstrip("/")
+    body = (f"Record: {kind} {identifier}\nView: {public}/{view.lstrip('/')}\n\n"
+            "What is wrong, and where can we check the right value (a link to a public page)?\n")
+    if config.corrections_url.lower().startswith(("https://", "http://")):
+        joiner = "&" if "?" in config.corrections_url else "?"
+        return config.corrections_url + joiner + urlencode({"title": subject, "body": body}, quote_via=quote)
+    if "@" in config.corrections_email:
+        return f"mailto:{quote(config.corrections_email, safe='@')}?" + urlencode(
+            {"subject": subject, "body": body}, quote_via=quote)
+    return None
+
+
+def _correction_link(href: str | None, _) -> html.P | None:
+    if not href:
+        return None
+    external = {} if href.startswith("mailto:") else {"target": "_blank", "rel": "noopener noreferrer"}
+    return html.P(html.A(_("card.correction"), href=href, className="correction-link", **external),
+                  className="card-correction")
+
+
+def checked_date(value: object, language: str) -> str:
+    """An ISO date from the register in the reader's language, or "" when the row has none."""
+    try:
+        return format_date(date.fromisoformat(str(value)), format="long", locale=language)
+    except ValueError:
+        return ""
+
+
+def region_card(details: dict | None, language: str, view: ViewState | None = None) -> html.Article | None:
     if not details:
         return None
     _ = _t(language)
@@ -98,12 +139,13 @@ def region_card(details: dict | None, language: str) -> html.Article | None:
             html.Ul(by_sector, className="sector-counts") if by_sector else html.P(_("card.region.none")),
             html.Details([html.Summary(_("card.region.clusters")), html.Ul(clusters, className="cluster-list")])
             if clusters else None,
+            _correction_link(correction_href("region", details["nuts_id"], view) if view else None, _),
         ],
         className="card", **{"aria-label": _("card.region.label", name=title)},
     )
 
 
-def cluster_card(details: dict | None, language: str) -> html.Article | None:
+def cluster_card(details: dict | None, language: str, view: ViewState | None = None) -> html.Article | None:
     if not details:
         return None
     _ = _t(language)
@@ -121,19 +163,28 @@ def cluster_card(details: dict | None, language: str) -> html.Article | None:
                       ", ".join(_(f"sector.{s}") for s in str(details["secondary_sectors"]).split(";") if s)))
     if details.get("themes"):
         facts.append((_("card.cluster.themes"), str(details["themes"]).replace(";", ", ")))
+    if details.get("successor"):
+        facts.append((_("card.cluster.successor"), str(details.get("successor_name") or details["successor"])))
     if details.get("website"):
         facts.append((_("card.cluster.website"), safe_link(details["website"])))
     facts.append((_("card.cluster.source"), safe_link(details.get("source_url"), _("card.cluster.source_link"))))
+    checked = checked_date(details.get("last_verified"), language)
+    if checked:
+        facts.append((_("card.cluster.last_verified"), checked))
     notes = []
+    if details.get("description"):
+        notes.append(html.P(str(details["description"]), className="card-description", lang="en"))
     if details.get("city_confidence") == "weak":
-        notes.append(html.P(_("card.cluster.weak_city"), className="hint"))
+        notes.append(html.P([html.Strong(_("card.cluster.weak_label"), className="weak-flag"), " ",
+                             _("card.cluster.weak_city")], className="hint"))
     if details.get("coordinate_source") == "geonames":
         notes.append(html.P(_("card.cluster.geocoded"), className="muted small"))
     title = details["name"] + (f" ({details['acronym']})" if details.get("acronym") else "")
     return html.Article(
         [html.H3(title),
          html.Dl([item for label, value in facts for item in (html.Dt(label), html.Dd(value))], className="facts"),
-         *notes],
+         *notes,
+         _correction_link(correction_href("organisation", details["id"], view) if view else None, _)],
         className="card", **{"aria-label": _("card.cluster.label", name=details["name"])},
     )
 

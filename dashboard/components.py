@@ -88,6 +88,7 @@ def filter_fields(_: Translator, state: ViewState) -> list:
             choice_field(_, "filters.mountain", Atlas.MOUNTAIN, state.mountain, {m: _(f"mountain.{m}") for m in MOUNTAIN_CHOICES}),
             choice_field(_, "filters.org_types", Atlas.ORG_TYPES, list(state.org_types), {t: _(f"org_type.{t}") for t in ORG_TYPES},
                          multi=True),
+            html.P(_("filters.org_types.hint"), className="field-hint"),
             fieldset(_, "filters.layers", dcc.Checklist(
                 id=Atlas.PARTNERS, value=["partners"] if state.partners else [], className="checklist",
                 options=[{"label": _("filters.partners"), "value": "partners"}],

@@ -37,6 +37,8 @@ class Config:
     basemap_attribution: str
     public_url: str
     frame_ancestors: str
+    corrections_url: str
+    corrections_email: str
 
     @classmethod
     def from_environment(cls) -> Config:
@@ -53,6 +55,10 @@ class Config:
             public_url=os.environ.get("ATLAS_PUBLIC_URL", "").strip(),
             # Which sites may show the atlas in a frame (CSP frame-ancestors), space-separated.
             frame_ancestors=os.environ.get("ATLAS_FRAME_ANCESTORS", "'self'").strip() or "'self'",
+            # Where readers send corrections: an issue tracker's "new issue" URL, else an e-mail address.
+            # Both empty hides the "Suggest a correction" links.
+            corrections_url=os.environ.get("ATLAS_CORRECTIONS_URL", "").strip(),
+            corrections_email=os.environ.get("ATLAS_CORRECTIONS_EMAIL", "").strip(),
         )
 
 

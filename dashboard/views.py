@@ -203,6 +203,8 @@ def cluster_details(state: ViewState) -> dict | None:
     details = {key: (None if pd.isna(value) else value) for key, value in row.items()}
     if details.get("nuts3"):
         details["nuts3_label"] = region_label(details["nuts3"], state.lang)
+    successor = clusters.loc[clusters["id"] == details.get("successor"), "name"]
+    details["successor_name"] = successor.iloc[0] if len(successor) else None
     return details
 
 

@@ -42,3 +42,10 @@ SECTOR_LABELS: dict[str, str] = {s.id: s.label for s in SECTORS}
 
 ORG_TYPES: tuple[str, ...] = ("cluster_organisation", "agency", "technology_park", "network_platform")
 STATUSES: tuple[str, ...] = ("active", "historic")
+
+#: Judgement calls of the register's facts, applied alike to every row: a theme decides the main sector.
+THEME_SECTORS: dict[str, str] = {
+    "photonics": "mechatronics_engineering",
+    "microtechnology": "mechatronics_engineering",
+    "maritime": "mobility_automotive",
+}

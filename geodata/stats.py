@@ -17,6 +17,17 @@ def _markdown_table(header: list[str], rows: list[list[object]]) -> str:
     return "\n".join(lines)
 
 
+def _freshness(joined: pd.DataFrame) -> str:
+    """Website coverage, check dates and weak cities: what a reader needs to judge how current the register is."""
+    active = joined[joined["status"] == "active"]
+    with_site = int((active["website"].fillna("") != "").sum())
+    checked = int(((active["website"].fillna("") != "") & (active["website_evidence"].fillna("") != "")).sum())
+    dates = joined["last_verified"].fillna("").astype(str)
+    return (f"Websites: {with_site} of {len(active)} active organisations ({with_site / len(active):.0%}); "
+            f"{checked} of them checked against a page of that site that names the organisation. Facts last checked between {dates.min()} and {dates.max()}; "
+            f"{int((joined['city_confidence'] == 'weak').sum())} cities rest on indirect evidence (low confidence).")
+
+
 def register_summary(joined: pd.DataFrame, unplaced: pd.DataFrame) -> str:
     """Counts per sector and country, by status, by kind and by programme area; then the unplaced list."""
     table = pd.crosstab(joined["sector"], joined["country"]).reindex(
@@ -34,11 +45,14 @@ def register_summary(joined: pd.DataFrame, unplaced: pd.DataFrame) -> str:
         "By kind: " + ", ".join(f"{kind.replace('_', ' ')} {count}"
                                 for kind, count in joined["org_type"].value_counts().items()) + ".",
         "",
+        _freshness(joined),
+        "",
         f"Known but unplaced ({len(unplaced)}: no source names the town they are run from, so the atlas does "
         "not guess one):",
         "",
     ]
     for country, group in unplaced.sort_values(["country", "name"]).groupby("country", sort=True):
-        names = "; ".join(group["name"].tolist())
+        historic = group.get("status", pd.Series("", index=group.index)) == "historic"
+        names = "; ".join((group["name"] + historic.map({True: " (closed or merged)", False: ""})).tolist())
         parts.append(f"- **{country}** ({len(group)}): {names}")
     return "\n".join(parts) + "\n"

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import geocode
-from geodata.sectors import ORG_TYPES, SECTOR_IDS, STATUSES
+from geodata.sectors import ORG_TYPES, SECTOR_IDS, STATUSES, THEME_SECTORS
 from geodata.settings import COUNTRIES
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("name", "country", "city", "sector")
@@ -30,7 +30,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("name", "country", "city", "sector")
 SCHEMA_COLUMNS: tuple[str, ...] = (
     "id", "name", "acronym", "country", "city", "postal_code", "lat", "lon", "sector", "secondary_sectors",
     "themes", "org_type", "status", "successor", "founded", "website", "source_url", "extra_sources",
-    "city_confidence", "description",
+    "city_confidence", "description", "website_evidence", "website_checked", "last_verified",
 )
 CITY_CONFIDENCES: tuple[str, ...] = ("stated", "weak")
 DEFAULTS: dict[str, str] = {"org_type": "cluster_organisation", "status": "active", "city_confidence": "stated"}
@@ -180,6 +180,7 @@ def validate_clusters(
     checker.duplicate_ids(text["id"])
     checker.duplicate_records(text["name"], text["country"], text["city"])
     checker.successors(text["successor"], text["id"])
+    check_register_rules(checker, text, present)
     if check_places and "city" in work.columns and "country" in work.columns:
         checker.places(text["country"], text["city"], no_coordinates=(text["lat"] == "") & (text["lon"] == ""))
 
@@ -361,6 +362,86 @@ class _Checker:
             if not placeable[(country, city)]:
                 self.add(position, "city", city,
                          f"place not found in {COUNTRY_NAMES[country]}; check the spelling or give lat and lon")
+
+
+def check_register_rules(checker: _Checker, text: dict[str, pd.Series], present: list[str]) -> None:
+    """Rules that keep the register consistent with itself: merger chains, sector conventions, freshness.
+
+    Kept apart from the form checks above so that each rule can be read, tested and changed on its own.
+    """
+    _successor_chains(checker, text["id"], text["successor"], text["status"])
+    _sector_conventions(checker, text["themes"], text["sector"])
+    _website_evidence(checker, text["website"], text["website_evidence"], text["source_url"])
+    today = date.today()
+    _iso_dates(checker, "website_checked", text["website_checked"], today, required=False)
+    _iso_dates(checker, "last_verified", text["last_verified"], today, required="last_verified" in present)
+
+
+def _successor_chains(checker: _Checker, ids: pd.Series, successors: pd.Series, statuses: pd.Series) -> None:
+    """No organisation succeeds itself and no chain of successors leads back to where it started."""
+    self_successor = (successors != "") & (successors == ids)
+    checker.report(self_successor, "successor", successors, "an organisation cannot be its own successor")
+    following = dict(zip(ids[(ids != "") & ~self_successor], successors[(ids != "") & ~self_successor]))
+    position_of = {identifier: position for position, identifier in ids[ids != ""].drop_duplicates().items()}
+    on_cycle: set[str] = set()
+    for start in following:
+        seen: list[str] = []
+        current = start
+        while current in following and following[current] and current not in seen:
+            seen.append(current)
+            current = following[current]
+        if current in seen:
+            on_cycle.update(seen[seen.index(current):])
+    for identifier in sorted(on_cycle, key=lambda i: position_of[i]):
+        chain = [identifier]
+        while following[chain[-1]] != identifier:
+            chain.append(following[chain[-1]])
+        checker.add(position_of[identifier], "successor", following[identifier],
+                    "successor chain loops back: " + " → ".join([*chain, identifier]))
+    has_successor = (successors != "") & ~self_successor
+    checker.report(has_successor & (statuses == "active"), "status", statuses,
+                   "an organisation with a successor must have status 'historic'")
+
+
+def _sector_conventions(checker: _Checker, themes: pd.Series, sectors: pd.Series) -> None:
+    """The same theme always under the same main sector (alpine_clusters.md judgement calls)."""
+    entries = _split_entries(themes).str.casefold()
+    for position, theme in entries[entries.isin(list(THEME_SECTORS))].items():
+        expected = THEME_SECTORS[theme]
+        if sectors[position] != expected:
+            checker.add(position, "sector", sectors[position],
+                        f"rows with the theme '{theme}' belong under the sector '{expected}'")
+
+
+def _host(urls: pd.Series) -> pd.Series:
+    return urls.str.extract(r"(?i)^https?://(?:www\.)?([^/?#:\s]+)", expand=False).str.casefold().fillna("")
+
+
+def _website_evidence(checker: _Checker, website: pd.Series, evidence: pd.Series, source_url: pd.Series) -> None:
+    """A website is the organisation's own site, not the evidence page; its check names a page of that site."""
+    checker.report((website != "") & (website == source_url), "website", website,
+                   "the website repeats the evidence page; give the organisation's own site")
+    bad = (evidence != "") & ~evidence.str.fullmatch(_HTTP_URL)
+    checker.report(bad, "website_evidence", evidence,
+                   "not a web address (expected a link starting with http:// or https://)")
+    checker.report((evidence != "") & (website == ""), "website_evidence", evidence,
+                   "a page checking the website is given but the website is empty")
+    page_host, site_host = _host(evidence), _host(website)
+    on_site = (page_host == site_host) | pd.Series(
+        [page.endswith("." + site) for page, site in zip(page_host, site_host)], index=evidence.index, dtype=bool)
+    elsewhere = (evidence != "") & (website != "") & ~bad & ~on_site
+    checker.report(elsewhere, "website_evidence", evidence,
+                   "the page that checks the website must be on that website (or one of its subdomains)")
+
+
+def _iso_dates(checker: _Checker, column: str, values: pd.Series, today: date, *, required: bool) -> None:
+    """Dates written as YYYY-MM-DD, real and not in the future; when the column is present, none empty."""
+    parsed = pd.to_datetime(values.where(values.str.fullmatch(r"\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d",
+                            errors="coerce")
+    if required:
+        checker.report(values == "", column, values, "date is empty: give the day the facts were last checked")
+    checker.report((values != "") & parsed.isna(), column, values, "not a date (expected YYYY-MM-DD, e.g. 2026-11-27)")
+    checker.report(parsed > pd.Timestamp(today), column, values, f"date lies in the future (today is {today.isoformat()})")
 
 
 def _read_table(data: bytes, *, source_name: str) -> tuple[pd.DataFrame | None, list[Problem]]:

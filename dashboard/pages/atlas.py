@@ -272,8 +272,8 @@ STATE_VIEWS = (
     (Atlas.COMPARISON, "figure", lambda state: views.comparison_figure(state, state.lang)),
     (Atlas.PORTFOLIO, "figure", lambda state: views.portfolio_figure(state, state.lang)),
     (Atlas.TABLE, "rowData", lambda state: views.table_rows(state, state.lang)),
-    (Atlas.REGION_CARD, "children", lambda state: cards.region_card(views.region_details(state), state.lang)),
-    (Atlas.CLUSTER_CARD, "children", lambda state: cards.cluster_card(views.cluster_details(state), state.lang)),
+    (Atlas.REGION_CARD, "children", lambda state: cards.region_card(views.region_details(state), state.lang, state)),
+    (Atlas.CLUSTER_CARD, "children", lambda state: cards.cluster_card(views.cluster_details(state), state.lang, state)),
 )
 
 

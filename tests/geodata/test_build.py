@@ -16,7 +16,7 @@ from geodata.build import ArtifactPaths, compare_artifacts
 from geodata.join import JOIN_COLUMNS
 from geodata.nuts import programme_area_flags
 
-EXPECTED_COUNTRY_COUNTS = {"DE": 69, "FR": 58, "IT": 53, "AT": 45, "CH": 35, "SI": 10, "LI": 1}
+EXPECTED_COUNTRY_COUNTS = {"DE": 77, "FR": 66, "IT": 64, "AT": 54, "CH": 51, "SI": 15, "LI": 2}
 
 
 def copy_artifacts(committed: ArtifactPaths, folder: Path) -> ArtifactPaths:
@@ -97,7 +97,7 @@ def test_bld010_joined_csv_matches_a_rebuild_from_its_source(builder, source, ar
 
 
 def test_bld011_every_cluster_has_exactly_one_nuts3(joined_clusters, regions) -> None:
-    assert len(joined_clusters) == 271
+    assert len(joined_clusters) == 329
     assert joined_clusters["id"].is_unique
     assert joined_clusters["nuts3"].str.fullmatch(r"[A-Z]{2}[0-9A-Z]{3}").all()
     assert joined_clusters["nuts3"].isin(regions.loc[regions["level"] == 3, "nuts_id"]).all()
@@ -109,7 +109,7 @@ def test_bld011_every_cluster_has_exactly_one_nuts3(joined_clusters, regions) ->
 
 def test_bld012_cluster_counts_per_country(joined_clusters) -> None:
     assert joined_clusters["country"].value_counts().to_dict() == EXPECTED_COUNTRY_COUNTS
-    assert sum(EXPECTED_COUNTRY_COUNTS.values()) == 271
+    assert sum(EXPECTED_COUNTRY_COUNTS.values()) == 329
 
 
 def test_bld013_flags_in_the_joined_register_follow_the_programme_areas(joined_clusters, programme_areas) -> None:

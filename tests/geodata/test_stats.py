@@ -25,4 +25,4 @@ def test_sta002_summary_counts_every_placed_and_unplaced_organisation():
     summary = stats.register_summary(joined, unplaced)
     assert summary.startswith(f"{len(joined)} organisations placed")
     assert f"Known but unplaced ({len(unplaced)}:" in summary
-    assert "| **All sectors** | 45 | 35 | 69 | 58 | 53 | 1 | 10 | 271 |" in summary
+    assert "| **All sectors** | 54 | 51 | 77 | 66 | 64 | 2 | 15 | 329 |" in summary

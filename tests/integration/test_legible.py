@@ -193,3 +193,64 @@ def test_lgb009_leaving_the_presentation_brings_back_the_view_from_before(browse
     wait_for(lambda: query(browser) == before, 60, message=lambda: f"{before} back (URL {browser.current_url})")
     assert "presenting" not in browser.find_element(By.ID, "atlas-root").get_attribute("class")
     assert browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']").is_selected()
+
+
+COMPARISON_JS = """
+const gd = document.querySelector('#atlas-comparison .js-plotly-plot');
+if (!gd || !gd.data || !gd.data.length) { return null; }
+const rect = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+return {
+    legend: Array.from(gd.querySelectorAll('.legend .traces')).map(rect),
+    titles: Array.from(gd.querySelectorAll('.annotation')).filter(a => a.textContent.includes('–'))
+        .map(a => [a.textContent, rect(a)]),
+    bars: Array.from(gd.querySelectorAll('.bars .point path')).map(rect),
+    colours: Object.fromEntries(gd.data.map(t => [t.name, t.marker.color])),
+};
+"""
+
+
+def overlap(first, second) -> bool:
+    return first[0] < second[2] - 0.5 and second[0] < first[2] - 0.5 and first[1] < second[3] - 0.5 \
+        and second[1] < first[3] - 0.5
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (390, 844)])
+def test_lgb010_comparison_labels_and_legend_do_not_overprint(browser, live_server, size):
+    browser.set_window_size(*size)
+    codes = "ITH1,AT34,CH01,DE21,FRK2,SI04"
+    open_atlas(browser, live_server, f"/?level=2&sector=ict&compare={codes}")
+    browser.execute_script("document.getElementById('atlas-comparison').scrollIntoView();")
+    seen = wait_for(lambda: browser.execute_script(COMPARISON_JS), 60, message="the comparison chart")
+    assert len(seen["legend"]) == 6
+    clashes = [(a, b) for i, a in enumerate(seen["legend"]) for b in seen["legend"][i + 1:] if overlap(a, b)]
+    assert not clashes, clashes
+    assert seen["titles"], "reference values are written in the panel titles"
+    on_bars = [text for text, box in seen["titles"] for bar in seen["bars"] if overlap(box, bar)]
+    assert not on_bars, on_bars
+    open_atlas(browser, live_server, "/?level=2&sector=ict&compare=" + ",".join(reversed(codes.split(","))))
+    again = wait_for(lambda: browser.execute_script(COMPARISON_JS), 60, message="the reordered comparison")
+    assert again["colours"] == seen["colours"], "a territory keeps its colour whatever the order"
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1280, 720), (1920, 1080), (390, 844)])
+def test_lgb011_a_clicked_regions_card_is_visible_beside_the_map(browser, live_server, size):
+    set_viewport(browser, *size)
+    try:
+        open_atlas(browser, live_server, "/?region=AT332&sector=ict")
+        card = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#atlas-region-card .card"), 60)[0]
+        assert card.find_element(By.TAG_NAME, "h3").text == "Innsbruck (AT332)"
+        facts = card.find_element(By.CSS_SELECTOR, ".facts").text
+        for key in ("metric.count.short", "metric.density.short", "metric.share.short", "metric.lq.short"):
+            assert translate(key) in facts
+        boxes = browser.execute_script(
+            "const r = el => el.getBoundingClientRect();"
+            "const m = r(document.getElementById('atlas-map')), c = r(arguments[0]);"
+            "return {map: [m.left, m.top, m.right, m.bottom], card: [c.left, c.top, c.right, c.bottom],"
+            "        scrollY: window.scrollY, height: window.innerHeight};", card)
+        assert boxes["scrollY"] == 0
+        assert boxes["card"][1] < boxes["height"] - 100, f"the card starts on the first screen: {boxes}"
+        assert not overlap(boxes["map"], boxes["card"]), boxes
+        if size[0] > 900:
+            assert boxes["card"][0] >= boxes["map"][2] and boxes["card"][1] < boxes["map"][3], "beside the map"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

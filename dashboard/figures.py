@@ -343,8 +343,8 @@ def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, 
         title = f"<b>{safe_text(_(f'metric.{metric}.short'))}</b>"
         reference = references.get(metric)
         if reference is not None and not np.isnan(reference) and (sectors_chosen or metric not in ("share", "lq")):
-            title += "<br><span style='font-size:11px'>– – " + safe_text(
-                _("compare.reference", value=format_metric(metric, reference, _))) + "</span>"
+            title += "<br>– – " + safe_text(
+                _("compare.reference", value=format_metric(metric, reference, _)))
         titles.append(title)
     # Two by two: four panels in a row overprint their titles on a phone.
     figure = make_subplots(rows=2, cols=2, horizontal_spacing=0.12, vertical_spacing=0.2, subplot_titles=titles)
@@ -376,7 +376,7 @@ def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, 
         figure.update_yaxes(**cell, **axis)
     for annotation in figure.layout.annotations:
         if annotation.text in titles:
-            annotation.update(yshift=4, font={"size": 13})
+            annotation.update(yshift=4)
     if not sectors_chosen:
         lower = figure.layout.yaxis3.domain
         figure.add_annotation(text="<br>".join(textwrap.wrap(safe_text(_("compare.pick_sector")), 44)),

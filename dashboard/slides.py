@@ -7,6 +7,8 @@ support and could not be vector SVG, so exports draw the same regions and points
 
 from __future__ import annotations
 
+import textwrap
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -37,7 +39,8 @@ def as_slide(figure: go.Figure, *, title: str, caption: str, _: Translate,
     slide = go.Figure(figure)
     slide.update_layout(
         width=width, height=height, font={"family": FONT, "size": 22, "color": INK},
-        title={"text": f"<b>{safe_text(title)}</b><br><span style='font-size:18px;color:{MUTED}'>"
+        title={"text": f"<b>{'<br>'.join(textwrap.wrap(safe_text(title), 78))}</b><br>"
+                       f"<span style='font-size:18px;color:{MUTED}'>"
                        f"{safe_text(caption)}</span>", "x": 0.03, "xanchor": "left", "y": 0.97, "yanchor": "top",
                "font": {"size": 34}},
         margin={"l": 60, "r": 60, "t": 170, "b": 110},

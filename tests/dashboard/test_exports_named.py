@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import pytest
@@ -49,7 +50,8 @@ def test_exp002_file_names_name_view_sector_level_and_period(name, fmt, query, e
 def test_exp003_slide_titles_name_sector_level_and_period(app):
     state = ViewState.from_query("?sector=energy_greentech&level=2")
     with app.server.app_context():
-        title = unescape(views.export_figure("top-regions", state).layout.title.text.split("<br>")[0])
+        text = views.export_figure("top-regions", state).layout.title.text
+    title = " ".join(unescape(re.sub(r"<[^>]+>", " ", text.split("<span")[0])).split())
     assert translate("sector.energy_greentech") in title and translate("level.2") in title
     assert translate("period.2021-2027") in title
 

@@ -8,6 +8,7 @@ Rows (see docs/PERFORMANCE.md for what each measures and why):
 4. under load: gunicorn (2 workers, Redis) against the dev server, ``wrk`` with 20 connections
 5. in the browser: filter click until the map repainted, against the naive app
 6. page weight: bytes of the first page load, compressed against ``ATLAS_COMPRESS=0``
+7. trust: 5xx under fuzz, ``GET /`` p95 while exports loop, throughput while Redis hangs, cache size
 plus the resident memory of one gunicorn worker against a hello-world Dash worker.
 
 Each row runs on its own: one that fails prints its error in the table and the others still run. Progress
@@ -32,6 +33,7 @@ ROWS: dict[str, str] = {
     "4": "4 under load",
     "5": "5 in the browser",
     "6": "6 page weight",
+    "7": "7 trust",
     "memory": "memory",
 }
 
@@ -61,12 +63,16 @@ def row_functions(quick: bool) -> dict[str, Callable[[], list[Measure]]]:
         from bench import browser as row
         return row.weight_measures()
 
+    def trust() -> list[Measure]:
+        from bench import trust as row
+        return row.measures(quick=quick)
+
     def memory() -> list[Measure]:
         from bench import load as row
         return row.memory_measures()
 
     return {"1": filter_change, "2": cold_start, "3": spatial_join, "4": under_load, "5": browser_clicks,
-            "6": page_weight, "memory": memory}
+            "6": page_weight, "7": trust, "memory": memory}
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -30,7 +30,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                   "--disable-background-networking", "--use-gl=swiftshader", "--enable-unsafe-swiftshader")
 
-PACKAGES = ("dash", "plotly", "flask", "flask-caching", "flask-compress", "gunicorn", "redis", "pandas",
+PACKAGES = ("dash", "plotly", "flask", "flask-compress", "flask-talisman", "gunicorn", "redis", "pandas",
             "geopandas", "shapely", "numpy", "selenium")
 
 

@@ -72,16 +72,10 @@ def callback_body(state_data: dict, *, rendered: dict | None = None) -> dict:
 
 def rendered_after(state_data: dict) -> dict:
     """The store a browser holds after the map drew ``state_data``: computed as the callback computes it."""
-    from flask import Flask
-
     from dashboard import views
-    from dashboard.cache import cache
 
-    scratch = Flask("bench-digests")
-    cache.init_app(scratch, config={"CACHE_TYPE": "SimpleCache"})
-    with scratch.app_context():
-        state = ViewState.from_dict(state_data)
-        return {"level": state.level, "sent": views.value_digests(views.map_values(state, state.lang))}
+    state = ViewState.from_dict(state_data)
+    return {"level": state.level, "sent": views.value_digests(views.map_values(state, state.lang))}
 
 
 def request_bodies() -> list[bytes]:
@@ -172,8 +166,7 @@ def measure_apps(contenders: list[Contender], bodies: list[bytes], *, repeats: i
 def clear_atlas_cache(app) -> None:
     from dashboard.cache import cache
 
-    with app.server.app_context():
-        cache.clear()
+    cache.clear()
 
 
 def check_patch(decoded: bytes) -> None:

@@ -37,6 +37,13 @@ class Config:
     basemap_attribution: str
     public_url: str
     frame_ancestors: str
+    max_body_bytes: int
+    export_slots: int
+    export_renders_per_browser: int
+    cache_socket_timeout: float
+    cache_retry_seconds: int
+    cache_max_entry_bytes: int
+    cache_memory_bytes: int
     corrections_url: str
     corrections_email: str
 
@@ -55,6 +62,19 @@ class Config:
             public_url=os.environ.get("ATLAS_PUBLIC_URL", "").strip(),
             # Which sites may show the atlas in a frame (CSP frame-ancestors), space-separated.
             frame_ancestors=os.environ.get("ATLAS_FRAME_ANCESTORS", "'self'").strip() or "'self'",
+            # Largest request body accepted (callbacks send a few KB); a route that takes uploads raises it
+            # for itself by setting ``request.max_content_length``.
+            max_body_bytes=_int("ATLAS_MAX_BODY_BYTES", 1_000_000),
+            # Exports rendering or waiting at once per worker process; one more answers 503 + Retry-After.
+            export_slots=max(1, _int("ATLAS_EXPORT_SLOTS", 2)),
+            # The render process (and its Chromium) is replaced after this many renders, bounding memory.
+            export_renders_per_browser=max(1, _int("ATLAS_EXPORT_RENDERS_PER_BROWSER", 50)),
+            cache_socket_timeout=_int("ATLAS_REDIS_TIMEOUT_MS", 250) / 1000,
+            # After a Redis failure the cache is skipped for this long, then tried again.
+            cache_retry_seconds=max(1, _int("ATLAS_CACHE_RETRY_SECONDS", 30)),
+            cache_max_entry_bytes=_int("ATLAS_CACHE_MAX_ENTRY_BYTES", 2_000_000),
+            # Total size of the in-process cache (used without Redis); Redis is bounded by its maxmemory.
+            cache_memory_bytes=_int("ATLAS_CACHE_MEMORY_MB", 64) * 1_000_000,
             # Where readers send corrections: an issue tracker's "new issue" URL, else an e-mail address.
             # Both empty hides the "Suggest a correction" links.
             corrections_url=os.environ.get("ATLAS_CORRECTIONS_URL", "").strip(),

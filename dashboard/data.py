@@ -1,7 +1,7 @@
 """Read-only access to the geodata artifacts, and the cached per-view computations on top of them.
 
 The artifacts are loaded once per process and never mutated; everything a view needs is derived from them by
-pure ``geodata`` functions, cached under keys made of primitive values.
+pure ``geodata`` functions, cached under hashed keys made of primitive values (the normalised view).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from dashboard.cache import cached
+from dashboard.cache import cache_key, cached
 from geodata import io, settings
 from geodata.metrics import region_metrics
 from geodata.nuts import PERIODS, in_area_column
@@ -68,13 +68,9 @@ def region_geojson_etag(level: int) -> str:
     return hashlib.sha256(region_geojson(level)).hexdigest()[:20]
 
 
-def _key(*parts: object) -> str:
-    return "|".join(repr(part) for part in parts)
-
-
 def selected_clusters(selection: Selection) -> pd.DataFrame:
     """The clusters matching ``selection`` (every part of the page shows these rows)."""
-    frame, _ = cached(_key("clusters", selection), lambda: select_clusters(load_atlas_data().clusters, selection))
+    frame, _ = cached(cache_key("clusters", selection), lambda: select_clusters(load_atlas_data().clusters, selection))
     return frame
 
 
@@ -89,4 +85,4 @@ def view_metrics(selection: Selection, *, level: int, period: str) -> tuple[pd.D
         return region_metrics(base, load_atlas_data().region_table, level=level, period=period,
                               sectors=selection.sectors or None)
 
-    return cached(_key("metrics", selection, level, period), compute)
+    return cached(cache_key("metrics", selection, level, period), compute)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
+import flask
 from flask_compress import Compress
 
-from dashboard import routes, shell
+from dashboard import guard, routes, security, shell
 from dashboard.cache import init_cache
 from dashboard.config import CONFIG
 from dashboard.i18n import translate
@@ -21,6 +22,14 @@ class AtlasDash(dash.Dash):
     def interpolate_index(self, **kwargs) -> str:
         page = super().interpolate_index(**kwargs)
         return page.replace("<html>", f'<html lang="{shell.request_language()}">', 1)
+
+    def index(self, *args, **kwargs):
+        """The page; with HTTP status 404 when the path names no page (Dash would answer 200), so links
+        checkers and search engines see what the visitor sees: the not-found view."""
+        page = super().index(*args, **kwargs)
+        if shell.is_page_path(flask.request.path):
+            return page
+        return flask.Response(page, status=404, mimetype="text/html")
 
 
 def create_app() -> dash.Dash:
@@ -44,5 +53,7 @@ def create_app() -> dash.Dash:
                                                "application/geo+json", "text/javascript"]
         server.config["COMPRESS_MIN_SIZE"] = 500
         Compress(server)
+    guard.register(server, max_body_bytes=CONFIG.max_body_bytes)
     routes.register(server)
+    security.register(app)
     return app

@@ -6,22 +6,14 @@ import os
 
 from flask import Flask, Response, abort, jsonify, request
 
-from dashboard import data, render, slides, views
-from dashboard.config import CONFIG
+from dashboard import data, exports, render, views
+from dashboard.exports import export_spec
 from dashboard.state import ViewState
 
 GEOJSON_MAX_AGE = 365 * 24 * 3600
 
 
 def register(server: Flask) -> None:
-    @server.after_request
-    def frame_policy(response: Response) -> Response:
-        """Only the sites named in ATLAS_FRAME_ANCESTORS may frame the atlas (embed mode)."""
-        response.headers["Content-Security-Policy"] = f"frame-ancestors {CONFIG.frame_ancestors}"
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        return response
-
     @server.get("/geo/nuts<int:level>-<etag>.geojson")
     def region_outlines(level: int, etag: str) -> Response:
         """Outlines of one level; the URL names the content, so browsers may keep them for a year."""
@@ -48,32 +40,37 @@ def register(server: Flask) -> None:
         response.headers["X-Atlas-Worker"] = str(os.getpid())
         return response
 
-    @server.get("/export/<name>.<fmt>")
+    @server.route("/export/<name>.<fmt>", methods=["GET", "HEAD"])
     def export_image(name: str, fmt: str) -> Response:
-        """A slide-ready PNG or SVG of the map or a chart, or a region's one-page PDF profile."""
+        """A slide-ready PNG or SVG of the map or a chart, or a region's one-page PDF profile.
+
+        The same view gives the same bytes: a render is cached under the normalised view, and its ETag
+        names it, so a conditional GET answers 304 and HEAD answers without rendering.
+        """
         state = ViewState.from_query(request.query_string.decode("utf-8", "replace"))
-        title = ""
-        if name.startswith("region-") and fmt == "pdf":
-            figure = views.region_profile_figure(name.removeprefix("region-").upper(), state)
-            size = (slides.PROFILE_WIDTH, slides.PROFILE_HEIGHT)
-            title = views.region_profile_title(name.removeprefix("region-").upper(), state)
-        elif fmt in ("png", "svg"):
-            try:
-                figure = views.export_figure(name, state)
-            except KeyError:
-                figure = None
-            size = (slides.SLIDE_WIDTH, slides.SLIDE_HEIGHT)
-        else:
-            figure = None
-        if figure is None:
+        spec = export_spec(name, fmt)
+        if spec is None:
             abort(404)
-        try:
-            content = render.render(figure, fmt, width=size[0], height=size[1], title=title)
-        except render.ExportUnavailable as error:
-            return Response(str(error), status=503, mimetype="text/plain")
-        response = Response(content, mimetype=render.FORMATS[fmt])
-        response.headers["Content-Disposition"] = f'attachment; filename="{views.export_filename(name, fmt, state)}"'
-        return response
+        key = exports.export_key(name, fmt, state)
+        etag = key.removeprefix("atlas:")
+        headers = {"Cache-Control": f"public, max-age={exports.MAX_AGE_SECONDS}",
+                   "Content-Disposition": f'attachment; filename="{views.export_filename(name, fmt, state)}"'}
+        if request.method == "HEAD" or etag in request.if_none_match:
+            response = Response(status=200, mimetype=render.FORMATS[fmt], headers=headers)
+            response.set_etag(etag)
+            return response.make_conditional(request)
+        content = exports.cached_render(key)
+        if content is None:
+            try:
+                content = exports.render_and_store(key, name, fmt, state)
+            except render.ExportBusy:
+                return Response("Busy rendering other exports; please retry in a few seconds.", status=503,
+                                mimetype="text/plain", headers={"Retry-After": str(exports.RETRY_AFTER_SECONDS)})
+            except render.ExportUnavailable as error:
+                return Response(str(error), status=503, mimetype="text/plain")
+        response = Response(content, mimetype=render.FORMATS[fmt], headers=headers)
+        response.set_etag(etag)
+        return response.make_conditional(request)
 
     @server.get("/healthz")
     def health() -> Response:

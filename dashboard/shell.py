@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
@@ -11,6 +11,7 @@ from flask import has_request_context, request
 from dashboard.components import dropdown_labels
 from dashboard.i18n import LANGUAGES, Translator, negotiate, supported
 from dashboard.ids import Shell
+from dashboard.state import parse_query
 
 
 def request_language(explicit: str | None = None) -> str:
@@ -24,9 +25,23 @@ def request_language(explicit: str | None = None) -> str:
     return supported(None)
 
 
+NOT_FOUND_MODULE = "not_found_404"
+
+
+def site_pages() -> list[dict]:
+    """The registered pages a visitor can navigate to (not the not-found page)."""
+    return [page for module, page in dash.page_registry.items() if module.split(".")[-1] != NOT_FOUND_MODULE]
+
+
+def is_page_path(path: str) -> bool:
+    """Whether ``path`` is one of the site's pages (a trailing slash is the same page)."""
+    wanted = "/" + path.strip("/")
+    return any(page["relative_path"] == wanted for page in site_pages())
+
+
 def navigation(_: Translator) -> html.Nav:
     links = [html.A(_(f"nav.{page['name']}"), href=page["relative_path"], className="nav-link")
-             for page in dash.page_registry.values()]
+             for page in site_pages()]
     return html.Nav(links, id=Shell.NAV, className="nav", **{"aria-label": _("nav.label")})
 
 
@@ -79,7 +94,8 @@ def layout() -> html.Div:
     State(Shell.LOCATION, "search"),
 )
 def update_shell(_pathname, search):
-    query = parse_qs((search or "").lstrip("?"))
+    search = search if isinstance(search, str) else ""
+    query = parse_query(search)
     _ = Translator(request_language(query.get("lang", [""])[-1]))
     if query.get("embed", [""])[-1] in ("1", "true", "yes", "on"):
         return embed_header(_, search), [], _("shell.skip")
@@ -88,7 +104,7 @@ def update_shell(_pathname, search):
 
 def embed_header(_: Translator, search: str | None) -> list:
     """In a partner's frame: the name and a way out to the full atlas with the same view."""
-    query = {key: values for key, values in parse_qs((search or "").lstrip("?")).items() if key != "embed"}
+    query = {key: values for key, values in parse_query(search).items() if key != "embed"}
     full_view = "/" + ("?" + urlencode(query, doseq=True) if query else "")
     return [html.Div([html.Span(_("app.title"), className="logo-text"),
                       html.A(_("embed.open_full") + " ↗", href=full_view, target="_blank", rel="noopener")],

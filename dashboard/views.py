@@ -230,7 +230,10 @@ def story_camera(state: ViewState) -> dict | None:
 
 def base_url(href: str | None) -> str:
     """Scheme, host and port of the page the browser shows."""
-    parts = urlsplit(href or "")
+    try:
+        parts = urlsplit(href or "")
+    except ValueError:  # a malformed href (say, an unclosed IPv6 bracket) names no page
+        return ""
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ import pandas as pd
 
 from geodata import geocode
 from geodata.sectors import ORG_TYPES, SECTOR_IDS, STATUSES, THEME_SECTORS
-from geodata.settings import COUNTRIES
+from geodata.settings import COUNTRIES, JOIN_POLYGONS_PARQUET, NEAREST_REGION_MAX_METRES
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("name", "country", "city", "sector")
 #: Every column of the register, in the order of the normalised frame.
@@ -176,6 +177,7 @@ def validate_clusters(
     lat, lon = checker.coordinates(text["lat"], text["lon"], text["country"])
     founded = checker.founded(text["founded"])
     for column in ("website", "source_url"):
+        checker.link_characters(column, text[column])
         checker.urls(column, text[column])
     checker.duplicate_ids(text["id"])
     checker.duplicate_records(text["name"], text["country"], text["city"])
@@ -183,6 +185,8 @@ def validate_clusters(
     check_register_rules(checker, text, present)
     if check_places and "city" in work.columns and "country" in work.columns:
         checker.places(text["country"], text["city"], no_coordinates=(text["lat"] == "") & (text["lon"] == ""))
+    if check_places:
+        checker.at_sea(lat, lon, text["country"])
 
     columns: dict[str, pd.Series] = {**text, "lat": lat, "lon": lon, "founded": founded}
     normalised = pd.DataFrame({column: columns[column] for column in SCHEMA_COLUMNS}, index=work.index)
@@ -318,7 +322,7 @@ class _Checker:
         return number.where(~fractional & ~out_of_range).round().astype("Int64")
 
     def urls(self, column: str, values: pd.Series) -> None:
-        bad = (values != "") & ~values.str.fullmatch(_HTTP_URL)
+        bad = (values != "") & ~values.str.fullmatch(_HTTP_URL) & ~self.is_flagged(column)
         for position in bad.index[bad]:
             value = values[position]
             scheme = _URL_SCHEME.match(value)
@@ -362,6 +366,56 @@ class _Checker:
             if not placeable[(country, city)]:
                 self.add(position, "city", city,
                          f"place not found in {COUNTRY_NAMES[country]}; check the spelling or give lat and lon")
+
+    # --- links and placement (trust rules: a link is shown as a link, a point must land in a region) ---
+
+    def link_characters(self, column: str, values: pd.Series) -> None:
+        """A link with ``"``, ``<``, ``>`` or white space is refused: browsers and the CSV/GeoJSON downloads
+        would cut it or read markup into it; such characters belong percent-encoded in a URL."""
+        found = values.str.extract(f"({_LINK_FORBIDDEN})", expand=False)
+        for position in found.index[found.notna()]:
+            character = found[position]
+            self.add(position, column, values[position],
+                     f"link contains {_LINK_CHARACTER_NAMES.get(character, repr(character))}; write "
+                     f"'\"', '<', '>' and spaces percent-encoded (%22, %3C, %3E, %20) or remove them")
+
+    def at_sea(self, lat: pd.Series, lon: pd.Series, countries: pd.Series) -> None:
+        """Report points that no NUTS 3 region of their own country contains or lies within
+        ``NEAREST_REGION_MAX_METRES`` of (at sea, in a lake far from shore): the join would refuse them."""
+        candidates = (lat.notna() & lon.notna() & countries.isin(COUNTRIES) & ~self.is_flagged("lat")
+                      & ~self.is_flagged("lon") & ~self.is_flagged("country"))
+        if not candidates.any():
+            return
+        from geodata import join
+
+        positions = candidates.index[candidates]
+        points = join.points_from_frame(pd.DataFrame(
+            {"lat": lat[positions].to_numpy(), "lon": lon[positions].to_numpy(),
+             "country": countries[positions].to_numpy(), "source_row": np.asarray(positions)}))
+        try:
+            join.assign_nuts3(points, _join_polygons(), max_distance_m=NEAREST_REGION_MAX_METRES)
+        except join.JoinError as error:
+            for point in error.unjoined:
+                distance = ("no NUTS 3 region of that country" if np.isnan(point.distance_m)
+                            else f"the nearest NUTS 3 region of {COUNTRY_NAMES[point.country]} is "
+                                 f"{point.distance_m / 1000:.1f} km away")
+                self.add(point.row, "lat", f"{point.lat:g} / {point.lon:g}",
+                         f"the point lies outside every region of {COUNTRY_NAMES[point.country]} (at sea or in "
+                         f"a lake?): {distance}, more than {NEAREST_REGION_MAX_METRES / 1000:g} km; "
+                         f"check lat and lon")
+
+
+_LINK_FORBIDDEN = r'["<>\s]'
+_LINK_CHARACTER_NAMES = {'"': "a double quote (\")", "<": "'<'", ">": "'>'", " ": "a space", "\t": "a tab",
+                         "\n": "a line break", "\r": "a line break"}
+
+
+@lru_cache(maxsize=1)
+def _join_polygons():
+    """The NUTS 3 polygons the join uses (built artifact), read once per process."""
+    from geodata import io as artifacts
+
+    return artifacts.read_geoparquet(JOIN_POLYGONS_PARQUET)
 
 
 def check_register_rules(checker: _Checker, text: dict[str, pd.Series], present: list[str]) -> None:

@@ -17,7 +17,8 @@ from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator, translate
 from dashboard.shell import request_language
 from dashboard.ids import Atlas
-from dashboard.state import MAX_COMPARED, ViewState, with_changes
+from dashboard.state import (MAX_COMPARED, MAX_QUERY_LENGTH, ViewState, clicked_point, mapping, string_list, text,
+                             with_changes)
 
 dash.register_page(__name__, path="/", name="atlas", title=translate("app.title"), order=0)
 
@@ -69,6 +70,15 @@ def root_class(state: ViewState) -> str:
 
 def _query_string(query: dict[str, str]) -> str:
     return urlencode(query)
+
+
+def triggered_id() -> str | None:
+    """``ctx.triggered_id``, or None when a hand-made request names its trigger so badly that Dash cannot
+    read it (a number for a ``prop_id``)."""
+    try:
+        return ctx.triggered_id
+    except (AttributeError, TypeError, KeyError):
+        return None
 
 
 PRESENTATION_BUTTONS = (Atlas.PRESENT, Atlas.STORY_START, Atlas.STORY_PREVIOUS, Atlas.STORY_NEXT, Atlas.PRESENT_EXIT)
@@ -140,8 +150,8 @@ def update_state(search, *values):
     *control_values, partners, focus, _present, _start, _previous, _next, _exit, current, pathname, before = values
     if pathname not in (None, "/"):
         raise dash.exceptions.PreventUpdate
-    focus = focus or {}
-    trigger = ctx.triggered_id
+    search, focus, before = text(search, MAX_QUERY_LENGTH), mapping(focus), mapping(before) or None
+    trigger = triggered_id()
     if trigger in (None, Atlas.LOCATION):
         state = ViewState.from_query(search)
         if "lang=" not in (search or ""):
@@ -154,7 +164,7 @@ def update_state(search, *values):
     state = with_changes(
         ViewState(),
         **{name: value for (_, name), value in zip(CONTROLS, control_values)},
-        partners="partners" in (partners or []),
+        partners="partners" in string_list(partners),
         region=focus.get("region", ""), cluster=focus.get("cluster", ""), lang=focus.get("lang", ""),
         present=previous.present, embed=previous.embed, story=previous.story, step=previous.step,
     )
@@ -179,16 +189,14 @@ clientside_callback(
 )
 def select_on_click(click, state_data):
     """A click on a region focuses it and adds it to the comparison; a click on a cluster opens its card."""
-    if not click or not click.get("points"):
-        raise dash.exceptions.PreventUpdate
-    point = click["points"][0]
+    point = clicked_point(click)
     state = ViewState.from_dict(state_data)
     if "location" in point:
         code = point["location"]
         compare = [c for c in state.compare if c != code] + [code]
         return compare[-MAX_COMPARED:], {"region": code, "cluster": state.cluster, "lang": state.lang}
-    if isinstance(point.get("customdata"), str):
-        return no_update, {"region": state.region, "cluster": point["customdata"], "lang": state.lang}
+    if "cluster" in point:
+        return no_update, {"region": state.region, "cluster": point["cluster"], "lang": state.lang}
     raise dash.exceptions.PreventUpdate
 
 
@@ -208,8 +216,9 @@ def update_map(state_data, rendered):
     camera = views.story_camera(state)
     values = views.map_values(state, state.lang)
     digests = views.value_digests(values)
-    sent = rendered.get("sent", {}) if isinstance(rendered, dict) else {}
-    if not isinstance(rendered, dict) or rendered.get("level") != state.level:
+    rendered = mapping(rendered)
+    sent = mapping(rendered.get("sent"))
+    if rendered.get("level") != state.level:
         figure = views.map_figure(state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
                                   basemap_attribution=CONFIG.basemap_attribution)
         if camera:
@@ -236,7 +245,7 @@ def update_map(state_data, rendered):
 )
 def update_presentation(state_data, href):
     state = ViewState.from_dict(state_data)
-    base_url = CONFIG.public_url or views.base_url(href)
+    base_url = CONFIG.public_url or views.base_url(text(href, MAX_QUERY_LENGTH))
     return (root_class(state), cards.presentation_text(state, base_url, state.lang),
             cards.export_links(state, state.lang))
 
@@ -290,7 +299,7 @@ for _component, _property, _render in STATE_VIEWS:
 
 @callback(Output(Atlas.MAP_TABLE, "children"), Input(Atlas.STATE, "data"), Input(Atlas.MAP_TABLE_DETAILS, "open"))
 def update_map_table(state_data, is_open):
-    if not is_open:
+    if is_open is not True:
         return []
     state = ViewState.from_dict(state_data)
     return cards.map_data_table(views.metrics_in_view(state), state.lang)
@@ -307,7 +316,10 @@ def update_map_table(state_data, is_open):
 def download_view(_csv_clicks, _geojson_clicks, state_data, href):
     """The file names the view it holds: the current state's address, not the URL the page was loaded with
     (``dcc.Location.href`` keeps that one while the filters rewrite only ``search``)."""
-    kind = "geojson" if ctx.triggered_id == Atlas.DOWNLOAD_GEOJSON else "csv"
+    trigger = triggered_id()
+    if trigger not in (Atlas.DOWNLOAD_CSV, Atlas.DOWNLOAD_GEOJSON):
+        raise dash.exceptions.PreventUpdate
+    kind = "geojson" if trigger == Atlas.DOWNLOAD_GEOJSON else "csv"
     state = ViewState.from_dict(state_data)
-    content, filename = views.download(state, kind, views.view_address(state, href))
+    content, filename = views.download(state, kind, views.view_address(state, text(href, MAX_QUERY_LENGTH)))
     return dcc.send_string(content, filename)

@@ -121,8 +121,10 @@ def test_cli012_join_of_a_point_far_out_at_sea_exits_1_naming_the_row(tmp_path: 
     output = tmp_path / "out.csv"
     assert main(["join", str(source), "-o", str(output)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("1 point(s) could not be assigned to a NUTS 3 region within 10 km:")
-    assert "row 3 ('Boat Cluster', IT) at lat 44.10000, lon 8.90000" in err
+    # Validation, which join runs first, already names the row and column (it used to surface only in the join).
+    assert err.startswith("sea.csv, row 3, column 'lat', value '44.1 / 8.9': the point lies outside every region "
+                          "of Italy"), err
+    assert "31.9 km away, more than 10 km" in err
     assert not output.exists()
 
 

@@ -372,7 +372,7 @@ def test_val061_duplicate_ids() -> None:
     ("column", "value", "reason_part"),
     [("website", "javascript:alert(1)", "'javascript:'"), ("website", "ftp://files.example.org", "'ftp:'"),
      ("website", "www.example.org", "https://www.example.org"), ("source_url", "example", "not a web address"),
-     ("source_url", "https://example.org/a b", "not a web address"), ("source_url", "data:text/html,x", "'data:'")],
+     ("source_url", "https://example.org/a b", "link contains a space"), ("source_url", "data:text/html,x", "'data:'")],
 )
 def test_val062_links_must_be_http_or_https(column: str, value: str, reason_part: str) -> None:
     problem = only(check(make_csv([row(**{column: value})], header=(*HEADER, column)))[1])
@@ -457,3 +457,48 @@ def test_val074_every_sector_id_is_accepted() -> None:
 def test_val080_the_real_cluster_register_is_valid(gazetteer: pd.DataFrame) -> None:
     frame = load_cluster_file(CLUSTERS_CSV)
     assert len(frame) > 0
+
+
+# --- links and placement (trust rules) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("link, named", [
+    ('https://example.org/"onmouseover="x', "double quote"), ("https://example.org/<script>", "'<'"),
+    ("https://example.org/a>b", "'>'"), ("https://example.org/a b", "a space"),
+])
+@pytest.mark.parametrize("column", ["website", "source_url"])
+def test_val901_links_with_quotes_angle_brackets_or_spaces_are_refused(link, named, column):
+    header = (*HEADER, column)
+    _, problems = check(make_csv([row(), row(id="c2", name="Other", **{column: link})], header=header))
+    problem = only(problems)
+    assert (problem.row, problem.column, problem.value) == (3, column, link)
+    assert named in problem.reason and "%3C" in problem.reason
+
+
+def test_val902_a_clean_link_passes():
+    header = (*HEADER, "website")
+    _, problems = check(make_csv([row(website="https://example.org/a%20b?x=%3C1%3E")], header=header))
+    assert problems == []
+
+
+def test_val903_a_point_at_sea_is_reported_by_validate_with_row_and_column():
+    """More than 10 km off the coast of its own country: the join would refuse it, so validate says so first."""
+    rows = [row(),  # Graz, on land
+            row(id="c2", name="Adriatic", country="IT", city="Pescara", lat="43.0", lon="15.0"),
+            row(id="c3", name="Gulf of Lion", country="FR", city="Marseille", lat="42.6", lon="4.6"),
+            row(id="c4", name="Trieste harbour", country="IT", city="Trieste", lat="45.645", lon="13.755")]
+    _, problems = check(make_csv(rows), check_places=True)
+    assert [(p.row, p.column) for p in problems] == [(3, "lat"), (4, "lat")], "\n".join(map(str, problems))
+    assert "Italy" in problems[0].reason and "km away" in problems[0].reason
+    assert problems[0].value == "43 / 15"
+
+
+def test_val904_the_cli_validate_names_the_row_of_a_point_at_sea(tmp_path, capsys):
+    from geodata.__main__ import main
+
+    path = tmp_path / "clusters.csv"
+    path.write_text(make_csv([row(), row(id="c2", name="Adriatic", country="IT", city="Pescara", lat="43.0",
+                                         lon="15.0")]), encoding="utf-8")
+    assert main(["validate", str(path)]) != 0
+    output = capsys.readouterr()
+    assert "row 3, column 'lat'" in output.out + output.err

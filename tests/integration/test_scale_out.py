@@ -95,7 +95,8 @@ def test_requests_succeed_while_redis_is_down_and_the_cache_returns_with_it(star
     require_redis_server()
     redis = RedisServer(free_port()).start()
     try:
-        server = start_server(GUNICORN, {"REDIS_URL": redis.url}, timeout=START_TIMEOUT)
+        server = start_server(GUNICORN, {"REDIS_URL": redis.url, "ATLAS_CACHE_RETRY_SECONDS": "1"},
+                              timeout=START_TIMEOUT)
         try:
             assert get_regions(server.url, "sector=aerospace")[1] == "miss"
             assert get_regions(server.url, "sector=aerospace")[1] == "hit"
@@ -104,6 +105,7 @@ def test_requests_succeed_while_redis_is_down_and_the_cache_returns_with_it(star
             during = [get_regions(server.url, "sector=aerospace&country=IT") for _ in range(4)]
 
             redis.start()
+            time.sleep(1.5)  # the circuit breaker retries Redis after ATLAS_CACHE_RETRY_SECONDS
             after = [get_regions(server.url, "sector=textiles_creative&country=FR") for _ in range(4)]
             output = server.output()
         finally:
@@ -112,6 +114,7 @@ def test_requests_succeed_while_redis_is_down_and_the_cache_returns_with_it(star
         redis.stop()
 
     assert all(cache == "miss" for _, cache in during), during
-    assert "failed; computing instead" in output, output[-3000:]
+    assert output.count("cache: backend unavailable") <= 2, output[-3000:]  # one line per worker, no flood
+    assert "cache: backend unavailable" in output, output[-3000:]
     assert after[0][1] == "miss", after
     assert all(cache == "hit" for _, cache in after[1:]), f"the app did not reconnect to Redis: {after}"

@@ -1,0 +1,26 @@
+"""Gunicorn settings for the atlas (``gunicorn -c gunicorn.conf.py app:server``; the Procfile uses it).
+
+Threaded workers (``gthread``): a worker serves ``threads`` requests at once, so a slow client — one that
+trickles its request headers, or reads the answer slowly — ties up one thread, never a whole worker, and an
+export waiting for its render process does not block pages. Idle keep-alive connections wait in the
+worker's event loop, not in a thread. For a server that binds a public port, put a buffering proxy (nginx,
+see README) in front as well: it absorbs slow clients entirely.
+
+Every value can be overridden from the environment (``WEB_CONCURRENCY``, ``GUNICORN_THREADS``, ``PORT``).
+"""
+
+import os
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8050')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# A request (an export renders in its own process, within 90 s) that runs longer than this kills the worker.
+timeout = 120
+graceful_timeout = 30
+keepalive = 5
+# Requests whose line or headers are oversized are refused before they reach the app.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+accesslog = "-"

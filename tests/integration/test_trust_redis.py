@@ -1,0 +1,65 @@
+"""A Redis that hangs (SIGSTOP) costs one short timeout, then the circuit breaker skips it until it answers.
+
+Runs against a real ``redis-server`` (started here, so the test can stop and continue its process).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import time
+
+import pytest
+
+from bench.common import RedisServer
+from dashboard.cache import RedisStore, SharedCache, cache_key
+
+SOCKET_TIMEOUT = 0.25
+RETRY_SECONDS = 2.0
+
+
+@pytest.fixture
+def redis_process():
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server (make test installs it)")
+    server = RedisServer().start()
+    try:
+        yield server
+    finally:
+        if server.process and server.process.poll() is None:
+            os.kill(server.process.pid, signal.SIGCONT)
+        server.stop()
+
+
+def test_trs050_a_hung_redis_costs_one_timeout_then_is_skipped_and_retried(redis_process, caplog):
+    caplog.set_level(logging.INFO, logger="dashboard.cache")
+    shared = SharedCache(RedisStore(redis_process.url, SOCKET_TIMEOUT), timeout=60, max_entry_bytes=1_000_000,
+                         retry_seconds=RETRY_SECONDS)
+    assert shared.set(cache_key("warm"), {"x": 1}) and shared.get(cache_key("warm")) == {"x": 1}
+
+    os.kill(redis_process.process.pid, signal.SIGSTOP)
+    timings = []
+    for index in range(40):  # what 20 requests of two cache operations each would do
+        started = time.perf_counter()
+        shared.get(cache_key("view", index))
+        shared.set(cache_key("view", index), "value")
+        timings.append(time.perf_counter() - started)
+    assert sum(timings) < SOCKET_TIMEOUT * 3, timings[:5]  # one timeout in all, not one per operation
+    assert max(timings[1:]) < 0.05
+
+    time.sleep(RETRY_SECONDS + 0.1)  # still hung: the retry costs one more timeout and stays quiet
+    started = time.perf_counter()
+    assert shared.get(cache_key("warm")) is None
+    assert time.perf_counter() - started < SOCKET_TIMEOUT * 3
+
+    os.kill(redis_process.process.pid, signal.SIGCONT)
+    time.sleep(RETRY_SECONDS + 0.1)
+    assert shared.get(cache_key("warm")) == {"x": 1}
+    assert shared.set(cache_key("after"), 2) and shared.get(cache_key("after")) == 2
+
+    lines = [record for record in caplog.records if record.name == "dashboard.cache"]
+    assert [record.getMessage().split(" (")[0].split(";")[0] for record in lines] == [
+        "cache: backend unavailable", "cache: backend answers again"]
+    assert all(record.exc_info is None for record in lines)  # no traceback

@@ -9,6 +9,7 @@ Rows (see docs/PERFORMANCE.md for what each measures and why):
 5. in the browser: filter click until the map repainted, against the naive app
 6. page weight: bytes of the first page load, compressed against ``ATLAS_COMPRESS=0``
 7. trust: 5xx under fuzz, ``GET /`` p95 while exports loop, throughput while Redis hangs, cache size
+8. partners & peers: suggestions for every organisation and peers for every region, against one at a time
 plus the resident memory of one gunicorn worker against a hello-world Dash worker.
 
 Each row runs on its own: one that fails prints its error in the table and the others still run. Progress
@@ -34,6 +35,7 @@ ROWS: dict[str, str] = {
     "5": "5 in the browser",
     "6": "6 page weight",
     "7": "7 trust",
+    "8": "8 partners & peers",
     "memory": "memory",
 }
 
@@ -67,12 +69,17 @@ def row_functions(quick: bool) -> dict[str, Callable[[], list[Measure]]]:
         from bench import trust as row
         return row.measures(quick=quick)
 
+    def partners_and_peers() -> list[Measure]:
+        from bench import meta_row as row
+        return row.measures(quick=quick)
+
     def memory() -> list[Measure]:
         from bench import load as row
         return row.memory_measures()
 
     return {"1": filter_change, "2": cold_start, "3": spatial_join, "4": under_load, "5": browser_clicks,
-            "6": page_weight, "7": trust, "memory": memory}
+            "6": page_weight, "7": trust, "8": partners_and_peers,
+            "memory": memory}
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from dashboard import data, render, slides, views
+from dashboard import data, partner_views, render, slides, views
 from dashboard.cache import cache, cache_key
 from dashboard.state import ViewState
 
@@ -21,7 +21,7 @@ CHARTS = ("map", "top-regions", "country-mix", "comparison", "portfolio")
 MAX_AGE_SECONDS = 3600
 RETRY_AFTER_SECONDS = 5
 #: Sources whose change changes an export's bytes: their content is part of every export key.
-SOURCES = ("figures.py", "slides.py", "views.py", "presenting.py", "render.py")
+SOURCES = ("figures.py", "slides.py", "views.py", "presenting.py", "render.py", "cooperation.py", "partner_views.py")
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +53,8 @@ def export_spec(name: str, fmt: str) -> tuple[Callable[[ViewState], go.Figure | 
             return None
         return (lambda state: views.region_profile_figure(code, state)), (slides.PROFILE_WIDTH,
                                                                            slides.PROFILE_HEIGHT)
+    if name == "cooperation-map" and fmt in ("png", "svg"):
+        return partner_views.cooperation_slide, (slides.SLIDE_WIDTH, slides.SLIDE_HEIGHT)
     if name in CHARTS and fmt in ("png", "svg"):
         return (lambda state: views.export_figure(name, state)), (slides.SLIDE_WIDTH, slides.SLIDE_HEIGHT)
     return None

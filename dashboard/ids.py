@@ -56,3 +56,29 @@ class Atlas:
     DOWNLOAD_CSV = "atlas-download-csv"
     DOWNLOAD_GEOJSON = "atlas-download-geojson"
     DOWNLOAD = "atlas-download"
+
+
+class Partners:
+    LOCATION = "partners-location"
+    STATE = "partners-state"
+    ROOT = "partners-root"
+
+    ORGANISATION = "partners-organisation"
+    SAME_COUNTRY = "partners-same-country"
+    SUGGEST_SUMMARY = "partners-suggest-summary"
+    PARTNER_MAP = "partners-partner-map"
+    SUGGESTIONS = "partners-suggestions"
+
+    SECTORS = "partners-sectors"
+    ALPS4EU = "partners-alps4eu"
+    COOP_MAP = "partners-coop-map"
+    COOP_SUMMARY = "partners-coop-summary"
+    GROUPS = "partners-groups"
+    ARCS = "partners-arcs"
+    EXPORT = "partners-export"
+
+    LEVEL = "partners-level"
+    REGION = "partners-region"
+    PEERS_CROSS_BORDER = "partners-peers-cross-border"
+    PEERS = "partners-peers"
+    COMPARE_LINK = "partners-compare-link"

@@ -6,7 +6,7 @@ import os
 
 from flask import Flask, Response, abort, jsonify, request
 
-from dashboard import data, exports, render, views
+from dashboard import api_meta, data, exports, render, views
 from dashboard.exports import export_spec
 from dashboard.state import ViewState
 
@@ -71,6 +71,8 @@ def register(server: Flask) -> None:
         response = Response(content, mimetype=render.FORMATS[fmt], headers=headers)
         response.set_etag(etag)
         return response.make_conditional(request)
+
+    api_meta.register(server)
 
     @server.get("/healthz")
     def health() -> Response:

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import data
+from dashboard import data, meta_data
 from dashboard.i18n import Translator
-from dashboard.state import ViewState, with_changes
+from dashboard.state import MAX_COMPARED, ViewState, with_changes
 from geodata.metrics import region_metrics
 from geodata.nuts import in_area_column
+from geodata.partners import cooperation
 from geodata.selection import select_clusters
 
 STORIES_DIR = Path(__file__).resolve().parent / "stories"
@@ -55,7 +56,11 @@ def step_state(state: ViewState, story: Story, step: int) -> ViewState:
     """The view of ``step``: the step's filters on a clean state, keeping language and presentation flags."""
     step = min(max(step, 0), len(story.steps) - 1)
     view = ViewState.from_dict({**ViewState().to_dict(), **story.steps[step].view})
-    highlighted = () if story.steps[step].message == "partners" else leading_regions(view)
+    message = story.steps[step].message
+    if message == "meta_clusters":
+        highlighted = meta_cluster_regions(view)
+    else:
+        highlighted = () if message == "partners" else leading_regions(view)
     return with_changes(ViewState(), **story.steps[step].view, lang=state.lang, present=True,
                         embed=state.embed, story=story.id, step=step, compare=list(highlighted))
 
@@ -93,6 +98,23 @@ def leading_regions(state: ViewState) -> tuple[str, ...]:
     return tuple(leaders)
 
 
+def largest_meta_cluster(state: ViewState) -> tuple[pd.Series | None, int]:
+    """The largest candidate meta-cluster of the step's (first) sector, and how many there are."""
+    anchor = state.sectors[0] if state.sectors else ""
+    _, groups = cooperation(meta_data.partner_space(state.period), (anchor,) if anchor else ())
+    return (groups.iloc[0] if len(groups) else None), len(groups)
+
+
+def meta_cluster_regions(state: ViewState) -> tuple[str, ...]:
+    """The NUTS 3 regions of the largest meta-cluster's members, as many as the comparison holds."""
+    group, _ = largest_meta_cluster(state)
+    if group is None:
+        return ()
+    organisations = meta_data.partner_space(state.period).organisations.set_index("id")
+    codes = sorted(set(organisations.loc[list(group["members"]), "nuts3"]) - {""})
+    return tuple(codes[:MAX_COMPARED])
+
+
 def step_text(state: ViewState, story: Story, _: Translator) -> tuple[str, str]:
     """(title, message) for the current step, with every number taken from the data."""
     step = story.steps[min(state.step, len(story.steps) - 1)]
@@ -125,6 +147,13 @@ def step_text(state: ViewState, story: Story, _: Translator) -> tuple[str, str]:
                                lq=_.number(by_code.loc[specialised[0], "lq"], 1))
         title_key = "story.key_sectors.title" if step.message == "key_sectors" else "story.sector.title"
         return _(title_key, sector=sectors), message
+    if step.message == "meta_clusters":
+        group, count = largest_meta_cluster(state)
+        if group is None:
+            return _("story.meta_clusters.title", sector=sectors), _("story.meta_clusters.none", sector=sectors)
+        return _("story.meta_clusters.title", sector=sectors), _(
+            "story.meta_clusters.message", groups=_.number(count), sector=sectors, size=_.number(group["size"]),
+            countries=", ".join(_(f"country.{c}") for c in group["countries"]), km=_.number(group["longest_km"]))
     partners = data.load_atlas_data().partners
     lead = partners[partners["role"] == "lead partner"]
     return _("story.partners.title"), _(

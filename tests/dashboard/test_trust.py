@@ -148,7 +148,7 @@ def test_trs011_the_not_found_page_is_not_in_the_navigation(client):
     from dashboard.i18n import Translator
 
     links = shell.navigation(Translator("en")).children
-    assert [link.href for link in links] == ["/", "/about"]
+    assert [link.href for link in links] == ["/", "/about", "/partners"]
 
 
 # --- 4. body limit ---------------------------------------------------------------------------------------------

@@ -1,0 +1,143 @@
+"""Figure builders for the partner explorer: the cooperation map (live and static) and the partner map.
+
+Pure functions: frames in, ``go.Figure`` out. Lines are drawn as one trace per layer with gaps (None) between
+segments, so a map with hundreds of arcs stays a handful of MapLibre layers.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures import ALPINE_CENTRE, ALPINE_ZOOM, CONTEXT_FILL, FONT, INK, Translate, map_style, safe_text
+from dashboard.slides import ring_coordinates
+from geodata.sectors import SECTOR_COLOURS, SECTOR_IDS
+
+PARTNER_COLOUR = "#111111"
+NETWORK_COLOUR = "#6b7280"
+SELECTED_COLOUR = "#c2185b"
+
+
+def segments(frame: pd.DataFrame) -> tuple[list, list]:
+    """lon/lat lists of every a–b segment in ``frame``, separated by None."""
+    n = len(frame)
+    lon = np.full(n * 3, None, dtype=object)
+    lat = np.full(n * 3, None, dtype=object)
+    lon[0::3], lon[1::3] = frame["a_lon"].to_numpy(), frame["b_lon"].to_numpy()
+    lat[0::3], lat[1::3] = frame["a_lat"].to_numpy(), frame["b_lat"].to_numpy()
+    return lon.tolist(), lat.tolist()
+
+
+def arc_nodes(arcs: pd.DataFrame) -> pd.DataFrame:
+    """The organisations at either end of the arcs, once each."""
+    columns = ["id", "name", "country", "sector", "lat", "lon"]
+    ends = [arcs[[f"{side}", f"{side}_name", f"{side}_country", f"{side}_sector", f"{side}_lat", f"{side}_lon"]]
+            .set_axis(columns, axis=1) for side in ("a", "b")]
+    return pd.concat(ends).drop_duplicates("id").sort_values("id", ignore_index=True)
+
+
+def _map_layout(figure: go.Figure, borders_url: str, _: Translate, *, uirevision: str) -> None:
+    figure.update_layout(
+        font={"family": FONT, "color": INK, "size": 13}, paper_bgcolor="white", separators=_.separators,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0}, uirevision=uirevision, showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
+        map={"style": map_style(), "center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM,
+             "layers": [{"source": borders_url, "sourcetype": "geojson", "type": "line", "color": "#3e4c59",
+                         "line": {"width": 1.2}, "below": "traces", "sourceattribution": _("attribution.nuts")}]},
+    )
+
+
+def _org_hover(frame: pd.DataFrame, _: Translate) -> list[str]:
+    return [f"<b>{safe_text(name)}</b><br>{safe_text(_(f'sector.{sector}'))} · {country}"
+            for name, sector, country in zip(frame["name"], frame["sector"], frame["country"])]
+
+
+def cooperation_map_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: pd.DataFrame, *,
+                           borders_url: str, show_partners: bool, _: Translate) -> go.Figure:
+    """Arcs of each anchor sector's graph in the sector's colour, their organisations, and optionally the
+    Alps4EU partners with the consortium network as their own layer."""
+    figure = go.Figure()
+    for anchor in [s for s in SECTOR_IDS if s in set(arcs["anchor"])]:
+        lon, lat = segments(arcs[arcs["anchor"] == anchor])
+        figure.add_trace(go.Scattermap(
+            lon=lon, lat=lat, mode="lines", line={"width": 2, "color": SECTOR_COLOURS[anchor]}, hoverinfo="skip",
+            name=_("coop.legend.arcs", sector=_(f"sector.{anchor}"))))
+    nodes = arc_nodes(arcs) if len(arcs) else pd.DataFrame(columns=["id", "name", "country", "sector", "lat", "lon"])
+    figure.add_trace(go.Scattermap(
+        lon=nodes["lon"].tolist(), lat=nodes["lat"].tolist(), mode="markers", name=_("coop.legend.organisations"),
+        marker={"size": 9, "color": [SECTOR_COLOURS[s] for s in nodes["sector"]]},
+        hovertext=_org_hover(nodes, _), hovertemplate="%{hovertext}<extra></extra>"))
+    if show_partners:
+        lon, lat = segments(network)
+        figure.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", name=_("coop.legend.network"),
+                                       line={"width": 1.5, "color": NETWORK_COLOUR}, hoverinfo="skip"))
+        figure.add_trace(go.Scattermap(
+            lon=partners["lon"].tolist(), lat=partners["lat"].tolist(), mode="markers",
+            name=_("coop.legend.partners"), marker={"size": 14, "color": PARTNER_COLOUR, "opacity": 0.6},
+            hovertext=[f"<b>{safe_text(n)}</b><br>{safe_text(c)} · {k}" for n, c, k in
+                       zip(partners["name"], partners["city"], partners["country"])],
+            hovertemplate="%{hovertext}<extra></extra>"))
+    _map_layout(figure, borders_url, _, uirevision="cooperation-map")
+    return figure
+
+
+def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, borders_url: str,
+                       _: Translate) -> go.Figure:
+    """The chosen organisation and an arc to each suggested partner."""
+    figure = go.Figure()
+    if origin is not None and len(candidates):
+        frame = pd.DataFrame({"a_lon": origin["lon"], "a_lat": origin["lat"],
+                              "b_lon": candidates["lon"].to_numpy(), "b_lat": candidates["lat"].to_numpy()})
+        lon, lat = segments(frame)
+        figure.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", name=_("partners.legend.arcs"),
+                                       line={"width": 2.5, "color": SELECTED_COLOUR}, hoverinfo="skip"))
+        figure.add_trace(go.Scattermap(
+            lon=candidates["lon"].tolist(), lat=candidates["lat"].tolist(), mode="markers+text",
+            name=_("partners.legend.candidates"), text=[str(i) for i in range(1, len(candidates) + 1)],
+            textposition="top right", textfont={"size": 13, "color": INK},
+            marker={"size": 11, "color": [SECTOR_COLOURS[s] for s in candidates["sector"]]},
+            hovertext=_org_hover(candidates, _), hovertemplate="%{hovertext}<extra></extra>"))
+    if origin is not None:
+        figure.add_trace(go.Scattermap(
+            lon=[origin["lon"]], lat=[origin["lat"]], mode="markers", name=_("partners.legend.origin"),
+            marker={"size": 18, "color": SELECTED_COLOUR},
+            hovertext=_org_hover(origin.to_frame().T, _), hovertemplate="%{hovertext}<extra></extra>"))
+    _map_layout(figure, borders_url, _, uirevision="partner-map")
+    return figure
+
+
+def static_cooperation_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: pd.DataFrame,
+                              countries: gpd.GeoDataFrame, *, show_partners: bool, _: Translate) -> go.Figure:
+    """The cooperation map for export: SVG paths (no WebGL, no tile server), lon/lat at the Alps' aspect."""
+    figure = go.Figure()
+    x, y = ring_coordinates(countries.geometry)
+    figure.add_trace(go.Scatter(x=x, y=y, fill="toself", fillcolor=CONTEXT_FILL, mode="lines",
+                                line={"width": 0.8, "color": "white"}, name=_("map.context"), hoverinfo="skip",
+                                showlegend=False))
+    for anchor in [s for s in SECTOR_IDS if s in set(arcs["anchor"])]:
+        lon, lat = segments(arcs[arcs["anchor"] == anchor])
+        figure.add_trace(go.Scatter(x=lon, y=lat, mode="lines", line={"width": 2.5, "color": SECTOR_COLOURS[anchor]},
+                                    name=_("coop.legend.arcs", sector=_(f"sector.{anchor}"))))
+    nodes = arc_nodes(arcs) if len(arcs) else pd.DataFrame(columns=["sector", "lat", "lon"])
+    figure.add_trace(go.Scatter(x=nodes["lon"].tolist(), y=nodes["lat"].tolist(), mode="markers",
+                                name=_("coop.legend.organisations"),
+                                marker={"size": 10, "color": [SECTOR_COLOURS[s] for s in nodes["sector"]],
+                                        "line": {"width": 1, "color": "white"}}))
+    if show_partners:
+        lon, lat = segments(network)
+        figure.add_trace(go.Scatter(x=lon, y=lat, mode="lines", name=_("coop.legend.network"),
+                                    line={"width": 1.5, "color": NETWORK_COLOUR, "dash": "dot"}))
+        figure.add_trace(go.Scatter(x=partners["lon"].tolist(), y=partners["lat"].tolist(), mode="markers",
+                                    name=_("coop.legend.partners"),
+                                    marker={"size": 16, "color": PARTNER_COLOUR, "opacity": 0.6, "symbol": "circle"}))
+    lon_range, lat_range = (4.5, 17.5), (42.8, 50.2)
+    figure.update_layout(
+        paper_bgcolor="white", plot_bgcolor="white", separators=_.separators,
+        xaxis={"visible": False, "range": list(lon_range)},
+        yaxis={"visible": False, "range": list(lat_range), "scaleanchor": "x",
+               "scaleratio": 1 / np.cos(np.radians(sum(lat_range) / 2))},
+        legend={"orientation": "v", "x": 1.0, "xanchor": "left", "y": 1, "font": {"size": 18}},
+    )
+    return figure

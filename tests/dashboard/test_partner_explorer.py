@@ -1,0 +1,136 @@
+"""The partner explorer without a browser: JSON endpoints, its URL state, reason words in every language, the
+link that sends peers to the atlas's comparison, and the meta-cluster story step."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from dashboard import meta_data, partner_views, story
+from dashboard.i18n import LANGUAGES, Translator
+from dashboard.partners_state import ExplorerState
+from dashboard.state import ViewState
+
+
+@pytest.fixture(scope="module")
+def organisation_id() -> str:
+    """An active organisation of the register that has cross-border suggestions (computed, never typed in)."""
+    space = meta_data.partner_space("2021-2027")
+    for oid in space.organisations["id"]:
+        _, table = partner_views.partner_suggestions(ExplorerState(organisation=oid))
+        if len(table) >= 3:
+            return oid
+    raise AssertionError("no organisation with suggestions")
+
+
+@pytest.fixture(scope="module")
+def region_code() -> str:
+    """The NUTS 2 region with the most active organisations."""
+    regions = meta_data.peer_space(2, "2021-2027").regions
+    return regions.sort_values(["count", "nuts_id"], ascending=[False, True]).iloc[0]["nuts_id"]
+
+
+def test_pex001_partners_api_answers_scores_and_reasons_as_data(client, organisation_id):
+    response = client.get(f"/api/partners?organisation={organisation_id}")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["organisation"]["id"] == organisation_id and body["cross_border"] is True
+    candidates = body["candidates"]
+    assert candidates and [c["rank"] for c in candidates] == list(range(1, len(candidates) + 1))
+    own_country = body["organisation"]["country"]
+    for candidate in candidates:
+        assert candidate["country"] != own_country
+        assert candidate["id"] != organisation_id
+        assert sum(candidate["parts"].values()) == pytest.approx(candidate["score"], abs=1e-3)
+        codes = {reason["code"] for reason in candidate["reasons"]}
+        assert {"distance"} <= codes and codes & {"same_sector", "related_sector"}
+        assert isinstance(candidate["distance_km"], float)
+    scores = [c["score"] for c in candidates]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_pex002_same_country_switch_in_the_api(client, organisation_id):
+    body = client.get(f"/api/partners?organisation={organisation_id}&same_country=1").get_json()
+    assert body["cross_border"] is False
+    assert organisation_id not in {c["id"] for c in body["candidates"]}
+
+
+@pytest.mark.parametrize("url, status, parameter", [
+    ("/api/partners", 400, "organisation"),
+    ("/api/partners?organisation=no-such-organisation", 404, "organisation"),
+    ("/api/partners?organisation=x&period=1999", 400, "period"),
+    ("/api/peers", 400, "region"),
+    ("/api/peers?region=AT", 400, "region"),
+    ("/api/peers?region=ZZ999", 404, "region"),
+])
+def test_pex003_errors_name_the_parameter(client, url, status, parameter):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.get_json()["parameter"] == parameter
+
+
+def test_pex004_peers_api(client, region_code):
+    response = client.get(f"/api/peers?region={region_code}")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok" and body["region"]["nuts_id"] == region_code
+    peers = body["peers"]
+    assert peers and region_code not in {p["nuts_id"] for p in peers}
+    assert all(len(p["nuts_id"]) == len(region_code) for p in peers)
+    assert all({r["code"] for r in p["reasons"]} == {"sector_mix", "size", "typology"} for p in peers)
+    assert all(0 <= p["similarity"] <= 1 and p["size_band"] in ("small", "medium", "large") for p in peers)
+    lower = client.get(f"/api/peers?region={region_code.lower()}")
+    assert lower.status_code == 200
+
+
+def test_pex005_explorer_state_round_trips_through_the_url():
+    state = ExplorerState(organisation="x-y", same_country=True, sectors=("ict",), alps4eu=False, region="AT33",
+                          level=2, peers_cross_border=True, lang="de")
+    assert ExplorerState.from_query(state.to_query()) == state
+    assert ExplorerState().to_query() == ""
+    assert ExplorerState.from_query("?sector=none").sectors == ()
+    assert ExplorerState.from_query("?sector=bogus").sectors == ExplorerState().sectors
+    broken = ExplorerState.from_query("?region=<script>&level=9&period=1900")
+    assert (broken.region, broken.level, broken.period) == ("", 3, "2021-2027")
+
+
+def test_pex006_compare_link_lands_on_the_atlas_with_region_and_peers(region_code):
+    state = ExplorerState(region=region_code, level=2, lang="fr")
+    status, peers = partner_views.peer_view(state)
+    assert status == "ok"
+    link = partner_views.compare_link(region_code, peers, 2, "fr")
+    parts = urlsplit(link)
+    assert parts.path == "/"
+    view = ViewState.from_query(parts.query)
+    assert view.compare == (region_code, *peers["nuts_id"].tolist())
+    assert view.level == 2 and view.lang == "fr"
+    assert parse_qs(parts.query)["compare"][0].split(",")[0] == region_code
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_pex007_every_reason_has_words_in_every_language(language, organisation_id, region_code):
+    _ = Translator(language)
+    state = ExplorerState(organisation=organisation_id, region=region_code, level=2, lang=language)
+    _origin, table = partner_views.partner_suggestions(state)
+    texts = [partner_views.partner_reason_text(r, _, state.period) for reasons in table["reasons"] for r in reasons]
+    _status, peers = partner_views.peer_view(state)
+    total = int((meta_data.peer_space(2, state.period).regions["count"] > 0).sum())
+    texts += [partner_views.peer_reason_text(r, _, total) for reasons in peers["reasons"] for r in reasons]
+    assert texts and all(text.strip() for text in texts)
+    if language != "en":
+        english = Translator("en")
+        english_texts = {partner_views.partner_reason_text(r, english, state.period)
+                         for reasons in table["reasons"] for r in reasons}
+        assert not english_texts & set(texts), f"English reason text left in {language}"
+
+
+def test_pex008_story_step_shows_a_meta_cluster(organisation_id):
+    loaded = story.load_story(story.DEFAULT_STORY)
+    index = [step.message for step in loaded.steps].index("meta_clusters")
+    state = story.step_state(ViewState(), loaded, index)
+    assert state.sectors and state.compare, "the largest group's regions are outlined"
+    group, count = story.largest_meta_cluster(state)
+    title, message = story.step_text(state, loaded, Translator("en"))
+    assert str(group["size"]) in message and str(count) in message
+    assert len(group["countries"]) >= 2

@@ -1,0 +1,185 @@
+"""The partner explorer in a real browser, by keyboard: pick an organisation and see arcs and reasons; pick a
+region and send it with its peers to the atlas's comparison; the cooperation map's PNG export; no English
+left in the other languages.
+
+Which organisation and region are used is computed from the register (the first organisation with at least
+three suggestions, the NUTS 2 region with most organisations), never typed in.
+"""
+
+from __future__ import annotations
+
+import struct
+import urllib.request
+from pathlib import Path
+
+import pytest
+from atlas_pages import PAGE_TIMEOUT, chart_labels, query, skip_unless_ci, wait_for_query
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from support import assert_no_console_errors, wait_for
+
+from dashboard import meta_data, partner_views
+from dashboard.i18n import load_catalogue, translate
+from dashboard.partners_state import ExplorerState
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+
+ARC_POINTS_JS = """
+const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+if (!gd || !gd.data || !gd.data.length) { return 0; }
+return gd.data.filter(t => t.mode === 'lines').reduce((n, t) => n + (t.lon || []).filter(v => v !== null).length, 0);
+"""
+
+
+@pytest.fixture(scope="module")
+def driver(browser):
+    browser.set_window_size(1440, 1800)
+    return browser
+
+
+@pytest.fixture(scope="module")
+def organisation() -> tuple[str, str]:
+    space = meta_data.partner_space("2021-2027")
+    for oid, name in zip(space.organisations["id"], space.organisations["name"]):
+        _, table = partner_views.partner_suggestions(ExplorerState(organisation=oid))
+        if len(table) >= 3:
+            return oid, name
+    raise AssertionError("no organisation with three suggestions")
+
+
+@pytest.fixture(scope="module")
+def region() -> str:
+    regions = meta_data.peer_space(2, "2021-2027").regions
+    return regions.sort_values(["count", "nuts_id"], ascending=[False, True]).iloc[0]["nuts_id"]
+
+
+def press(driver, *keys: str) -> None:
+    ActionChains(driver).send_keys(*keys).perform()
+
+
+def choose(driver, dropdown_id: str, typed: str, expected: str) -> None:
+    """Focus a dropdown, type into its search, take the first option with Enter."""
+    driver.execute_script("document.getElementById(arguments[0]).focus();", dropdown_id)
+    press(driver, typed[0])
+    wait_for(lambda: driver.execute_script(
+        "return document.activeElement && document.activeElement.matches('input.dash-dropdown-search');"),
+        PAGE_TIMEOUT, message="the dropdown's search box to take focus")
+    press(driver, typed[1:])
+
+    def first_option() -> str:
+        options = driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content .dash-dropdown-option")
+        return options[0].text if options else ""
+
+    wait_for(lambda: expected in first_option(), PAGE_TIMEOUT,
+             message=lambda: f"{expected!r} as the first option (saw {first_option()!r})")
+    press(driver, Keys.ENTER)
+
+
+def test_pbr001_pick_an_organisation_see_arcs_and_reasons(driver, live_server, organisation):
+    oid, name = organisation
+    driver.get(live_server + "/partners")
+    wait_for(lambda: driver.find_elements(By.ID, "partners-organisation"), PAGE_TIMEOUT, message="the picker")
+    choose(driver, "partners-organisation", oid, name)
+    wait_for_query(driver, "organisation", [oid])
+    items = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "#partners-suggestions > li.suggestion"),
+                     PAGE_TIMEOUT, message="the suggestions list")
+    assert len(items) >= 3
+    for item in items:
+        reasons = [li.text for li in item.find_elements(By.CSS_SELECTOR, ".reasons li")]
+        assert reasons and all(reasons), "every suggestion lists its reasons"
+        assert any("km apart" in text for text in reasons)
+    own_country = meta_data.partner_space("2021-2027").organisations.set_index("id").loc[oid, "country"]
+    assert translate(f"country.{own_country}") not in {item.find_element(By.CSS_SELECTOR, ".suggestion-head")
+                                                       .text.split(" · ")[1].split(", ")[-1] for item in items}
+    wait_for(lambda: driver.execute_script(ARC_POINTS_JS, "partners-partner-map") >= 2 * len(items), PAGE_TIMEOUT,
+             message="an arc to every suggestion on the map")
+    assert_no_console_errors(driver)
+
+
+def test_pbr002_pick_a_region_and_send_its_peers_to_the_comparison(driver, live_server, region):
+    driver.get(live_server + "/partners?level=2")
+    wait_for(lambda: driver.find_elements(By.ID, "partners-region"), PAGE_TIMEOUT, message="the region picker")
+    choose(driver, "partners-region", region, f"({region})")
+    wait_for_query(driver, "region", [region])
+    link = wait_for(lambda: driver.find_elements(By.ID, "partners-compare-link"), PAGE_TIMEOUT,
+                    message="the compare link")[0]
+    rows = driver.find_elements(By.CSS_SELECTOR, ".peers-table tbody tr")
+    peers = [row.find_elements(By.TAG_NAME, "td")[1].text.rsplit("(", 1)[1].rstrip(")") for row in rows]
+    assert peers and region not in peers
+    driver.execute_script("arguments[0].focus();", link)
+    press(driver, Keys.ENTER)
+    wait_for_query(driver, "compare", [",".join([region, *peers])])
+    assert query(driver)["level"] == ["2"]
+
+    def all_compared() -> bool:
+        labels = chart_labels(driver, "atlas-comparison")
+        return all(any(f"({code})" in label for label in labels) for code in [region, *peers])
+
+    wait_for(all_compared, PAGE_TIMEOUT,
+             message=lambda: f"{region} and its peers in the comparison (saw {chart_labels(driver, 'atlas-comparison')})")
+    assert_no_console_errors(driver)
+
+
+def test_pbr003_cooperation_map_lists_groups_and_every_arc(driver, live_server):
+    driver.get(live_server + "/partners?sector=energy_greentech")
+    wait_for(lambda: driver.execute_script(ARC_POINTS_JS, "partners-coop-map") > 0, PAGE_TIMEOUT,
+             message="arcs on the cooperation map")
+    arcs, groups = partner_views.cooperation_view(ExplorerState(sectors=("energy_greentech",)))
+    cards = driver.find_elements(By.CSS_SELECTOR, "#partners-groups .group-card")
+    assert len(cards) == len(groups) > 0
+    network = partner_views.alps4eu_layer()[1]
+    rows = driver.find_elements(By.CSS_SELECTOR, "#partners-arcs tbody tr")
+    assert len(rows) == len(arcs) + len(network)
+    href = driver.find_element(By.ID, "partners-export").get_attribute("href")
+    assert "sector=energy_greentech" in href
+    with urllib.request.urlopen(href, timeout=120) as response:
+        content = response.read()
+        assert response.headers["Content-Type"] == "image/png"
+    assert content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", content[16:24]) == (1920, 1080)
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "it", "sl"])
+def test_pbr004_no_english_left(driver, live_server, organisation, region, language):
+    oid, _ = organisation
+    driver.get(f"{live_server}/partners?lang={language}&organisation={oid}&region={region}&level=2")
+    wait_for(lambda: driver.find_elements(By.ID, "partners-compare-link")
+             and driver.find_elements(By.CSS_SELECTOR, "#partners-suggestions li.suggestion"), PAGE_TIMEOUT,
+             message="suggestions and peers")
+    own = load_catalogue(language)
+    english = {text: key for key, text in load_catalogue("en").items() if own.get(key, text) != text}
+    texts = [line.strip() for line in driver.execute_script("return document.body.innerText;").split("\n")]
+    leftovers = sorted({f"{text!r} ({english[text]})" for text in texts if text in english})
+    assert not leftovers, f"English on the {language} page: {leftovers}"
+    assert translate("partners.title", language) in texts
+    assert driver.execute_script("return document.documentElement.lang;") == language
+    assert_no_console_errors(driver)
+
+
+RUN_AXE_JS = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                   resultTypes: ['violations']})
+    .then(results => done(results.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' ' + v.nodes.slice(0, 5).map(n => n.target.join(' ')))))
+    .catch(error => done(['axe failed: ' + String(error)]));
+"""
+
+
+def test_pbr005_explorer_has_no_serious_wcag_violations(driver, live_server, organisation, region):
+    axe = REPO / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.exists():
+        skip_unless_ci(f"axe-core is needed in {axe.parent} (run `npm ci --no-audit --no-fund`)")
+    oid, _ = organisation
+    driver.get(f"{live_server}/partners?organisation={oid}&region={region}&level=2")
+    wait_for(lambda: driver.find_elements(By.ID, "partners-compare-link")
+             and driver.find_elements(By.CSS_SELECTOR, "#partners-suggestions li.suggestion")
+             and driver.execute_script(ARC_POINTS_JS, "partners-coop-map") > 0, PAGE_TIMEOUT,
+             message="the explorer with suggestions, peers and the cooperation map")
+    driver.set_script_timeout(PAGE_TIMEOUT)
+    driver.execute_script(axe.read_text(encoding="utf-8"))
+    violations = driver.execute_async_script(RUN_AXE_JS)
+    assert not violations, "serious or critical WCAG 2.1 AA violations:\n" + "\n".join(violations)

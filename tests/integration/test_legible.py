@@ -14,6 +14,7 @@ from atlas_pages import open_atlas, query, wait_for_query, wait_until_atlas_read
 from selenium.webdriver.common.by import By
 from support import assert_no_console_errors, wait_for
 
+from dashboard import story
 from dashboard.i18n import translate
 
 pytestmark = pytest.mark.browser
@@ -172,7 +173,8 @@ def test_lgb008_step_buttons_only_in_a_story_and_the_end_is_said(browser, live_s
     wait_for(lambda: browser.find_element(By.ID, "atlas-present-exit").is_displayed(), 60)
     assert not browser.find_element(By.ID, "atlas-story-next").is_displayed()
     assert not browser.find_element(By.ID, "atlas-story-previous").is_displayed()
-    browser.get(live_server + "/?present=1&story=alps4eu-key-sectors&step=5")
+    last = len(story.load_story(story.DEFAULT_STORY).steps) - 1
+    browser.get(live_server + f"/?present=1&story={story.DEFAULT_STORY}&step={last - 1}")
     wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".story-title"), 60)
     assert browser.find_element(By.ID, "atlas-story-next").is_displayed()
     assert not browser.find_elements(By.CSS_SELECTOR, ".story-end")
@@ -186,12 +188,14 @@ def test_lgb009_leaving_the_presentation_brings_back_the_view_from_before(browse
     before = query(browser)
     click(browser, "#atlas-story-start")
     wait_for(lambda: query(browser).get("story"), 60, message="the story in the URL")
+    wait_for(lambda: browser.find_element(By.ID, "atlas-story-next").is_displayed(), 60, message="Next")
     click(browser, "#atlas-story-next")
     wait_for(lambda: query(browser).get("step") == ["1"], 60, message="step 2")
     click(browser, "#atlas-present-exit")
     wait_for(lambda: "present" not in query(browser), 60, message="the presentation to end")
     wait_for(lambda: query(browser) == before, 60, message=lambda: f"{before} back (URL {browser.current_url})")
-    assert "presenting" not in browser.find_element(By.ID, "atlas-root").get_attribute("class")
+    wait_for(lambda: "presenting" not in browser.find_element(By.ID, "atlas-root").get_attribute("class"), 60,
+             message="the normal page back")
     assert browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']").is_selected()
 
 

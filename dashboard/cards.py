@@ -15,6 +15,7 @@ from dash import html
 from dashboard import presenting, story
 from dashboard.config import CONFIG, Config
 from dashboard.i18n import Translator
+from dashboard.ids import Atlas
 from dashboard.state import ViewState
 from dashboard.views import export_filename
 from geodata.metrics import MIN_CLUSTERS_FOR_LQ
@@ -271,3 +272,19 @@ def map_data_table(metrics, language: str) -> list:
     return [html.Table([html.Caption(_("map.table.caption")), html.Thead(header), html.Tbody(rows)],
                        className="data-table"),
             html.P(_("map.table.note", minimum=5), className="muted small")]
+
+def place_list(organisations: list[dict], language: str) -> list:
+    """The organisations at one place of the map, each a button that opens its card (names as text)."""
+    _ = _t(language)
+    if not organisations:
+        return []
+    city = organisations[0]["city"] or ""
+    items = [html.Li(html.Button([_sector_label(org["sector"], _), html.Span(org["name"], className="place-name")],
+                                 id={"type": Atlas.PLACE_ITEM, "index": org["id"]}, n_clicks=0,
+                                 className="place-item"))
+             for org in organisations]
+    return [html.Div([html.H3(_("map.place.title", count=len(organisations), place=city), className="place-title"),
+                      html.Button("×", id={"type": Atlas.PLACE_CLOSE, "index": "place"}, n_clicks=0,
+                                  className="place-close", title=_("map.place.close"),
+                                  **{"aria-label": _("map.place.close")})], className="place-head"),
+            html.Ul(items, className="place-items")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import dcc, html
 
+from dashboard.figures import INK, PARTNER_GLYPH
 from dashboard.i18n import DEFAULT_LANGUAGE, Translator, load_catalogue
 from dashboard.ids import Atlas
 from dashboard.state import LEVELS, METRICS, ViewState
@@ -121,24 +122,33 @@ def presentation_bar(_: Translator) -> html.Div:
     )
 
 
-def map_section(_: Translator) -> html.Section:
+def map_section(_: Translator, figure=None) -> html.Section:
+    """The map with its legend below it (never over it, on any screen) and the list of a clicked place.
+
+    ``figure`` is the first view's map, built with the page so the first paint waits for no callback.
+    """
+    graph_options = {"figure": figure} if figure is not None else {}
     return html.Section(
         [
             presentation_bar(_),
             html.Div([html.P(id=Atlas.SUMMARY, className="summary", **{"aria-live": "polite"}),
                       presentation_controls(_)], className="map-head"),
             html.Div([
-                dcc.Loading(dcc.Graph(
-                    id=Atlas.MAP, className="map", responsive=True,
-                    config=graph_config(_, "alpine-cluster-atlas-map", scrollZoom=True),
-                ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6},
-                    parent_className="map-frame"),
+                html.Div([
+                    dcc.Loading(dcc.Graph(
+                        id=Atlas.MAP, className="map", responsive=True,
+                        config=graph_config(_, "alpine-cluster-atlas-map", scrollZoom=True), **graph_options,
+                    ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}),
+                    html.Div(id=Atlas.MAP_PLACE, className="map-place", **{"aria-live": "polite"}),
+                ], className="map-frame"),
                 # Beside the map (under it on a phone, with the map shortened): a click shows its card
                 # where the eye already is, not far below the map.
                 html.Div([html.Div(id=Atlas.REGION_CARD, className="card-slot"),
                           html.Div(id=Atlas.CLUSTER_CARD, className="card-slot")], className="cards",
                          **{"aria-live": "polite"}),
             ], className="map-body"),
+            html.Div(id=Atlas.MAP_LEGEND, className="map-legend", role="group",
+                     **{"aria-label": _("map.legend.label")}),
             sector_key(_),
             html.P([_("map.attribution.register"), " · ", _("attribution.nuts"), " · ", _("map.attribution.geonames")],
                    className="attribution"),
@@ -179,10 +189,16 @@ def graph(_: Translator, component_id: str, filename: str) -> dcc.Graph:
 
 
 def sector_key(_: Translator) -> html.Ul:
-    """One key for every chart's colours, with a symbol beside each colour so colour is not the only cue."""
-    return html.Ul([html.Li([html.Span(s.symbol, className="swatch", style={"color": s.colour},
-                                       **{"aria-hidden": "true"}), _(f"sector.{s.id}")])
-                    for s in SECTORS], className="sector-key", **{"aria-label": _("charts.key")})
+    """One key for every chart's colours, with a symbol beside each colour so colour is not the only cue; the
+    map draws the same symbols (``figures.GLYPH_SHAPES``), and shared places and partners have theirs."""
+    entries = [html.Li([html.Span(s.symbol, className="swatch", style={"color": s.colour},
+                                  **{"aria-hidden": "true"}), _(f"sector.{s.id}")],
+                       **{"data-sector": s.id}) for s in SECTORS]
+    entries.append(html.Li([html.Span("2", className="swatch stack-swatch", **{"aria-hidden": "true"}),
+                            _("map.key.stack")], **{"data-sector": "stack"}))
+    entries.append(html.Li([html.Span(PARTNER_GLYPH, className="swatch", style={"color": INK},
+                                      **{"aria-hidden": "true"}), _("map.partners")], **{"data-sector": "partner"}))
+    return html.Ul(entries, className="sector-key", **{"aria-label": _("charts.key")})
 
 
 def charts_section(_: Translator) -> html.Section:

@@ -8,7 +8,7 @@ import dash
 import flask
 from flask_compress import Compress
 
-from dashboard import guard, routes, security, shell
+from dashboard import guard, routes, security, shell, views
 from dashboard.cache import init_cache
 from dashboard.config import CONFIG
 from dashboard.i18n import translate
@@ -21,6 +21,10 @@ class AtlasDash(dash.Dash):
 
     def interpolate_index(self, **kwargs) -> str:
         page = super().interpolate_index(**kwargs)
+        if flask.has_request_context():
+            preloads = views.outline_preloads(flask.request.path,
+                                              flask.request.query_string.decode("utf-8", "replace"))
+            page = page.replace("</head>", preloads + "</head>", 1)
         return page.replace("<html>", f'<html lang="{shell.request_language()}">', 1)
 
     def index(self, *args, **kwargs):

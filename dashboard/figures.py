@@ -18,7 +18,7 @@ from plotly.subplots import make_subplots
 
 from dashboard.i18n import Translator
 from geodata.metrics import MIN_CLUSTERS_FOR_LQ
-from geodata.sectors import SECTOR_COLOURS, SECTOR_IDS, SECTORS
+from geodata.sectors import SECTOR_BY_ID, SECTOR_COLOURS, SECTOR_IDS, SECTORS
 
 Translate = Translator
 
@@ -27,18 +27,49 @@ INK = "#1f2933"
 MUTED = "#52606d"
 CONTEXT_FILL = "#d9dde2"
 SEA = "#eef3f7"
-#: ColorBrewer YlGnBu: sequential and readable with every common colour-vision deficiency.
-SEQUENTIAL = [[0.0, "#ffffd9"], [0.25, "#c7e9b4"], [0.5, "#41b6c4"], [0.75, "#225ea8"], [1.0, "#081d58"]]
-#: ColorBrewer PuOr, centred on a location quotient of 1 (log2 scale: ¼ … 4).
-DIVERGING = [[0.0, "#b35806"], [0.25, "#f1a340"], [0.5, "#f7f7f7"], [0.75, "#998ec3"], [1.0, "#542788"]]
-LQ_LOG2_LIMIT = 2.0
+#: ColorBrewer YlGnBu, nine steps: sequential and readable with every common colour-vision deficiency. The
+#: classes of a map pick evenly spaced steps from it.
+SEQUENTIAL_STEPS = ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58")
+#: ColorBrewer RdBu, five classes centred on a location quotient of 1: blue below, red above. Its own hues, so
+#: no region colour can be read as a sector colour (the Chemistry orange, the Energy green).
+DIVERGING_STEPS = ("#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b")
+#: Location-quotient class edges: ½, ⅘ … 1¼, 2; the middle class is "about the Alpine Space mix".
+LQ_EDGES = (0.5, 0.8, 1.25, 2.0)
+#: Upper bounds of the whole-number classes for counts beyond ``COUNT_SINGLE_CLASSES``: 0, 1, 2, 3–4, 5–9 …
+COUNT_EDGES = (0, 1, 2, 4, 9, 19, 49, 99)
+COUNT_SINGLE_CLASSES = 6
+QUANTILE_CLASSES = 5
 
+#: The programme area's extent (2021–27) and the map's camera before the browser fits it to the window.
 ALPINE_CENTRE = {"lat": 46.5, "lon": 11.0}
 ALPINE_ZOOM = 4.7
+#: The map's size in pixels the server assumes for its first camera (the browser then fits the real size).
+ASSUMED_MAP_PIXELS = (1200, 580)
 
-#: Five traces whatever the filters. All clusters share one point trace coloured per point: each Plotly map
-#: trace is several MapLibre layers, and one trace per sector made every repaint several times slower.
+#: Five traces whatever the filters, in drawing order; other layers go after these by name, not by position.
+#: All clusters share one point trace: each Plotly map trace is several MapLibre layers, and one trace per
+#: sector made every repaint several times slower.
 TRACE_CONTEXT, TRACE_VALUES, TRACE_SELECTION, TRACE_CLUSTERS, TRACE_PARTNERS = 0, 1, 2, 3, 4
+
+#: Map marker shapes for the sector key's glyphs: ``assets/map.js`` draws these (MapLibre has no marker
+#: shapes of its own without a sprite), so the key and the map show the same symbol by construction.
+GLYPH_SHAPES = {"▲": "triangle", "■": "square", "◆": "diamond", "●": "circle", "✚": "cross", "▼": "triangle_down",
+                "♣": "club", "▬": "bar", "★": "star", "✈": "plane", "◐": "half", "○": "ring"}
+PARTNER_GLYPH = "◎"
+PARTNER_ICON = "atlas-partner"
+POINT_SIZE = 11
+STACK_SIZE = 13
+
+
+def sector_icon(sector_id: str) -> str:
+    """The MapLibre image name of a sector's marker: shape and colour, drawn by ``assets/map.js``."""
+    sector = SECTOR_BY_ID[sector_id]
+    return f"atlas-{GLYPH_SHAPES[sector.symbol]}-{sector.colour.lstrip('#').lower()}"
+
+
+def stack_icon(count: int) -> str:
+    """The marker of a place several organisations share: a disc with their number."""
+    return f"atlas-stack-{int(count)}"
 
 
 def safe_text(value: object) -> str:
@@ -101,11 +132,108 @@ def map_style(basemap_url: str = "", basemap_attribution: str = "") -> dict:
     return style
 
 
-def _metric_z(metric: str, values: pd.Series) -> np.ndarray:
+def camera_for_bounds(bounds: tuple[float, float, float, float], width: int, height: int,
+                      padding: int = 12) -> dict:
+    """Centre and zoom that show ``bounds`` (west, south, east, north) whole in a ``width``×``height`` px map.
+
+    Web Mercator, 512 px tiles as MapLibre uses: the same rule as MapLibre's ``fitBounds``, so the server's first
+    camera and the browser's fit agree for the assumed size.
+    """
+    west, south, east, north = bounds
+
+    def mercator_y(lat: float) -> float:
+        lat = np.radians(np.clip(lat, -85.0, 85.0))
+        return float((1 - np.log(np.tan(lat) + 1 / np.cos(lat)) / np.pi) / 2)
+
+    x_span = max((east - west) / 360.0, 1e-9)
+    y_north, y_south = mercator_y(north), mercator_y(south)
+    y_span = max(y_south - y_north, 1e-9)
+    usable_w, usable_h = max(width - 2 * padding, 1), max(height - 2 * padding, 1)
+    zoom = float(np.log2(min(usable_w / (512 * x_span), usable_h / (512 * y_span))))
+    centre_y = (y_north + y_south) / 2
+    centre_lat = float(np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * centre_y)))))
+    return {"center": {"lat": round(centre_lat, 4), "lon": round((west + east) / 2, 4)}, "zoom": round(zoom, 3)}
+
+
+def _label_range(low: str, high: str) -> str:
+    return low if low == high else f"{low}–{high}"
+
+
+def colour_classes(metric: str, values: pd.Series, _: Translate) -> dict:
+    """The map's colour classes for ``values``: upper edges, colours, labels for the legend and a note.
+
+    Counts get whole-number classes (single numbers while few, then 3–4, 5–9 …); density and share get classes
+    of about equal numbers of regions (quintiles), so one outlier like Wien does not wash the rest out; the
+    location quotient gets five fixed classes around 1 on a diverging palette.
+    """
+    finite = values.dropna().astype(float)
     if metric == "lq":
-        with np.errstate(divide="ignore"):
-            return np.clip(np.log2(values.to_numpy(dtype=float)), -LQ_LOG2_LIMIT, LQ_LOG2_LIMIT)
-    return values.to_numpy(dtype=float)
+        edges = [*LQ_EDGES, np.inf]
+        labels = [f"< {_.number(LQ_EDGES[0], 1)}"]
+        labels += [_label_range(_.number(low, 2).rstrip("0").rstrip(",."), _.number(high, 2).rstrip("0").rstrip(",."))
+                   for low, high in zip(LQ_EDGES, LQ_EDGES[1:])]
+        labels += [f"≥ {_.number(LQ_EDGES[-1])}"]
+        return {"edges": edges, "colours": list(DIVERGING_STEPS), "labels": labels,
+                "note": _("map.legend.lq_note", minimum=MIN_CLUSTERS_FOR_LQ)}
+    if metric == "count":
+        top = int(finite.max()) if len(finite) else 0
+        if top <= COUNT_SINGLE_CLASSES:
+            edges = list(range(0, top + 1))
+        else:
+            edges = [edge for edge in COUNT_EDGES if edge < top] + [top]
+        lows = [0] + [edge + 1 for edge in edges[:-1]]
+        labels = [_label_range(_.number(low), _.number(high)) for low, high in zip(lows, edges)]
+        return {"edges": [float(edge) for edge in edges], "colours": _sequential(len(edges)), "labels": labels,
+                "note": ""}
+    positive = finite[finite > 0]
+    edges: list[float] = [0.0] if (finite <= 0).any() or positive.empty else []
+    if len(positive):
+        quantiles = np.quantile(positive, np.linspace(0, 1, QUANTILE_CLASSES + 1)[1:])
+        edges += sorted({float(edge) for edge in quantiles})
+    if not edges:
+        edges = [0.0]
+    fmt = (lambda v: _.percent(v)) if metric == "share" else (lambda v: _.number(v, 1))
+    labels, low = [], None
+    for edge in edges:
+        labels.append(fmt(edge) if low is None or edge == 0 else _label_range(fmt(low), fmt(edge)))
+        low = edge
+    return {"edges": edges, "colours": _sequential(len(edges)), "labels": labels,
+            "note": _("map.legend.quantile_note") if len(positive) > QUANTILE_CLASSES else ""}
+
+
+def _sequential(count: int) -> list[str]:
+    picks = np.linspace(0, len(SEQUENTIAL_STEPS) - 1, max(count, 1)).round().astype(int) if count > 1 else [1]
+    return [SEQUENTIAL_STEPS[i] for i in picks]
+
+
+def class_index(values: pd.Series, edges: list[float]) -> list[int]:
+    """The class of each value: the first class whose upper edge is not below it."""
+    positions = np.searchsorted(np.asarray(edges, dtype=float), values.to_numpy(dtype=float), side="left")
+    return np.minimum(positions, len(edges) - 1).astype(int).tolist()
+
+
+def stepped_colourscale(colours: list[str]) -> list[list]:
+    """A Plotly colourscale of flat steps, one per class, for class indices 0 … n−1 (zmin −0.5, zmax n−0.5)."""
+    if len(colours) == 1:
+        return [[0.0, colours[0]], [1.0, colours[0]]]
+    scale = []
+    for index, colour in enumerate(colours):
+        scale += [[index / len(colours), colour], [(index + 1) / len(colours), colour]]
+    return scale
+
+
+def stacked_points(points: pd.DataFrame) -> pd.DataFrame:
+    """Organisations grouped by their place: one row per position with the ids, names, sectors and cities there.
+
+    Many organisations share a city's coordinates (ten in Lyon, Linz, Nürnberg, Stuttgart): drawn one by one
+    only the top one could be hovered or clicked.
+    """
+    frame = points.assign(lat=points["lat"].round(5), lon=points["lon"].round(5)).sort_values(["sector", "name", "id"])
+    grouped = frame.groupby(["lat", "lon"], sort=True)
+    return pd.DataFrame({
+        "ids": grouped["id"].agg(list), "names": grouped["name"].agg(list), "sectors": grouped["sector"].agg(list),
+        "cities": grouped["city"].agg(list),
+    }).reset_index()
 
 
 def map_trace_values(
@@ -117,8 +245,15 @@ def map_trace_values(
     highlighted: tuple[str, ...],
     show_partners: bool,
     _: Translate,
+    fit: tuple[float, float, float, float] | None = None,
+    focus: tuple[float, float, float, float] | None = None,
 ) -> dict[int, dict]:
-    """Every value the map shows, by trace index: what a filter change sends to the browser."""
+    """Every value the map shows, by trace index: what a filter change sends to the browser.
+
+    ``fit`` is the extent the browser fits the map to (``assets/map.js``), ``focus`` the focused region's, which
+    the browser brings into view only when it is not in view already; both travel with the legend in the
+    values trace's ``meta`` so a patch changes them together.
+    """
     on_map = metrics[metrics["on_map"]] if "on_map" in metrics else metrics
     valued = on_map["in_area"] & on_map[metric].notna()
     if metric == "lq":
@@ -132,8 +267,13 @@ def map_trace_values(
                       for text, n in zip(value_text, shown["count_all_sectors"])]
     context_reason = np.where(
         ~context["in_area"], _("map.hover.outside_area"),
-        np.where(context["count_all_sectors"].fillna(0) > 0, _("map.hover.too_few", minimum=5), _("value.none")),
+        np.where(context["count_all_sectors"].fillna(0) > 0, _("map.hover.too_few", minimum=MIN_CLUSTERS_FOR_LQ),
+                 _("value.none")),
     )
+    classes = colour_classes(metric, shown[metric], _)
+    legend = {"title": _(f"metric.{metric}.short") + (f" ({unit})" if unit and metric != "lq" else ""),
+              "colours": classes["colours"], "labels": classes["labels"], "note": classes["note"],
+              "context": _("map.legend.context"), "context_colour": CONTEXT_FILL}
     values = {
         TRACE_CONTEXT: {
             "locations": context["nuts_id"].tolist(),
@@ -144,7 +284,7 @@ def map_trace_values(
         },
         TRACE_VALUES: {
             "locations": shown["nuts_id"].tolist(),
-            "z": _metric_z(metric, shown[metric]).tolist(),
+            "z": class_index(shown[metric], classes["edges"]),
             # Names and codes change only with the set of regions shown; the value texts with every filter.
             # Kept apart, a filter change resends just the texts (the map callback skips unchanged values).
             "customdata": np.column_stack([
@@ -154,11 +294,10 @@ def map_trace_values(
             "hovertemplate": ("<b>%{customdata[0]}</b> (%{customdata[1]})"
                               f"<br>{safe_text(_('metric.' + metric))}: %{{text}} {safe_text(unit)}"
                               "<extra></extra>"),
-            "colorscale": DIVERGING if metric == "lq" else SEQUENTIAL,
-            "zmid": 0 if metric == "lq" else None,
-            "zmin": -LQ_LOG2_LIMIT if metric == "lq" else 0,
-            "zmax": LQ_LOG2_LIMIT if metric == "lq" else max(float(np.nanmax(shown[metric])) if len(shown) else 1.0, 1e-9),
-            "colorbar": _colorbar(metric, _),
+            "colorscale": stepped_colourscale(classes["colours"]),
+            "zmin": -0.5,
+            "zmax": len(classes["colours"]) - 0.5,
+            "meta": {"legend": legend, "fit": list(fit) if fit else None, "focus": list(focus) if focus else None},
         },
         TRACE_SELECTION: {
             "locations": [code for code in highlighted if code in set(metrics["nuts_id"])],
@@ -167,15 +306,19 @@ def map_trace_values(
     }
     # Only the columns the points use: splitting the whole register (30+ columns) took about a third of a
     # filter change's server time (bench row 1).
-    points = clusters[["sector", "lat", "lon", "id", "name", "city"]].sort_values(["sector", "id"])
+    places = stacked_points(clusters[["sector", "lat", "lon", "id", "name", "city"]])
     labels = {sector: safe_text(_(f"sector.{sector}")) for sector in SECTOR_IDS}
+    counts = places["ids"].map(len)
     values[TRACE_CLUSTERS] = {
-        "lat": points["lat"].round(5).tolist(),
-        "lon": points["lon"].round(5).tolist(),
-        "customdata": points["id"].tolist(),
-        "marker": {"size": 10, "opacity": 0.95, "color": points["sector"].map(SECTOR_COLOURS).tolist()},
-        "hovertext": [f"<b>{safe_text(name)}</b><br>{safe_text(city)} · {labels[sector]}"
-                      for name, city, sector in zip(points["name"], points["city"], points["sector"])],
+        "lat": places["lat"].tolist(),
+        "lon": places["lon"].tolist(),
+        # One id for a single organisation, the list of ids for a shared place (a click lists them).
+        "customdata": [ids[0] if len(ids) == 1 else ids for ids in places["ids"]],
+        "marker": {"size": [POINT_SIZE if n == 1 else STACK_SIZE for n in counts], "allowoverlap": True,
+                   "symbol": [sector_icon(sectors[0]) if len(sectors) == 1 else stack_icon(len(sectors))
+                              for sectors in places["sectors"]]},
+        "hovertext": [_point_hover(names, cities, sectors, labels, _)
+                      for names, cities, sectors in zip(places["names"], places["cities"], places["sectors"])],
     }
     values[TRACE_PARTNERS] = {
         "visible": bool(show_partners),
@@ -187,18 +330,12 @@ def map_trace_values(
     return values
 
 
-def _colorbar(metric: str, _: Translate) -> dict:
-    colorbar = {
-        "title": {"text": safe_text(_(f"metric.{metric}.short")), "side": "top"},
-        "thickness": 12, "len": 0.5, "x": 0.99, "xanchor": "right", "y": 0.98, "yanchor": "top",
-        "bgcolor": "rgba(255,255,255,0.85)", "outlinewidth": 0,
-    }
-    if metric == "lq":
-        colorbar["tickvals"] = [-2, -1, 0, 1, 2]
-        colorbar["ticktext"] = ["≤¼", "½", "1", "2", "≥4"]
-    if metric == "share":
-        colorbar["tickformat"] = ".0%"
-    return colorbar
+def _point_hover(names: list, cities: list, sectors: list, labels: dict[str, str], _: Translate) -> str:
+    if len(names) == 1:
+        return f"<b>{safe_text(names[0])}</b><br>{safe_text(cities[0])} · {labels[sectors[0]]}"
+    lines = [f"{safe_text(name)} · {labels[sector]}" for name, sector in zip(names, sectors)]
+    head = _("map.hover.stack", count=len(names), place=safe_text(cities[0]))
+    return f"<b>{head}</b><br>" + "<br>".join(lines) + f"<br><i>{safe_text(_('map.hover.stack_click'))}</i>"
 
 
 def make_map_figure(
@@ -209,12 +346,17 @@ def make_map_figure(
     _: Translate,
     basemap_url: str = "",
     basemap_attribution: str = "",
+    camera: dict | None = None,
 ) -> go.Figure:
-    """The choropleth map with cluster points; geometry is referenced by URL so browsers fetch it once."""
+    """The choropleth map with cluster points; geometry is referenced by URL so browsers fetch it once.
+
+    The colour legend is HTML beside the map (from the values trace's ``meta``), never over it.
+    """
+    camera = camera or {"center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM}
     figure = go.Figure(layout=_base_layout(
         separators=_.separators,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        map={"style": map_style(basemap_url, basemap_attribution), "center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM,
+        map={"style": map_style(basemap_url, basemap_attribution), **camera,
              "layers": [{"source": borders_url, "sourcetype": "geojson", "type": "line",
                          "color": "#3e4c59", "line": {"width": 1.2}, "below": "traces",
                          "sourceattribution": _("attribution.nuts")}]},
@@ -227,17 +369,19 @@ def make_map_figure(
         name=_("map.context"), showscale=False, showlegend=False, colorscale=[[0, CONTEXT_FILL], [1, CONTEXT_FILL]],
         hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]}<extra></extra>",
         marker_opacity=0.9, **common, **trace_values[TRACE_CONTEXT]))
-    figure.add_trace(go.Choroplethmap(name=_("map.values"), showlegend=False, marker_opacity=0.85,
+    figure.add_trace(go.Choroplethmap(name=_("map.values"), showlegend=False, showscale=False, marker_opacity=0.85,
                                       **common, **trace_values[TRACE_VALUES]))
     figure.add_trace(go.Choroplethmap(
         name=_("map.selected"), showlegend=False, showscale=False, hoverinfo="skip",
         colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], geojson=geojson_url, featureidkey="id",
         marker={"line": {"width": 3, "color": "#111111"}, "opacity": 1}, **trace_values[TRACE_SELECTION]))
-    figure.add_trace(go.Scattermap(name=_("map.clusters"), mode="markers", showlegend=False,
+    # Marker images carry no colour Plotly knows of, so the hover labels get a neutral one.
+    hoverlabel = {"bgcolor": "white", "bordercolor": INK, "font": {"color": INK, "family": FONT}}
+    figure.add_trace(go.Scattermap(name=_("map.clusters"), mode="markers", showlegend=False, hoverlabel=hoverlabel,
                                    hovertemplate="%{hovertext}<extra></extra>", **trace_values[TRACE_CLUSTERS]))
     figure.add_trace(go.Scattermap(
-        name=_("map.partners"), mode="markers", showlegend=False,
-        marker={"size": 15, "color": "#111111", "symbol": "circle", "opacity": 0.55},
+        name=_("map.partners"), mode="markers", showlegend=False, hoverlabel=hoverlabel,
+        marker={"size": STACK_SIZE + 2, "symbol": PARTNER_ICON, "allowoverlap": True},
         hovertemplate="%{hovertext}<extra></extra>", **trace_values[TRACE_PARTNERS]))
     return figure
 

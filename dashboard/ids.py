@@ -46,6 +46,10 @@ class Atlas:
 
     SUMMARY = "atlas-summary"
     MAP = "atlas-map"
+    MAP_LEGEND = "atlas-map-legend"
+    MAP_PLACE = "atlas-map-place"
+    PLACE_ITEM = "atlas-place-item"
+    PLACE_CLOSE = "atlas-place-close"
     REGION_CARD = "atlas-region-card"
     CLUSTER_CARD = "atlas-cluster-card"
     TOP_REGIONS = "atlas-top-regions"

@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 import shapely
 from plotly.subplots import make_subplots
 
-from dashboard.figures import (CONTEXT_FILL, DIVERGING, FONT, INK, MUTED, SEQUENTIAL, TRACE_CLUSTERS, TRACE_CONTEXT,
-                               TRACE_PARTNERS, TRACE_VALUES, Translate, safe_text)
+from dashboard.figures import (CONTEXT_FILL, FONT, INK, MUTED, TRACE_CLUSTERS, TRACE_CONTEXT, TRACE_PARTNERS,
+                               TRACE_VALUES, Translate, safe_text, sector_icon)
 from geodata.sectors import SECTOR_COLOURS, SECTORS
 
 #: Plotly marker symbols echoing each sector's symbol in the on-screen key, so print readers need no colour.
@@ -64,29 +64,10 @@ def ring_coordinates(geometries: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]
     return x, y
 
 
-def metric_classes(metric: str, zmax: float, _: Translate) -> list[tuple[float, float, str, str]]:
-    """Class breaks (on the trace's z scale), a colour and a legend label for each class."""
-    if metric == "lq":
-        edges = [-np.inf, -1.0, -0.32, 0.32, 1.0, np.inf]
-        labels = ["≤ ½", f"½ – {_.number(0.8, 1)}", f"{_.number(0.8, 1)} – {_.number(1.25, 2)}",
-                  f"{_.number(1.25, 2)} – 2", "≥ 2"]
-        colours = [stop[1] for stop in DIVERGING]
-        return [(edges[i], edges[i + 1], colours[i], labels[i]) for i in range(5)]
-    top = max(float(zmax), 1e-9)
-    colours = [stop[1] for stop in SEQUENTIAL]
-    if metric == "count":
-        # Counts are whole numbers: classes are 0, then whole-number ranges up to the maximum.
-        bounds = sorted({0, *np.ceil(np.linspace(0, top, 5)).astype(int).tolist()})
-        classes = [(-np.inf, 0.0, "0")]
-        for low, high in zip(bounds[:-1], bounds[1:]):
-            label = _.number(high) if high == low + 1 else f"{_.number(low + 1)} – {_.number(high)}"
-            classes.append((float(low), float(high), label))
-        picks = np.linspace(0, len(colours) - 1, len(classes)).round().astype(int)
-        return [(low, high, colours[pick], label) for (low, high, label), pick in zip(classes, picks)]
-    bounds = np.linspace(0, top, 6)
-    formatted = [_.percent(b) if metric == "share" else _.number(b, 1) for b in bounds]
-    edges = [-np.inf, *bounds[1:-1], np.inf]
-    return [(edges[i], edges[i + 1], colours[i], f"{formatted[i]} – {formatted[i + 1]}") for i in range(5)]
+def metric_classes(trace_values: dict[int, dict]) -> list[tuple[int, str, str]]:
+    """The live map's colour classes (class index, colour, legend label), so the export cannot disagree."""
+    legend = trace_values[TRACE_VALUES]["meta"]["legend"]
+    return [(index, colour, label) for index, (colour, label) in enumerate(zip(legend["colours"], legend["labels"]))]
 
 
 def make_static_map_figure(trace_values: dict[int, dict], regions: gpd.GeoDataFrame, borders: gpd.GeoDataFrame,
@@ -104,8 +85,8 @@ def make_static_map_figure(trace_values: dict[int, dict], regions: gpd.GeoDataFr
                                 line={"width": 0.6, "color": "white"}, name=_("map.context"), hoverinfo="skip"))
     values = trace_values[TRACE_VALUES]
     z = pd.Series(values["z"], index=values["locations"], dtype=float)
-    for low, high, colour, label in metric_classes(metric, values["zmax"], _):
-        codes = [code for code in z.index[(z > low) & (z <= high)] if code in by_code.index]
+    for index, colour, label in metric_classes(trace_values):
+        codes = [code for code in z.index[z == index] if code in by_code.index]
         if not codes:
             continue
         x, y = ring_coordinates(by_code.loc[codes])
@@ -116,9 +97,9 @@ def make_static_map_figure(trace_values: dict[int, dict], regions: gpd.GeoDataFr
     figure.add_trace(go.Scatter(x=x, y=y, mode="lines", line={"width": 1.4, "color": "#3e4c59"},
                                 showlegend=False, hoverinfo="skip"))
     clusters = trace_values[TRACE_CLUSTERS]
-    colours = np.array(clusters["marker"]["color"], dtype=object)
+    symbols = np.array(clusters["marker"]["symbol"], dtype=object)
     for sector in SECTORS:
-        chosen = colours == sector.colour
+        chosen = symbols == sector_icon(sector.id)
         if not chosen.any():
             continue
         figure.add_trace(go.Scatter(x=np.array(clusters["lon"])[chosen], y=np.array(clusters["lat"])[chosen],
@@ -126,6 +107,12 @@ def make_static_map_figure(trace_values: dict[int, dict], regions: gpd.GeoDataFr
                                     legendgroup="sectors",
                                     marker={"size": 12, "color": sector.colour, "symbol": SECTOR_MARKERS[sector.id],
                                             "line": {"width": 1, "color": "white"}}))
+    stacked = np.array([str(symbol).startswith("atlas-stack-") for symbol in symbols], dtype=bool)
+    if stacked.any():
+        figure.add_trace(go.Scatter(
+            x=np.array(clusters["lon"])[stacked], y=np.array(clusters["lat"])[stacked], mode="markers+text",
+            name=_("map.key.stack"), text=[str(symbol).rsplit("-", 1)[1] for symbol in symbols[stacked]],
+            textfont={"color": "white", "size": 11}, marker={"size": 20, "color": INK, "line": {"width": 1.5, "color": "white"}}))
     partners = trace_values[TRACE_PARTNERS]
     if partners["visible"]:
         figure.add_trace(go.Scatter(x=partners["lon"], y=partners["lat"], mode="markers", name=_("map.partners"),

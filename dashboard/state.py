@@ -27,6 +27,8 @@ LEVELS = (0, 1, 2, 3)
 MAX_COMPARED = 6
 MAX_SEARCH_LENGTH = 80
 MAX_ID_LENGTH = 80
+#: The most organisations one place of the map can list (the register has at most about fifteen at one place).
+MAX_PLACE_SIZE = 100
 #: Far beyond any story's length; a step past the end is clamped to the last step by the story itself.
 MAX_STEP = 999
 #: A query string longer than this is not a link anyone shared: it is read only up to here.
@@ -213,7 +215,8 @@ def string_list(value: object, limit: int = 50) -> list[str]:
 
 
 def clicked_point(click: object) -> dict:
-    """The first point of a map ``clickData`` as ``{"location": code}`` or ``{"cluster": id}`` ({} if neither).
+    """The first point of a map ``clickData`` as ``{"location": code}``, ``{"cluster": id}`` or, for a place
+    several organisations share, ``{"place": [id, …]}`` ({} if none of these).
 
     A region code must look like a NUTS code and a cluster id must be text; any other shape is no click.
     """
@@ -224,7 +227,12 @@ def clicked_point(click: object) -> dict:
     if "location" in point:
         code = text(point["location"]).upper()
         return {"location": code} if _looks_like_nuts(code) else {}
-    cluster = text(point.get("customdata"))
+    customdata = point.get("customdata")
+    if isinstance(customdata, list):
+        # A place several organisations share: the list of their ids.
+        place = [item for item in (text(value) for value in string_list(customdata, MAX_PLACE_SIZE)) if item]
+        return {"place": place} if place else {}
+    cluster = text(customdata)
     return {"cluster": cluster} if cluster else {}
 
 

@@ -47,19 +47,76 @@ def highlighted_regions(state: ViewState) -> tuple[str, ...]:
     return tuple(codes)
 
 
+#: Degrees added around searched organisations, so a single match is shown with its surroundings.
+SEARCH_PADDING_DEGREES = 0.3
+
+
+@lru_cache(maxsize=32)
+def _area_bounds(period: str, countries: tuple[str, ...]) -> tuple[float, float, float, float]:
+    regions = data.load_atlas_data().regions
+    area = regions[(regions["level"] == 3) & regions[in_area_column(period)]]
+    chosen = area[area["country"].isin(countries)] if countries else area
+    return tuple(float(v) for v in (chosen if len(chosen) else area).total_bounds)
+
+
+def map_extent(state: ViewState) -> tuple[float, float, float, float] | None:
+    """What the map fits (west, south, east, north): the programme area of the period, narrowed to the chosen
+    countries, or to the organisations a search found. None while a story step sets the camera itself."""
+    if state.story:
+        return None
+    if state.search:
+        found = clusters_in_view(state)
+        if len(found):
+            pad = SEARCH_PADDING_DEGREES
+            return (round(float(found["lon"].min()) - pad, 4), round(float(found["lat"].min()) - pad, 4),
+                    round(float(found["lon"].max()) + pad, 4), round(float(found["lat"].max()) + pad, 4))
+    return tuple(round(v, 4) for v in _area_bounds(state.period, tuple(sorted(state.countries))))
+
+
+def map_focus(state: ViewState) -> tuple[float, float, float, float] | None:
+    """The focused region's extent (west, south, east, north), or None."""
+    if not state.region or state.story:
+        return None
+    regions = data.load_atlas_data().regions
+    chosen = regions[regions["nuts_id"] == state.region]
+    return tuple(round(float(v), 4) for v in chosen.total_bounds) if len(chosen) else None
+
+
 def map_values(state: ViewState, language: str) -> dict[int, dict]:
     atlas = data.load_atlas_data()
     return figures.map_trace_values(
         metrics_in_view(state), clusters_in_view(state), atlas.partners, metric=state.metric,
         highlighted=highlighted_regions(state), show_partners=state.partners, _=translator(language),
+        fit=map_extent(state), focus=map_focus(state),
     )
 
 
 def map_figure(state: ViewState, language: str, *, values: dict[int, dict] | None = None, basemap_url: str = "",
                basemap_attribution: str = "") -> go.Figure:
+    extent = map_extent(state)
+    camera = figures.camera_for_bounds(extent, *figures.ASSUMED_MAP_PIXELS) if extent else None
     return figures.make_map_figure(
         values or map_values(state, language), geojson_url=geojson_url(state.level), borders_url=geojson_url(0),
-        _=translator(language), basemap_url=basemap_url, basemap_attribution=basemap_attribution)
+        _=translator(language), basemap_url=basemap_url, basemap_attribution=basemap_attribution, camera=camera)
+
+
+def outline_preloads(path: str, query: str) -> str:
+    """``<link rel=preload>`` tags for the map page's outlines: the browser fetches them while the scripts load,
+    so MapLibre has them when Plotly first draws the map."""
+    if path != "/":
+        return ""
+    level = ViewState.from_query(query).level
+    return "".join(f'<link rel="preload" href="{geojson_url(code)}" as="fetch" crossorigin="anonymous">'
+                   for code in sorted({level, 0}, reverse=True))
+
+
+def place_organisations(ids: list[str], language: str) -> list[dict]:
+    """The organisations at one place on the map, in the order of the list a click opens."""
+    _ = translator(language)
+    clusters = data.load_atlas_data().clusters
+    chosen = clusters[clusters["id"].isin(ids)].sort_values(["name", "id"])
+    return [{"id": row.id, "name": row.name, "city": row.city, "sector": row.sector,
+             "sector_label": _(f"sector.{row.sector}")} for row in chosen.itertuples(index=False)]
 
 
 def value_digests(values: dict[int, dict]) -> dict[str, str]:

@@ -18,7 +18,7 @@ from dashboard.i18n import Translator, translate
 from dashboard.shell import request_language
 from dashboard.ids import Atlas
 from dashboard.state import (MAX_COMPARED, MAX_QUERY_LENGTH, ViewState, clicked_point, mapping, string_list, text,
-                             with_changes)
+                             whole_number, with_changes)
 
 dash.register_page(__name__, path="/", name="atlas", title=translate("app.title"), order=0)
 
@@ -42,17 +42,18 @@ def layout(**query: str) -> html.Div:
     language = request_language(query.get("lang"))
     state = ViewState.from_dict({**ViewState.from_query(_query_string(query)).to_dict(), "lang": language})
     _ = Translator(language)
+    figure, rendered = first_map(state)
     return html.Div(
         [
             dcc.Location(id=Atlas.LOCATION, refresh=False),
             dcc.Store(id=Atlas.STATE, data=state.to_dict()),
-            dcc.Store(id=Atlas.RENDERED_LEVEL, data=None),
+            dcc.Store(id=Atlas.RENDERED_LEVEL, data=rendered),
             dcc.Store(id=FOCUS, data={"region": state.region, "cluster": state.cluster, "lang": language}),
             dcc.Store(id=Atlas.FULLSCREEN),
             # The view before a presentation, to come back to on leaving it (kept across a reload).
             dcc.Store(id=Atlas.BEFORE_PRESENT, storage_type="session"),
             components.filter_panel(_, state),
-            html.Div([components.map_section(_), components.charts_section(_),
+            html.Div([components.map_section(_, figure), components.charts_section(_),
                       components.compare_section(_, region_options(_), state), components.table_section(_)],
                      className="content"),
         ],
@@ -183,21 +184,77 @@ clientside_callback(
 @callback(
     Output(Atlas.COMPARE, "value", allow_duplicate=True),
     Output(FOCUS, "data", allow_duplicate=True),
+    Output(Atlas.MAP_PLACE, "children"),
     Input(Atlas.MAP, "clickData"),
     State(Atlas.STATE, "data"),
     prevent_initial_call=True,
 )
 def select_on_click(click, state_data):
-    """A click on a region focuses it and adds it to the comparison; a click on a cluster opens its card."""
+    """A click on a region focuses it and adds it to the comparison; a click on a cluster opens its card; a
+    click on a place several organisations share lists them, each one button away from its card."""
     point = clicked_point(click)
     state = ViewState.from_dict(state_data)
     if "location" in point:
         code = point["location"]
         compare = [c for c in state.compare if c != code] + [code]
-        return compare[-MAX_COMPARED:], {"region": code, "cluster": state.cluster, "lang": state.lang}
+        return compare[-MAX_COMPARED:], {"region": code, "cluster": state.cluster, "lang": state.lang}, []
     if "cluster" in point:
-        return no_update, {"region": state.region, "cluster": point["cluster"], "lang": state.lang}
+        return no_update, {"region": state.region, "cluster": point["cluster"], "lang": state.lang}, []
+    if "place" in point:
+        organisations = views.place_organisations(point["place"], state.lang)
+        return no_update, no_update, cards.place_list(organisations, state.lang)
     raise dash.exceptions.PreventUpdate
+
+
+def any_clicked(clicks: object) -> bool:
+    """Whether a pattern-matched button list holds a real click (anything but positive counts is none)."""
+    return isinstance(clicks, list) and any(whole_number(count, 0, low=0, high=10**9) > 0 for count in clicks)
+
+
+@callback(
+    Output(FOCUS, "data", allow_duplicate=True),
+    Input({"type": Atlas.PLACE_ITEM, "index": dash.ALL}, "n_clicks"),
+    State(Atlas.STATE, "data"),
+    prevent_initial_call=True,
+)
+def open_from_place(clicks, state_data):
+    """An organisation picked from a shared place's list opens its card."""
+    try:
+        trigger = mapping(ctx.triggered_id)
+    except (AttributeError, ValueError):  # a request whose changed property names no component of this page
+        raise dash.exceptions.PreventUpdate from None
+    cluster = text(trigger.get("index"))
+    if not cluster or not any_clicked(clicks):
+        raise dash.exceptions.PreventUpdate
+    state = ViewState.from_dict(state_data)
+    return {"region": state.region, "cluster": cluster, "lang": state.lang}
+
+
+@callback(Output(Atlas.MAP_PLACE, "children", allow_duplicate=True),
+          Input({"type": Atlas.PLACE_CLOSE, "index": dash.ALL}, "n_clicks"), prevent_initial_call=True)
+def close_place(clicks):
+    if not any_clicked(clicks):
+        raise dash.exceptions.PreventUpdate
+    return []
+
+
+clientside_callback(
+    dash.ClientsideFunction(namespace="atlas_map", function_name="legend"),
+    Output(Atlas.MAP_LEGEND, "children"),
+    Input(Atlas.MAP, "figure"),
+)
+
+
+def first_map(state: ViewState) -> tuple:
+    """The map of the page's first view and what :func:`update_map` remembers of it: built with the page, the
+    first paint waits for no callback."""
+    values = views.map_values(state, state.lang)
+    figure = views.map_figure(state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
+                              basemap_attribution=CONFIG.basemap_attribution)
+    camera = views.story_camera(state)
+    if camera:
+        figure.update_layout(map=camera["map"], uirevision=camera["uirevision"])
+    return figure, {"level": state.level, "sent": views.value_digests(values)}
 
 
 @callback(
@@ -205,6 +262,7 @@ def select_on_click(click, state_data):
     Output(Atlas.RENDERED_LEVEL, "data"),
     Input(Atlas.STATE, "data"),
     State(Atlas.RENDERED_LEVEL, "data"),
+    prevent_initial_call=True,
 )
 def update_map(state_data, rendered):
     """A new figure when the level (and so the geometry) changes; otherwise only the values that changed.
@@ -297,9 +355,13 @@ for _component, _property, _render in STATE_VIEWS:
     callback(Output(_component, _property), Input(Atlas.STATE, "data"))(_state_view(_render))
 
 
-@callback(Output(Atlas.MAP_TABLE, "children"), Input(Atlas.STATE, "data"), Input(Atlas.MAP_TABLE_DETAILS, "open"))
-def update_map_table(state_data, is_open):
-    if is_open is not True:
+@callback(Output(Atlas.MAP_TABLE, "children"), Input(Atlas.STATE, "data"),
+          Input(Atlas.MAP_TABLE_SUMMARY, "n_clicks"))
+def update_map_table(state_data, summary_clicks):
+    """Filled while the disclosure is open. Dash never updates ``html.Details.open`` when the visitor toggles
+    it, but every toggle (mouse or keyboard) is a click on its summary: odd counts mean open."""
+    summary_clicks = whole_number(summary_clicks, 0, low=0, high=10**9)
+    if summary_clicks % 2 == 0:
         return []
     state = ViewState.from_dict(state_data)
     return cards.map_data_table(views.metrics_in_view(state), state.lang)

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import figures
 from dashboard.i18n import Translator
-from geodata.sectors import SECTOR_COLOURS, SECTOR_IDS
+from geodata.sectors import SECTOR_COLOURS, SECTOR_IDS, SECTORS
 
 _ = Translator("en")
 
@@ -59,10 +59,10 @@ def test_regions_in_the_area_with_values_are_coloured_the_rest_is_context():
     ])
     values = trace_values(metrics)
     assert values[figures.TRACE_VALUES]["locations"] == ["AT111", "AT112"]
-    assert values[figures.TRACE_VALUES]["z"] == [3.0, 0.0]
+    assert values[figures.TRACE_VALUES]["z"] == [3, 0]  # classes 0, 1, 2, 3: one per whole number
     assert values[figures.TRACE_CONTEXT]["locations"] == ["DE111"]
     assert values[figures.TRACE_CONTEXT]["customdata"][0][2] == _("map.hover.outside_area")
-    assert values[figures.TRACE_VALUES]["zmax"] == 3.0
+    assert values[figures.TRACE_VALUES]["meta"]["legend"]["labels"] == ["0", "1", "2", "3"]
 
 
 def test_unreliable_location_quotients_go_to_context():
@@ -72,8 +72,7 @@ def test_unreliable_location_quotients_go_to_context():
     ])
     values = trace_values(metrics, metric="lq")
     assert values[figures.TRACE_VALUES]["locations"] == ["AT111"]
-    assert values[figures.TRACE_VALUES]["z"] == [1.0]  # log2 of the quotient
-    assert values[figures.TRACE_VALUES]["zmid"] == 0
+    assert values[figures.TRACE_VALUES]["z"] == [3]  # 1.25 < 2 ≤ 2: the class "1.25–2"
     assert values[figures.TRACE_CONTEXT]["locations"] == ["AT112"]
     assert values[figures.TRACE_CONTEXT]["customdata"][0][2] == _("map.hover.too_few", minimum=5)
 
@@ -84,12 +83,85 @@ def test_highlighted_regions_need_to_exist():
     assert values[figures.TRACE_SELECTION] == {"locations": ["AT112"], "z": [1]}
 
 
-def test_points_share_one_trace_coloured_by_sector():
-    clusters = clusters_frame([{"sector": "ict"}, {"sector": "ict"}, {"sector": "agrifood"}])
+def test_points_share_one_trace_with_each_sectors_symbol():
+    clusters = clusters_frame([{"sector": "ict", "lat": 47.0}, {"sector": "ict", "lat": 47.5},
+                               {"sector": "agrifood", "lat": 48.0}])
     values = trace_values(metrics_frame([{"nuts_id": "AT111"}]), clusters)
     points = values[figures.TRACE_CLUSTERS]
     assert len(points["lat"]) == len(points["customdata"]) == 3
-    assert sorted(points["marker"]["color"]) == sorted([SECTOR_COLOURS["ict"]] * 2 + [SECTOR_COLOURS["agrifood"]])
+    assert sorted(points["marker"]["symbol"]) == sorted([figures.sector_icon("ict")] * 2
+                                                        + [figures.sector_icon("agrifood")])
+
+
+def test_map01_map_symbols_agree_with_the_sector_key():
+    """Every sector's map marker is the shape of its key glyph in its key colour; partners and shared places
+    have their own, distinct from every sector's."""
+    from dashboard.components import sector_key
+    key = {item.__dict__.get("data-sector"): item.children[0] for item in sector_key(_).children}
+    icons = set()
+    for sector in SECTORS:
+        glyph = key[sector.id]
+        icon = figures.sector_icon(sector.id)
+        assert icon == f"atlas-{figures.GLYPH_SHAPES[glyph.children]}-{glyph.style['color'].lstrip('#').lower()}"
+        icons.add(icon)
+    assert len(icons) == len(SECTORS)
+    assert len({figures.GLYPH_SHAPES[s.symbol] for s in SECTORS}) == len(SECTORS)
+    assert key["partner"].children == figures.PARTNER_GLYPH
+    assert figures.PARTNER_ICON not in icons and not any(icon.startswith("atlas-stack-") for icon in icons)
+
+
+def test_map02_shared_places_are_one_marker_with_their_number():
+    clusters = clusters_frame([{"sector": "ict", "name": "B"}, {"sector": "agrifood", "name": "A"},
+                               {"sector": "ict", "name": "C", "lat": 48.0}])
+    values = trace_values(metrics_frame([{"nuts_id": "AT111"}]), clusters)
+    points = values[figures.TRACE_CLUSTERS]
+    assert len(points["lat"]) == 2
+    shared = points["lat"].index(47.0)
+    assert points["marker"]["symbol"][shared] == figures.stack_icon(2) == "atlas-stack-2"
+    assert sorted(points["customdata"][shared]) == ["c0", "c1"]
+    assert points["customdata"][1 - shared] == "c2"
+    hover = points["hovertext"][shared]
+    assert _("map.hover.stack", count=2, place="Graz") in hover and "A ·" in hover and "B ·" in hover
+
+
+def test_map03_count_classes_are_whole_numbers():
+    for top in (0, 1, 3, 6, 7, 13, 40, 250):
+        classes = figures.colour_classes("count", pd.Series(np.arange(top + 1, dtype=float)), _)
+        assert classes["edges"][-1] == top
+        assert all(float(edge).is_integer() for edge in classes["edges"])
+        for label in classes["labels"]:
+            assert re.fullmatch(r"\d+(–\d+)?", label.replace(",", "")), label
+        assert len(classes["colours"]) == len(classes["labels"]) == len(classes["edges"])
+    assert figures.colour_classes("count", pd.Series([0.0, 13.0]), _)["labels"] == ["0", "1", "2", "3–4", "5–9",
+                                                                                      "10–13"]
+
+
+def test_map04_one_outlier_does_not_flatten_density():
+    """Wien-like: one region far above the rest must not put every other region in the first class."""
+    density = pd.Series([0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 97.0])
+    classes = figures.colour_classes("density", density, _)
+    used = set(figures.class_index(density, classes["edges"]))
+    assert len(used) >= 5
+    assert classes["note"] == _("map.legend.quantile_note")
+
+
+def test_map05_specialisation_is_diverging_around_one_with_its_own_palette():
+    classes = figures.colour_classes("lq", pd.Series([0.3, 1.0, 3.0]), _)
+    assert figures.class_index(pd.Series([0.3, 1.0, 3.0]), classes["edges"]) == [0, 2, 4]
+    assert not set(classes["colours"]) & set(SECTOR_COLOURS.values())
+    assert "5" in classes["note"]
+
+
+def test_map06_camera_fits_the_bounds():
+    slovenia = (13.38, 45.42, 16.6, 46.88)
+    camera = figures.camera_for_bounds(slovenia, 800, 600)
+    assert slovenia[0] < camera["center"]["lon"] < slovenia[2]
+    assert slovenia[1] < camera["center"]["lat"] < slovenia[3]
+    alps = figures.camera_for_bounds((3.7, 43.0, 17.2, 50.6), 800, 600)
+    assert camera["zoom"] > alps["zoom"] + 1.5
+    # Half the width, width-limited: one zoom step less.
+    wide, narrow = (figures.camera_for_bounds((3.7, 43.0, 17.2, 50.6), w, 2000, padding=0)["zoom"] for w in (800, 400))
+    assert narrow == pytest.approx(wide - 1, abs=0.01)
 
 
 def test_names_from_data_are_escaped():

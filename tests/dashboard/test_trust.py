@@ -88,10 +88,11 @@ def test_trs005_any_query_reads_as_a_valid_state(query):
 @pytest.mark.parametrize("click, expected", [
     (None, {}), ([], {}), ({"points": None}, {}), ({"points": [None]}, {}), ({"points": {"0": 1}}, {}),
     ({"points": [{"location": []}]}, {}), ({"points": [{"location": "AT312"}]}, {"location": "AT312"}),
-    ({"points": [{"location": "<script>"}]}, {}), ({"points": [{"customdata": ["a"]}]}, {}),
+    ({"points": [{"location": "<script>"}]}, {}), ({"points": [{"customdata": [1, None, {}]}]}, {}),
+    ({"points": [{"customdata": ["a", 2, "b"]}]}, {"place": ["a", "b"]}),
     ({"points": [{"customdata": "at-x"}]}, {"cluster": "at-x"}),
 ])
-def test_trs006_click_data_of_any_shape_is_a_region_a_cluster_or_nothing(click, expected):
+def test_trs006_click_data_of_any_shape_is_a_region_a_cluster_a_place_or_nothing(click, expected):
     assert clicked_point(click) == expected  # pages/atlas.py:165/169/173
 
 

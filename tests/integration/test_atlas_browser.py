@@ -40,15 +40,18 @@ return {graph: Boolean(gd), traces: gd && gd.data ? gd.data.length : 0, maplibre
         canvas: Boolean(document.querySelector('#atlas-map canvas.maplibregl-canvas'))};
 """
 
-#: Cluster points in the figure data: every scattermap trace but the last, which holds the partners.
+#: Organisations in the figure data: every scattermap trace but the last, which holds the partners. A point is
+#: one organisation (its id) or a place several share (the list of their ids).
 MAP_POINTS_JS = """
 const gd = document.querySelector('#atlas-map .js-plotly-plot');
 if (!gd || !gd.data) { return null; }
 return gd.data.slice(0, -1).filter(t => t.type === 'scattermap')
-    .reduce((total, t) => total + (t.lat ? t.lat.length : 0), 0);
+    .reduce((total, t) => total + (t.customdata || []).reduce(
+        (sum, item) => sum + (Array.isArray(item) ? item.length : 1), 0), 0);
 """
 
-#: Cluster points MapLibre actually draws: features of the visible circle layers, the partners' excepted.
+#: Organisations MapLibre actually draws: features of the visible symbol layers, the partners' excepted; a
+#: shared place's image ("atlas-stack-N") stands for N organisations.
 MAP_DRAWN_POINTS_JS = """
 try {
     const gd = document.querySelector('#atlas-map .js-plotly-plot');
@@ -57,10 +60,13 @@ try {
     const style = map.getStyle();
     let total = 0;
     for (const layer of style.layers) {
-        if (layer.type !== 'circle' || layer.id.indexOf(partners) >= 0) { continue; }
+        if (layer.type !== 'symbol' || layer.id.indexOf(partners) >= 0) { continue; }
         if (layer.layout && layer.layout.visibility === 'none') { continue; }
         const data = (style.sources[layer.source] || {}).data;
-        total += data && data.features ? data.features.length : 0;
+        for (const feature of (data && data.features) || []) {
+            const stack = /^atlas-stack-(\\d+)$/.exec(feature.properties.symbol || '');
+            total += stack ? parseInt(stack[1], 10) : 1;
+        }
     }
     return total;
 } catch (error) { return null; }

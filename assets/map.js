@@ -1,0 +1,271 @@
+/* The atlas map in the browser: marker images, fitting the view to the selection, the colour legend.
+ *
+ * MapLibre draws Plotly's non-circle markers as images named by the figure (``marker.symbol``); without a
+ * sprite it has none, so this file draws them on a canvas when MapLibre asks (``styleimagemissing``). Names:
+ *   atlas-<shape>-<rrggbb>  a sector's shape in its colour (dashboard/figures.py GLYPH_SHAPES, sector_icon)
+ *   atlas-stack-<n>         a place n organisations share, with the number
+ *   atlas-partner           an Alps4EU partner
+ * Every image has a white halo inside a dark edge, so a marker holds on any region colour.
+ *
+ * The server puts the extent to show in the values trace's ``meta.fit``; the map fits it whenever it changes,
+ * unless the visitor has moved the map since the page loaded.
+ */
+(function () {
+  'use strict';
+  var RATIO = 2;
+  var EDGE = '#1f2933';
+  var HALO = '#ffffff';
+  var BASE_PX = {stack: 18, partner: 18};
+  var SECTOR_PX = 16;
+
+  function poly(points) {
+    return function (ctx) {
+      ctx.moveTo(points[0][0], points[0][1]);
+      for (var i = 1; i < points.length; i++) { ctx.lineTo(points[i][0], points[i][1]); }
+      ctx.closePath();
+    };
+  }
+  function circle(x, y, r) { return function (ctx) { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); }; }
+  function star(points, outer, inner) {
+    var p = [];
+    for (var i = 0; i < points * 2; i++) {
+      var r = i % 2 ? inner : outer, a = -Math.PI / 2 + i * Math.PI / points;
+      p.push([r * Math.cos(a), r * Math.sin(a)]);
+    }
+    return poly(p);
+  }
+  function all(parts) { return function (ctx) { parts.forEach(function (part) { part(ctx); }); }; }
+
+  /* Shapes on a unit square (-1 … 1), y downwards. */
+  var SHAPES = {
+    triangle: poly([[0, -0.95], [0.95, 0.75], [-0.95, 0.75]]),
+    triangle_down: poly([[-0.95, -0.75], [0.95, -0.75], [0, 0.95]]),
+    square: poly([[-0.78, -0.78], [0.78, -0.78], [0.78, 0.78], [-0.78, 0.78]]),
+    diamond: poly([[0, -1], [0.9, 0], [0, 1], [-0.9, 0]]),
+    circle: circle(0, 0, 0.85),
+    ring: circle(0, 0, 0.85),
+    half: circle(0, 0, 0.85),
+    cross: poly([[-0.3, -0.95], [0.3, -0.95], [0.3, -0.3], [0.95, -0.3], [0.95, 0.3], [0.3, 0.3], [0.3, 0.95],
+                 [-0.3, 0.95], [-0.3, 0.3], [-0.95, 0.3], [-0.95, -0.3], [-0.3, -0.3]]),
+    club: all([circle(0, -0.48, 0.42), circle(-0.48, 0.2, 0.42), circle(0.48, 0.2, 0.42),
+               poly([[-0.14, 0], [0.14, 0], [0.3, 0.95], [-0.3, 0.95]])]),
+    bar: poly([[-1, -0.42], [1, -0.42], [1, 0.42], [-1, 0.42]]),
+    star: star(5, 1, 0.45),
+    plane: poly([[1, 0], [0.75, -0.13], [0.2, -0.13], [-0.25, -0.95], [-0.48, -0.95], [-0.22, -0.13],
+                 [-0.7, -0.13], [-0.88, -0.45], [-1, -0.45], [-0.88, 0], [-1, 0.45], [-0.88, 0.45],
+                 [-0.7, 0.13], [-0.22, 0.13], [-0.48, 0.95], [-0.25, 0.95], [0.2, 0.13], [0.75, 0.13]])
+  };
+
+  function canvas(px) {
+    var c = document.createElement('canvas');
+    c.width = c.height = px * RATIO;
+    var ctx = c.getContext('2d');
+    ctx.translate(c.width / 2, c.height / 2);
+    return {canvas: c, ctx: ctx};
+  }
+
+  /* Dark edge, then white halo, then the fill: the shape's inner strokes vanish under its fill. */
+  function haloed(ctx, path, scale, fill) {
+    ctx.save();
+    ctx.scale(scale, scale);
+    ctx.lineJoin = 'round';
+    ctx.beginPath(); path(ctx);
+    ctx.lineWidth = 5.5 / scale; ctx.strokeStyle = EDGE; ctx.stroke();
+    ctx.lineWidth = 3.5 / scale; ctx.strokeStyle = HALO; ctx.stroke();
+    ctx.fillStyle = fill; ctx.fill();
+    ctx.restore();
+  }
+
+  function drawSector(shape, colour) {
+    var c = canvas(SECTOR_PX), ctx = c.ctx, scale = (SECTOR_PX * RATIO) / 2 - 3;
+    haloed(ctx, SHAPES[shape], scale, colour);
+    ctx.save(); ctx.scale(scale, scale);
+    if (shape === 'ring') { ctx.beginPath(); circle(0, 0, 0.42)(ctx); ctx.fillStyle = HALO; ctx.fill(); }
+    if (shape === 'half') {
+      ctx.beginPath(); ctx.moveTo(0, -0.85); ctx.arc(0, 0, 0.85, -Math.PI / 2, Math.PI / 2); ctx.closePath();
+      ctx.fillStyle = HALO; ctx.fill();
+    }
+    ctx.restore();
+    return c.canvas;
+  }
+
+  function drawStack(count) {
+    var px = BASE_PX.stack, c = canvas(px), ctx = c.ctx, scale = (px * RATIO) / 2 - 3;
+    haloed(ctx, circle(0, 0, 0.9), scale, EDGE);
+    ctx.fillStyle = HALO;
+    ctx.font = 'bold ' + Math.round(px * RATIO * (count > 9 ? 0.5 : 0.58)) + 'px system-ui, sans-serif';
+    ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+    ctx.fillText(String(count), 0, RATIO);
+    return c.canvas;
+  }
+
+  function drawPartner() {
+    var px = BASE_PX.partner, c = canvas(px), ctx = c.ctx, scale = (px * RATIO) / 2 - 3;
+    haloed(ctx, circle(0, 0, 0.9), scale, EDGE);
+    ctx.save(); ctx.scale(scale, scale);
+    ctx.beginPath(); circle(0, 0, 0.6)(ctx); ctx.fillStyle = HALO; ctx.fill();
+    ctx.beginPath(); circle(0, 0, 0.32)(ctx); ctx.fillStyle = EDGE; ctx.fill();
+    ctx.restore();
+    return c.canvas;
+  }
+
+  function draw(name) {
+    var parts = /^atlas-(.+)-([0-9a-f]{6})$/.exec(name);
+    if (parts && SHAPES[parts[1]]) { return drawSector(parts[1], '#' + parts[2]); }
+    var stack = /^atlas-stack-(\d+)$/.exec(name);
+    if (stack) { return drawStack(parseInt(stack[1], 10)); }
+    if (name === 'atlas-partner') { return drawPartner(); }
+    return null;
+  }
+
+  function addIcon(map, name) {
+    if (!name || map.hasImage(name)) { return; }
+    var drawn = draw(name);
+    if (!drawn) { return; }
+    var ctx = drawn.getContext('2d');
+    map.addImage(name, ctx.getImageData(0, 0, drawn.width, drawn.height), {pixelRatio: RATIO});
+  }
+
+  /* Images for every symbol in the figure, for markers laid out before the listener was attached. */
+  function ensureIcons(gd, map) {
+    (gd.data || []).forEach(function (trace) {
+      var symbol = trace.marker && trace.marker.symbol;
+      (Array.isArray(symbol) ? symbol : [symbol]).forEach(function (name) {
+        if (typeof name === 'string' && name.indexOf('atlas-') === 0) { addIcon(map, name); }
+      });
+    });
+  }
+
+  function valuesMeta(gd) {
+    var traces = gd.data || [];
+    for (var i = 0; i < traces.length; i++) {
+      if (traces[i].meta && traces[i].meta.legend) { return traces[i].meta; }
+    }
+    return null;
+  }
+
+  /* The size MapLibre draws at (its canvas follows the container only when the map is resized). */
+  function canvasSize(map) {
+    var canvas = map.getCanvas();
+    return canvas.clientWidth + 'x' + canvas.clientHeight;
+  }
+
+  function fit(gd, map, force) {
+    var meta = valuesMeta(gd);
+    var extent = meta && meta.fit;
+    // No extent while a story step sets the camera; leaving the story fits the map again.
+    if (!extent) { gd.__atlasFitKey = null; return; }
+    var key = extent.join(',');
+    if (!force && key === gd.__atlasFitKey) { return; }
+    // Until Plotly has drawn the figure and MapLibre has settled, Plotly may still set the figure's own
+    // camera: fit once the map is idle.
+    if (!gd.__atlasPlotted) { return; }
+    if (!map.loaded()) {
+      if (!gd.__atlasWaiting) {
+        gd.__atlasWaiting = true;
+        map.once('idle', function () { gd.__atlasWaiting = false; fit(gd, map, force); });
+      }
+      return;
+    }
+    gd.__atlasFitKey = key;
+    if (gd.__atlasMoved) { return; }
+    gd.__atlasSize = canvasSize(map);
+    var box = map.getContainer().getBoundingClientRect();
+    var pad = Math.max(4, Math.min(16, Math.round(Math.min(box.width, box.height) / 40)));
+    map.fitBounds([[extent[0], extent[1]], [extent[2], extent[3]]], {padding: pad, animate: false});
+  }
+
+  /* A focused region (a click, the URL, the comparison) is brought into view only if it is not in view. */
+  function focus(gd, map) {
+    var meta = valuesMeta(gd);
+    var region = meta && meta.focus;
+    var key = region ? region.join(',') : null;
+    if (key === gd.__atlasFocusKey || !gd.__atlasPlotted) { return; }
+    if (!map.loaded()) {
+      if (!gd.__atlasFocusWaiting) {
+        gd.__atlasFocusWaiting = true;
+        map.once('idle', function () { gd.__atlasFocusWaiting = false; focus(gd, map); });
+      }
+      return;
+    }
+    gd.__atlasFocusKey = key;
+    if (!region || gd.__atlasMoved) { return; }
+    var view = map.getBounds();
+    if (view.getWest() <= region[0] && view.getSouth() <= region[1] && view.getEast() >= region[2] &&
+        view.getNorth() >= region[3]) { return; }
+    map.fitBounds([[region[0], region[1]], [region[2], region[3]]], {padding: 40, maxZoom: 9, animate: false});
+  }
+
+  function attach(gd) {
+    var sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    var map = sub && sub.map;
+    if (!map || gd.__atlasMap === map) { return; }
+    gd.__atlasMap = map;
+    // Markers appear at once: MapLibre's symbol fade-in would hold every repaint back by its duration.
+    map._fadeDuration = 0;
+    // Plotly's own resolver fetches unknown images as maki icons from a CDN: the atlas fetches nothing from
+    // elsewhere, and draws its own.
+    if (map.setMissingStyleImageResolver) {
+      map.setMissingStyleImageResolver(function (name) { addIcon(map, name); return Promise.resolve(); });
+    }
+    map.on('styleimagemissing', function (event) { addIcon(map, event.id); });
+    map.on('movestart', function (event) { if (event.originalEvent) { gd.__atlasMoved = true; } });
+    // Plotly resizes the map on many updates; only a real change of size (the first layout, a phone turned)
+    // needs a new fit.
+    map.on('resize', function () { if (canvasSize(map) !== gd.__atlasSize) { fit(gd, map, true); } });
+    ensureIcons(gd, map);
+    // Attached after Plotly's first drawing (the style is in): fit now, else at Plotly's first afterplot.
+    gd.__atlasPlotted = gd.__atlasPlotted || map.isStyleLoaded();
+    fit(gd, map, true);
+    if (!gd.__atlasListening) {
+      gd.__atlasListening = true;
+      gd.on('plotly_afterplot', function () {
+        var current = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+        if (current && current.map && current.map !== gd.__atlasMap) { attach(gd); return; }
+        gd.__atlasPlotted = true;
+        if (current && current.map) {
+          ensureIcons(gd, current.map);
+          fit(gd, current.map, !gd.__atlasFitKey);
+          focus(gd, current.map);
+        }
+      });
+    }
+  }
+
+  function check() {
+    var gd = document.querySelector('#atlas-map .js-plotly-plot');
+    if (gd && gd.on) { attach(gd); }
+  }
+  // A mutation observer runs right after Plotly has created the map (its canvas is added), before MapLibre
+  // lays out any marker: so no image is ever asked of Plotly's resolver. The interval is a safety net.
+  new MutationObserver(check).observe(document.documentElement, {childList: true, subtree: true});
+  window.setInterval(check, 250);
+
+  function el(type, props) { return {type: type, namespace: 'dash_html_components', props: props}; }
+
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.atlas_map = {
+    /* The colour legend as HTML beside the map, from the values trace's meta (text, never markup). */
+    legend: function (figure) {
+      var traces = (figure && figure.data) || [];
+      var meta = null;
+      for (var i = 0; i < traces.length; i++) {
+        if (traces[i].meta && traces[i].meta.legend) { meta = traces[i].meta; break; }
+      }
+      if (!meta) { return []; }
+      var legend = meta.legend;
+      var items = legend.colours.map(function (colour, index) {
+        return el('Li', {className: 'map-legend-class', children: [
+          el('Span', {className: 'map-legend-swatch', style: {background: colour}, 'aria-hidden': 'true'}),
+          legend.labels[index]]});
+      });
+      items.push(el('Li', {className: 'map-legend-class', children: [
+        el('Span', {className: 'map-legend-swatch', style: {background: legend.context_colour}, 'aria-hidden': 'true'}),
+        legend.context]}));
+      var children = [el('Span', {className: 'map-legend-title', children: legend.title}),
+                      el('Ul', {className: 'map-legend-classes', children: items})];
+      if (legend.note) { children.push(el('Span', {className: 'map-legend-note', children: legend.note})); }
+      return children;
+    }
+  };
+}());

@@ -1,0 +1,75 @@
+"""What the map fits and lists, on the committed register and outlines."""
+
+from __future__ import annotations
+
+from dashboard import figures, views
+from dashboard.data import load_atlas_data
+from dashboard.state import ViewState
+
+
+def region_bounds(code: str):
+    regions = load_atlas_data().regions
+    return regions[regions["nuts_id"] == code].total_bounds
+
+
+def test_map201_extent_is_the_programme_area_of_the_period():
+    regions = load_atlas_data().regions
+    for period in ("2007-2013", "2021-2027"):
+        area = regions[(regions["level"] == 3) & regions[f"in_area_{period.replace('-', '_')}"]].total_bounds
+        assert views.map_extent(ViewState(period=period)) == tuple(round(float(v), 4) for v in area)
+    assert views.map_extent(ViewState(period="2007-2013"))[3] < views.map_extent(ViewState())[3]
+
+
+def test_map202_extent_narrows_to_the_chosen_countries():
+    west, south, east, north = views.map_extent(ViewState(countries=("SI",)))
+    si = region_bounds("SI")
+    assert (west, south, east, north) == tuple(round(float(v), 4) for v in si)
+    both = views.map_extent(ViewState(countries=("SI", "AT")))
+    assert both[0] < west and both[3] > north
+
+
+def test_map203_extent_of_a_search_is_around_what_it_found():
+    state = ViewState(search="Linz")
+    found = views.clusters_in_view(state)
+    assert len(found)
+    west, south, east, north = views.map_extent(state)
+    assert west < found["lon"].min() and east > found["lon"].max()
+    assert south < found["lat"].min() and north > found["lat"].max()
+    area = views.map_extent(ViewState())
+    assert east - west < area[2] - area[0]
+
+
+def test_map204_no_extent_during_a_story():
+    assert views.map_extent(ViewState(story="alps4eu")) is None
+
+
+def test_map205_every_organisation_is_in_exactly_one_place():
+    state = ViewState()
+    points = views.map_values(state, "en")[figures.TRACE_CLUSTERS]
+    ids = [cid for item in points["customdata"] for cid in ([item] if isinstance(item, str) else item)]
+    assert sorted(ids) == sorted(views.clusters_in_view(state)["id"])
+    shared = [item for item in points["customdata"] if isinstance(item, list)]
+    assert shared and max(len(item) for item in shared) >= 10
+    listed = views.place_organisations(max(shared, key=len), "en")
+    assert [org["id"] for org in listed] and {org["id"] for org in listed} == set(max(shared, key=len))
+
+
+def test_map206_stepped_colourscale_has_one_flat_step_per_class():
+    scale = figures.stepped_colourscale(["#000000", "#111111", "#222222"])
+    assert scale[0] == [0.0, "#000000"] and scale[-1] == [1.0, "#222222"]
+    assert [colour for _, colour in scale] == ["#000000"] * 2 + ["#111111"] * 2 + ["#222222"] * 2
+
+
+def test_map207_map_page_preloads_the_outlines_of_its_level(client):
+    page = client.get("/?level=2").get_data(as_text=True)
+    head = page.split("</head>")[0]
+    for level in (2, 0):
+        assert f'<link rel="preload" href="{views.geojson_url(level)}" as="fetch" crossorigin="anonymous">' in head
+    assert views.geojson_url(3) not in head
+    assert 'rel="preload"' not in client.get("/about").get_data(as_text=True)
+
+
+def test_map208_focus_is_the_focused_regions_extent():
+    assert views.map_focus(ViewState()) is None
+    assert views.map_focus(ViewState(region="AT130")) == tuple(round(float(v), 4) for v in region_bounds("AT130"))
+    assert views.map_focus(ViewState(region="ZZ999")) is None

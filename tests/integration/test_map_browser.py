@@ -1,0 +1,206 @@
+"""The map as a reader meets it, in a real browser: what it frames, what a click on a shared place reveals,
+where its legend sits on a phone, what its legend says, its marker images and the map-as-a-table disclosure.
+
+Positions are read from MapLibre itself (the camera, ``project``), boxes from the DOM.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from support import assert_no_console_errors, wait_for
+
+from dashboard.data import load_atlas_data
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = (1600, 1000)
+PHONE = (390, 844)
+
+MAP_JS = """
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+return sub && sub.map && sub.map.loaded() && gd.__atlasFitKey ? true : null;
+"""
+
+CAMERA_JS = """
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+const c = map.getCenter(), b = map.getBounds();
+return {lon: c.lng, lat: c.lat, zoom: map.getZoom(), fit: gd.__atlasFitKey,
+        bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]};
+"""
+
+#: The biggest shared place in the figure: its ids and its pixel on the map's canvas.
+BIGGEST_PLACE_JS = """
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+const trace = gd.data.find(t => t.type === 'scattermap' && (t.customdata || []).some(Array.isArray));
+let best = -1;
+trace.customdata.forEach((item, i) => {
+    if (Array.isArray(item) && (best < 0 || item.length > trace.customdata[best].length)) { best = i; }
+});
+const map = gd._fullLayout.map._subplot.map;
+map.jumpTo({center: [trace.lon[best], trace.lat[best]], zoom: 10});  // neighbouring places apart
+const point = map.project([trace.lon[best], trace.lat[best]]);
+const box = map.getCanvas().getBoundingClientRect();
+return {ids: trace.customdata[best], x: point.x, y: point.y, width: box.width, height: box.height};
+"""
+
+BOX_JS = "const r = document.querySelector(arguments[0]).getBoundingClientRect();" \
+         "return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};"
+
+
+@pytest.fixture(autouse=True)
+def fresh_console(browser):
+    browser.get_log("browser")
+
+
+def open_map(browser, base_url: str, query: str = "", size=DESKTOP) -> None:
+    browser.set_window_size(*size)
+    browser.get(base_url + "/" + query)
+    wait_for(lambda: browser.execute_script(MAP_JS), 90, message="the map to load and fit")
+
+
+def camera(browser) -> dict:
+    return browser.execute_script(CAMERA_JS)
+
+
+def intersects(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def test_map101_first_view_fits_the_programme_area(browser, live_server):
+    """All of the 2021–27 programme area is in view, and the view is not much wider or taller than needed."""
+    open_map(browser, live_server)
+    regions = load_atlas_data().regions
+    west, south, east, north = regions[(regions["level"] == 3) & regions["in_area_2021_2027"]].total_bounds
+    seen = wait_for(lambda: (lambda c: c if c["bounds"][0] <= west and c["bounds"][2] >= east else None)(camera(browser)),
+                    message="the programme area in view")
+    b = seen["bounds"]
+    assert b[1] <= south and b[3] >= north, b
+    # Fitted: one side touches (within the padding), so nothing is wasted along the tighter axis.
+    assert min((west - b[0]) / (b[2] - b[0]), (b[3] - north) / (b[3] - b[1])) < 0.05, b
+    assert_no_console_errors(browser)
+
+
+def test_map102_country_filter_fits_the_map_to_it(browser, live_server):
+    open_map(browser, live_server)
+    before = camera(browser)
+    label = browser.find_element(By.CSS_SELECTOR, "#atlas-countries input[value='SI']").find_element(
+        By.XPATH, "./ancestor::label")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", label)
+    label.click()
+    slovenia = load_atlas_data().regions.query("nuts_id == 'SI'").total_bounds
+    after = wait_for(lambda: (lambda c: c if c["fit"] != before["fit"] and c["zoom"] > before["zoom"] + 1 else None)(
+        camera(browser)), 60, message=lambda: f"the map to fit Slovenia (camera {camera(browser)})")
+    assert slovenia[0] < after["lon"] < slovenia[2] and slovenia[1] < after["lat"] < slovenia[3], after
+    b = after["bounds"]
+    assert b[0] <= slovenia[0] and b[2] >= slovenia[2] and b[1] <= slovenia[1] and b[3] >= slovenia[3], after
+    assert_no_console_errors(browser)
+
+
+def test_map103_a_moved_map_stays_where_the_visitor_put_it(browser, live_server):
+    open_map(browser, live_server)
+    canvas = browser.find_element(By.CSS_SELECTOR, "#atlas-map canvas.maplibregl-canvas")
+    ActionChains(browser).move_to_element(canvas).click_and_hold().move_by_offset(120, 60).release().perform()
+    moved = wait_for(lambda: browser.execute_script(
+        "return document.querySelector('#atlas-map .js-plotly-plot').__atlasMoved"), message="the drag to register")
+    assert moved
+    held = camera(browser)
+    label = browser.find_element(By.CSS_SELECTOR, "#atlas-countries input[value='SI']").find_element(
+        By.XPATH, "./ancestor::label")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", label)
+    label.click()
+    wait_for(lambda: camera(browser)["fit"] != held["fit"], 60, message="the new selection to arrive")
+    assert camera(browser)["zoom"] == pytest.approx(held["zoom"], abs=0.01)
+
+
+def test_map104_a_shared_place_lists_every_organisation_there(browser, live_server):
+    open_map(browser, live_server)
+    canvas = browser.find_element(By.CSS_SELECTOR, "#atlas-map canvas.maplibregl-canvas")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", canvas)
+    place = browser.execute_script(BIGGEST_PLACE_JS)
+    assert len(place["ids"]) >= 10
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, int(place["x"] - place["width"] / 2), int(place["y"] - place["height"] / 2)).click().perform()
+    items = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#atlas-map-place .place-item"), 30,
+                     message="the list of the place's organisations")
+    assert len(items) == len(place["ids"])
+    ids = {item.get_attribute("id") for item in items}
+    assert all(any(cid in html_id for html_id in ids) for cid in place["ids"])
+    items[0].click()
+    wait_for(lambda: "cluster=" in browser.current_url, message="the card of the chosen organisation")
+    wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "#atlas-cluster-card").text.strip(), 30,
+             message="the organisation's card")
+    assert_no_console_errors(browser)
+
+
+def test_map105_phone_legend_is_outside_the_map(browser, live_server):
+    open_map(browser, live_server, size=PHONE)
+    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#atlas-map-legend .map-legend-class"),
+             message="the legend's classes")
+    legend = browser.execute_script(BOX_JS, "#atlas-map-legend")
+    plot = browser.execute_script(BOX_JS, "#atlas-map .js-plotly-plot")
+    toolbar = browser.execute_script(BOX_JS, "#atlas-map .modebar")
+    assert legend["bottom"] > legend["top"]
+    assert not intersects(legend, plot), (legend, plot)
+    assert not intersects(legend, toolbar), (legend, toolbar)
+    assert plot["right"] <= PHONE[0]
+
+
+def test_map106_count_legend_has_whole_number_classes(browser, live_server):
+    open_map(browser, live_server, "?level=2")
+    labels = wait_for(lambda: [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#atlas-map-legend .map-legend-class")],
+                      message="legend classes")
+    classes = labels[:-1]  # the last is the grey "no value"
+    assert classes and all(re.fullmatch(r"\d+(–\d+)?", label) for label in classes), labels
+
+
+def test_map107_specialisation_legend_states_the_small_number_rule(browser, live_server):
+    open_map(browser, live_server, "?metric=lq&sector=ict")
+    note = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "#atlas-map-legend .map-legend-note").text,
+                    message="the legend's note")
+    assert "5" in note and "1" in note
+
+
+def test_map108_every_marker_image_is_drawn(browser, live_server):
+    open_map(browser, live_server, "?partners=1")
+    missing = wait_for(lambda: (lambda m: m if m["count"] else None)(browser.execute_script("""
+        const gd = document.querySelector('#atlas-map .js-plotly-plot');
+        const map = gd._fullLayout.map._subplot.map;
+        const names = new Set();
+        gd.data.forEach(t => { const s = t.marker && t.marker.symbol; (Array.isArray(s) ? s : [s]).forEach(n => n && names.add(n)); });
+        const all = Array.from(names).filter(n => n.startsWith('atlas-'));
+        return {count: all.length, missing: all.filter(n => !map.hasImage(n))};
+    """)), message="marker images")
+    assert missing["count"] > 10 and not missing["missing"], missing
+    # Drawn here, not fetched: Plotly's fallback asks a CDN for unknown marker images.
+    resources = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert [url for url in resources if not url.startswith(live_server)] == []
+
+
+def test_map109_the_map_as_a_table_opens_with_its_rows(browser, live_server):
+    open_map(browser, live_server, "?level=2")
+    summary = browser.find_element(By.CSS_SELECTOR, "#atlas-map-table-details > summary")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", summary)
+    summary.click()
+    rows = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#atlas-map-table tbody tr"), 30,
+                    message="rows in the map's table")
+    assert len(rows) > 10
+    summary.click()
+    wait_for(lambda: not browser.find_elements(By.CSS_SELECTOR, "#atlas-map-table tbody tr"), 30,
+             message="the closed table to empty")
+    assert_no_console_errors(browser)
+
+
+def test_map110_a_focused_region_out_of_view_is_brought_into_view(browser, live_server):
+    """A region chosen elsewhere (here the URL) is shown; one already in view does not move the map."""
+    open_map(browser, live_server, "?country=SI&region=AT130")
+    wien = load_atlas_data().regions.query("nuts_id == 'AT130'").total_bounds
+    seen = wait_for(lambda: (lambda c: c if c["bounds"][2] >= wien[2] and c["bounds"][3] >= wien[3] else None)(
+        camera(browser)), 60, message=lambda: f"Wien in view (camera {camera(browser)})")
+    assert seen["bounds"][0] <= wien[0] and seen["bounds"][1] <= wien[1]
+    assert_no_console_errors(browser)

@@ -271,7 +271,7 @@ def map_data_table(metrics, language: str) -> list:
     ]
     return [html.Table([html.Caption(_("map.table.caption")), html.Thead(header), html.Tbody(rows)],
                        className="data-table"),
-            html.P(_("map.table.note", minimum=5), className="muted small")]
+            html.P(_("map.table.note", minimum=MIN_CLUSTERS_FOR_LQ), className="muted small")]
 
 def place_list(organisations: list[dict], language: str) -> list:
     """The organisations at one place of the map, each a button that opens its card (names as text)."""

@@ -33,7 +33,7 @@ SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080
 PROFILE_WIDTH, PROFILE_HEIGHT = 1240, 1754
 
 
-def as_slide(figure: go.Figure, *, title: str, caption: str, _: Translate,
+def as_slide(figure: go.Figure | dict, *, title: str, caption: str, _: Translate,
              width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT) -> go.Figure:
     """``figure`` restyled for a projector slide: large type, title and filters on top, attribution below."""
     slide = go.Figure(figure)

@@ -104,6 +104,9 @@ def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, bo
             lon=[origin["lon"]], lat=[origin["lat"]], mode="markers", name=_("partners.legend.origin"),
             marker={"size": 18, "color": SELECTED_COLOUR},
             hovertext=_org_hover(origin.to_frame().T, _), hovertemplate="%{hovertext}<extra></extra>"))
+    else:
+        # A map trace with no points: Plotly draws the map (borders, ready for a choice), not empty axes.
+        figure.add_trace(go.Scattermap(lon=[], lat=[], mode="markers", showlegend=False, hoverinfo="skip"))
     _map_layout(figure, borders_url, _, uirevision="partner-map")
     return figure
 

@@ -63,6 +63,13 @@ def step_state(state: ViewState, story: Story, step: int) -> ViewState:
                         embed=state.embed, story=story.id, step=step, compare=list(highlighted))
 
 
+def as_shown(state: ViewState) -> ViewState:
+    """A presented story step shows the step's own filters, whatever else an address carries, so a shared or
+    reloaded link of a step reads exactly as the step did (its text is computed from those filters)."""
+    chosen = load_story(state.story) if state.present and state.story else None
+    return step_state(state, chosen, state.step) if chosen else state
+
+
 def _metrics(state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The view's clusters before the sector filter and its region metrics, both from the shared cache."""
     metrics, _ = data.view_metrics(state.selection, level=state.level, period=state.period)

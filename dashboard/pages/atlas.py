@@ -38,7 +38,8 @@ def region_options(_: Translator) -> list[dict]:
 
 def layout(**query: str) -> html.Div:
     language = request_language(query.get("lang"))
-    state = ViewState.from_dict({**ViewState.from_query(_query_string(query)).to_dict(), "lang": language})
+    state = story.as_shown(
+        ViewState.from_dict({**ViewState.from_query(_query_string(query)).to_dict(), "lang": language}))
     _ = Translator(language)
     figure, rendered = first_map(state)
     return html.Div(
@@ -145,6 +146,7 @@ def update_state(search, controls, partners, focus, _buttons, current, pathname,
         state = ViewState.from_query(search)
         if "lang=" not in (search or ""):
             state = with_changes(state, lang=focus.get("lang", state.lang))
+        state = story.as_shown(state)
         return {**_everything(state, search, current, write_url=False), "before": no_update}
     if trigger in PRESENTATION_BUTTONS:
         state, remembered = presentation_change(ViewState.from_dict(current), trigger, before)

@@ -134,3 +134,14 @@ def test_pex008_story_step_shows_a_meta_cluster(organisation_id):
     title, message = story.step_text(state, loaded, Translator("en"))
     assert str(group["size"]) in message and str(count) in message
     assert len(group["countries"]) >= 2
+
+
+def test_pex901_with_no_organisation_chosen_the_partner_map_is_a_map_not_empty_axes():
+    import pandas as pd
+
+    from dashboard import cooperation
+    from dashboard.i18n import Translator
+
+    figure = cooperation.partner_map_figure(None, pd.DataFrame(), borders_url="/geo/nuts0.geojson", _=Translator("en"))
+    assert [trace.type for trace in figure.data] == ["scattermap"]
+    assert len(figure.data[0].lon) == 0

@@ -10,7 +10,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 # Not root: apt-get goes through sudo when there is one.
 SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 
-.PHONY: run test bench bench-quick build-data check-data system-deps export-deps node-deps clean
+.PHONY: run test bench bench-quick build-data check-data system-deps bench-deps export-deps node-deps plotly-bundle clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,16 +54,25 @@ node_modules/.installed: package.json package-lock.json
 
 node-deps: node_modules/.installed
 
+# The atlas's plotly.js (only the trace types it draws) is committed under dashboard/vendor, so `make run` needs
+# no Node; this rebuilds it from the pinned npm packages after a change of version or of js/plotly-atlas.js.
+plotly-bundle: node-deps
+	node js/build-plotly.mjs
+
 run: $(VENV)/.installed-run export-deps
 	$(PY) app.py
 
 test: $(VENV)/.installed-dev system-deps node-deps
 	$(PY) -m pytest
 
-bench: $(VENV)/.installed-dev system-deps
+# Row 4 drives the server with wrk (Debian's package).
+bench-deps: system-deps
+	$(call apt_install,wrk,wrk)
+
+bench: $(VENV)/.installed-dev bench-deps
 	$(PY) -m bench
 
-bench-quick: $(VENV)/.installed-dev system-deps
+bench-quick: $(VENV)/.installed-dev bench-deps
 	$(PY) -m bench --quick
 
 build-data: $(VENV)/.installed-run

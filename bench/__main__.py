@@ -10,6 +10,7 @@ Rows (see docs/PERFORMANCE.md for what each measures and why):
 6. page weight: bytes of the first page load, compressed against ``ATLAS_COMPRESS=0``
 7. trust: 5xx under fuzz, ``GET /`` p95 while exports loop, throughput while Redis hangs, cache size
 8. partners & peers: suggestions for every organisation and peers for every region, against one at a time
+9. QR room: 150 complete page loads within 60 s (gunicorn 2 workers + Redis), against the naive page
 plus the resident memory of one gunicorn worker against a hello-world Dash worker.
 
 Each row runs on its own: one that fails prints its error in the table and the others still run. Progress
@@ -36,6 +37,7 @@ ROWS: dict[str, str] = {
     "6": "6 page weight",
     "7": "7 trust",
     "8": "8 partners & peers",
+    "9": "9 QR room",
     "memory": "memory",
 }
 
@@ -73,12 +75,16 @@ def row_functions(quick: bool) -> dict[str, Callable[[], list[Measure]]]:
         from bench import meta_row as row
         return row.measures(quick=quick)
 
+    def qr_room() -> list[Measure]:
+        from bench import qr_room as row
+        return row.measures(quick=quick)
+
     def memory() -> list[Measure]:
         from bench import load as row
         return row.memory_measures()
 
     return {"1": filter_change, "2": cold_start, "3": spatial_join, "4": under_load, "5": browser_clicks,
-            "6": page_weight, "7": trust, "8": partners_and_peers,
+            "6": page_weight, "7": trust, "8": partners_and_peers, "9": qr_room,
             "memory": memory}
 
 
@@ -86,7 +92,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="shorter runs: one pass of row 1, 5 browser clicks with a 20-s budget, 5-s load "
-                             "tests, the join up to 100k points")
+                             "tests, the join up to 100k points, 30 page loads in 12 s for the QR room")
     parser.add_argument("--rows", default=",".join(ROWS),
                         help=f"comma-separated rows to run (default: all of {', '.join(ROWS)})")
     return parser.parse_args(argv)

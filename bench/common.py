@@ -324,8 +324,9 @@ class RedisServer:
 # --- Chromium ---------------------------------------------------------------------------------------------------
 
 
-def chromium(*, width: int = 1440, height: int = 1000):
-    """A fresh headless Chromium (empty profile, so nothing is cached) driven by Debian's chromedriver."""
+def chromium(*, width: int = 1440, height: int = 1000, performance_log: bool = False):
+    """A fresh headless Chromium (empty profile, so nothing is cached) driven by Debian's chromedriver;
+    ``performance_log`` records DevTools network events (request bodies included) for ``get_log``."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -334,6 +335,8 @@ def chromium(*, width: int = 1440, height: int = 1000):
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--window-size={width},{height}")
+    if performance_log:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     # A page whose main thread is busy for a minute must still be measured, not abandoned.
     driver.set_page_load_timeout(300)

@@ -17,6 +17,7 @@ from dashboard.config import CONFIG, Config
 from dashboard.i18n import Translator
 from dashboard.ids import Atlas
 from dashboard.state import ViewState
+from geodata.metrics import MIN_CLUSTERS_FOR_LQ
 from geodata.sectors import SECTOR_BY_ID
 
 
@@ -225,7 +226,7 @@ def map_data_table(metrics, language: str) -> list:
     ]
     return [html.Table([html.Caption(_("map.table.caption")), html.Thead(header), html.Tbody(rows)],
                        className="data-table"),
-            html.P(_("map.table.note", minimum=5), className="muted small")]
+            html.P(_("map.table.note", minimum=MIN_CLUSTERS_FOR_LQ), className="muted small")]
 
 def place_list(organisations: list[dict], language: str) -> list:
     """The organisations at one place of the map, each a button that opens its card (names as text)."""

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard.figures import INK, PARTNER_GLYPH
 from dashboard.i18n import DEFAULT_LANGUAGE, Translator, load_catalogue
-from dashboard.ids import Atlas
+from dashboard.ids import Atlas, LazyView
 from dashboard.state import LEVELS, METRICS, ViewState
 from geodata.nuts import PERIODS
 from geodata.sectors import ORG_TYPES, SECTORS
@@ -146,7 +146,8 @@ def map_section(_: Translator, figure=None) -> html.Section:
             html.P([_("map.attribution.register"), " · ", _("attribution.nuts"), " · ", _("map.attribution.geonames")],
                    className="attribution"),
             html.Details([html.Summary(id=Atlas.MAP_TABLE_SUMMARY), html.Div(id=Atlas.MAP_TABLE)],
-                         id=Atlas.MAP_TABLE_DETAILS, open=False, className="map-table"),
+                         id=Atlas.MAP_TABLE_DETAILS, open=False, className="map-table",
+                         **{"data-view": LazyView.MAP_TABLE}),
             html.Div(id=Atlas.EXPORTS, className="exports"),
             html.Div([html.Div(id=Atlas.REGION_CARD, className="card-slot"),
                       html.Div(id=Atlas.CLUSTER_CARD, className="card-slot")], className="cards"),
@@ -201,7 +202,7 @@ def charts_section(_: Translator) -> html.Section:
         [html.H2(_("charts.title")),
          html.Div([graph(_, Atlas.TOP_REGIONS, "top-regions"), graph(_, Atlas.COUNTRY_MIX, "sector-mix-by-country")],
                   className="chart-grid")],
-        className="panel", **{"aria-label": _("charts.title")},
+        className="panel", **{"aria-label": _("charts.title"), "data-view": LazyView.CHARTS},
     )
 
 
@@ -218,7 +219,7 @@ def compare_section(_: Translator, region_options: list[dict], state: ViewState)
                       graph(_, Atlas.PORTFOLIO, "region-portfolio")],
                      className="chart-grid compare-grid"),
         ],
-        className="panel", id="compare", **{"aria-label": _("compare.heading")},
+        className="panel", id="compare", **{"aria-label": _("compare.heading"), "data-view": LazyView.COMPARE},
     )
 
 
@@ -243,9 +244,12 @@ def grid_locale_text(_: Translator) -> dict[str, str]:
     return {key.removeprefix("grid."): _(key) for key in load_catalogue(DEFAULT_LANGUAGE) if key.startswith("grid.")}
 
 
+#: Component libraries whose scripts load only when a section that uses them comes into view.
+DEFERRED_LIBRARIES = ("dash_ag_grid",)
+
+
 def table_section(_: Translator) -> html.Section:
-    column_defs = [{key: value for key, value in column.items() if key != "headerKey"}
-                   | {"headerName": _(column["headerKey"])} for column in TABLE_COLUMN_DEFS]
+    """The table's frame; the grid itself (and AG Grid's scripts) arrive when the section scrolls into view."""
     return html.Section(
         [
             html.Div([
@@ -256,16 +260,24 @@ def table_section(_: Translator) -> html.Section:
                                 n_clicks=0),
                 ], className="button-row"),
             ], className="section-head"),
-            dag.AgGrid(
-                id=Atlas.TABLE, columnDefs=column_defs, rowData=[],
-                defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
-                dashGridOptions={"pagination": True, "paginationPageSize": 20, "animateRows": False,
-                                 "getRowId": {"function": "params.data.id"}, "enableCellTextSelection": True,
-                                 "localeText": grid_locale_text(_)},
-                getRowId="params.data.id",
-                className="ag-theme-quartz table", style={"height": "560px"},
-            ),
+            html.Div(id=Atlas.TABLE_SLOT, className="table-slot"),
             dcc.Download(id=Atlas.DOWNLOAD),
         ],
-        className="panel", **{"aria-label": _("table.title")},
+        className="panel", **{"aria-label": _("table.title"), "data-view": LazyView.TABLE,
+                               "data-scripts": " ".join(DEFERRED_LIBRARIES)},
+    )
+
+
+def table_grid(_: Translator, rows: list[dict]) -> dag.AgGrid:
+    """The clusters in view as a sortable, filterable grid."""
+    column_defs = [{key: value for key, value in column.items() if key != "headerKey"}
+                   | {"headerName": _(column["headerKey"])} for column in TABLE_COLUMN_DEFS]
+    return dag.AgGrid(
+        id=Atlas.TABLE, columnDefs=column_defs, rowData=rows,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
+        dashGridOptions={"pagination": True, "paginationPageSize": 20, "animateRows": False,
+                         "getRowId": {"function": "params.data.id"}, "enableCellTextSelection": True,
+                         "localeText": grid_locale_text(_)},
+        getRowId="params.data.id",
+        className="ag-theme-quartz table", style={"height": "560px"},
     )

@@ -14,13 +14,22 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"environment variable {name} must be a whole number, not {raw!r}") from error
 
 
+#: How "yes" and "no" may be written in environment variables and in URL flags (``embed=1``, ``present=true``).
+TRUE_STRINGS = ("1", "true", "yes", "on")
+FALSE_STRINGS = ("0", "false", "no", "off")
+
+
+def is_true(text: str) -> bool:
+    return text.strip().lower() in TRUE_STRINGS
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name, "").strip().lower()
     if not raw:
         return default
-    if raw in ("1", "true", "yes", "on"):
+    if raw in TRUE_STRINGS:
         return True
-    if raw in ("0", "false", "no", "off"):
+    if raw in FALSE_STRINGS:
         return False
     raise ValueError(f"environment variable {name} must be true or false, not {raw!r}")
 

@@ -74,15 +74,20 @@ def selected_clusters(selection: Selection) -> pd.DataFrame:
     return frame
 
 
-def view_metrics(selection: Selection, *, level: int, period: str) -> tuple[pd.DataFrame, bool]:
-    """Region metrics for a view, and whether they came from the cache.
+def base_clusters(selection: Selection) -> pd.DataFrame:
+    """What a view's shares and specialisation compare against: its clusters before the sector filter.
 
-    The sector filter narrows the counted clusters but not the sector mix that shares and location
-    quotients compare against, so the metrics start from the selection without its sector filter.
+    The one home of the rule "metrics of a view": the sector filter narrows the counted clusters but not the
+    sector mix that shares and location quotients compare against. Region metrics (:func:`view_metrics`),
+    the story's numbers and a region's sector profile all start from here.
     """
+    return selected_clusters(selection.without_sectors())
+
+
+def view_metrics(selection: Selection, *, level: int, period: str) -> tuple[pd.DataFrame, bool]:
+    """Region metrics for a view (see :func:`base_clusters`), and whether they came from the cache."""
     def compute() -> pd.DataFrame:
-        base = select_clusters(load_atlas_data().clusters, selection.without_sectors())
-        return region_metrics(base, load_atlas_data().region_table, level=level, period=period,
+        return region_metrics(base_clusters(selection), load_atlas_data().region_table, level=level, period=period,
                               sectors=selection.sectors or None)
 
     return cached(cache_key("metrics", selection, level, period), compute)

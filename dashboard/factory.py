@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import dash
 import flask
 from flask_compress import Compress
 
-from dashboard import guard, routes, security, shell, views
+from dashboard import components, guard, routes, security, shell, static_files, views
 from dashboard.cache import init_cache
 from dashboard.config import CONFIG
 from dashboard.i18n import translate
@@ -16,10 +18,34 @@ from dashboard.i18n import translate
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def defer_scripts(scripts: str, libraries: tuple[str, ...]) -> tuple[str, list[str]]:
+    """The page's script tags without those of ``libraries``, and the addresses taken out.
+
+    ``assets/lazy_views.js`` loads them from ``<meta name="atlas-deferred-script">`` when a section that needs
+    them (``data-scripts``) scrolls into view; until then the page carries none of their bytes.
+    """
+    deferred: list[str] = []
+
+    def take(match: re.Match) -> str:
+        deferred.append(html.unescape(match.group(1)))
+        return ""
+
+    names = "|".join(re.escape(name) for name in libraries)
+    pattern = re.compile(rf'<script src="([^"]*/_dash-component-suites/(?:{names})/[^"]*)"></script>\n?')
+    return pattern.sub(take, scripts), deferred
+
+
 class AtlasDash(dash.Dash):
-    """Dash whose HTML page names its language in ``<html lang>`` before any script runs."""
+    """Dash whose HTML page names its language in ``<html lang>`` before any script runs, and loads the atlas's
+    own plotly.js (only the trace types it draws) before the renderer starts, so ``dcc.Graph`` finds
+    ``window.Plotly`` and never fetches Dash's full bundle."""
 
     def interpolate_index(self, **kwargs) -> str:
+        bundle = static_files.plotly_bundle_url(self.config.requests_pathname_prefix)
+        scripts, deferred = defer_scripts(kwargs.get("scripts", ""), components.DEFERRED_LIBRARIES)
+        kwargs["scripts"] = f'{scripts}\n<script src="{bundle}"></script>'
+        kwargs["metas"] = kwargs.get("metas", "") + "".join(
+            f'\n<meta name="atlas-deferred-script" content="{html.escape(url)}">' for url in deferred)
         page = super().interpolate_index(**kwargs)
         if flask.has_request_context():
             preloads = views.outline_preloads(flask.request.path,
@@ -57,6 +83,7 @@ def create_app() -> dash.Dash:
                                                "application/geo+json", "text/javascript"]
         server.config["COMPRESS_MIN_SIZE"] = 500
         Compress(server)
+    static_files.register(server, compress_static=CONFIG.compress)
     guard.register(server, max_body_bytes=CONFIG.max_body_bytes)
     routes.register(server)
     security.register(app)

@@ -386,53 +386,53 @@ def make_map_figure(
 # --- comparison charts ------------------------------------------------------------------------------------
 
 
-def make_top_regions_figure(counts: pd.DataFrame, names: pd.Series, *, _: Translate, top: int = 12) -> go.Figure:
+def _chart_spec(traces: list[dict], **layout) -> dict:
+    """A bar chart as a plain figure dict: on every filter change, building and validating ``go.Figure``
+    objects cost ten times more than the numbers behind the chart (``go.Figure(spec)`` validates it in tests)."""
+    base = {"font": {"family": FONT, "color": INK, "size": 13}, "paper_bgcolor": "white", "plot_bgcolor": "white",
+            "margin": {"l": 8, "r": 8, "t": 40, "b": 8}, "hoverlabel": {"font": {"family": FONT}}}
+    return {"data": traces, "layout": base | layout}
+
+
+def make_top_regions_figure(counts: pd.DataFrame, names: pd.Series, *, _: Translate, top: int = 12) -> dict:
     """Stacked bars: clusters by sector in the regions with the most clusters in view."""
     totals = counts.sum(axis=1)
     totals = totals[totals > 0].sort_values(ascending=False).head(top)
     if totals.empty:
-        return empty_figure(_("chart.empty"))
+        return empty_figure(_("chart.empty")).to_plotly_json()
     ordered = counts.loc[totals.index[::-1]]
     labels = [f"{safe_text(names.get(code, code))} ({code})" for code in ordered.index]
-    figure = go.Figure(layout=_base_layout(
-        title=_chart_title(_("chart.top_regions.title")), separators=_.separators,
-        barmode="stack", height=max(280, 26 * len(ordered) + 120), showlegend=False,
-        margin={"l": 8, "r": 8, "t": 56, "b": 8},
-        xaxis={"title": {"text": _("chart.clusters")}, "gridcolor": "#e4e7eb", "dtick": 1 if totals.max() <= 8 else None},
-        yaxis={"automargin": True},
-    ))
-    for sector in SECTORS:
-        column = ordered[sector.id]
-        if column.sum() == 0:
-            continue
-        figure.add_trace(go.Bar(y=labels, x=column.tolist(), orientation="h", name=_(f"sector.{sector.id}"),
-                                marker_color=sector.colour,
-                                hovertemplate="%{y}<br>" + safe_text(_(f"sector.{sector.id}")) + ": %{x}<extra></extra>"))
-    return figure
+    traces = [{"type": "bar", "y": labels, "x": ordered[sector.id].tolist(), "orientation": "h",
+               "name": _(f"sector.{sector.id}"), "marker": {"color": sector.colour},
+               "hovertemplate": "%{y}<br>" + safe_text(_(f"sector.{sector.id}")) + ": %{x}<extra></extra>"}
+              for sector in SECTORS if ordered[sector.id].sum() != 0]
+    x_axis = {"title": {"text": _("chart.clusters")}, "gridcolor": "#e4e7eb"}
+    if totals.max() <= 8:
+        x_axis["dtick"] = 1
+    return _chart_spec(
+        traces, title=_chart_title(_("chart.top_regions.title")), separators=_.separators, barmode="stack",
+        height=max(280, 26 * len(ordered) + 120), showlegend=False, margin={"l": 8, "r": 8, "t": 56, "b": 8},
+        xaxis=x_axis, yaxis={"automargin": True})
 
 
-def make_country_mix_figure(counts: pd.DataFrame, country_names: dict[str, str], *, _: Translate) -> go.Figure:
+def make_country_mix_figure(counts: pd.DataFrame, country_names: dict[str, str], *, _: Translate) -> dict:
     """100 % stacked bars: each country's clusters by sector."""
     counts = counts[counts.sum(axis=1) > 0]
     if counts.empty:
-        return empty_figure(_("chart.empty"))
+        return empty_figure(_("chart.empty")).to_plotly_json()
     shares = counts.div(counts.sum(axis=1), axis=0)
     labels = [f"{country_names.get(code, code)} ({_.number(counts.loc[code].sum())})" for code in counts.index]
-    figure = go.Figure(layout=_base_layout(
-        title=_chart_title(_("chart.country_mix.title")), separators=_.separators,
-        barmode="stack", height=max(280, 34 * len(counts) + 120), showlegend=False,
-        margin={"l": 8, "r": 8, "t": 56, "b": 8},
+    traces = [{"type": "bar", "y": labels, "x": shares[sector.id].tolist(), "orientation": "h",
+               "name": _(f"sector.{sector.id}"), "marker": {"color": sector.colour},
+               "customdata": counts[sector.id].tolist(),
+               "hovertemplate": "%{y}<br>" + safe_text(_(f"sector.{sector.id}"))
+               + ": %{customdata} (%{x:.0%})<extra></extra>"}
+              for sector in SECTORS if counts[sector.id].sum() != 0]
+    return _chart_spec(
+        traces, title=_chart_title(_("chart.country_mix.title")), separators=_.separators, barmode="stack",
+        height=max(280, 34 * len(counts) + 120), showlegend=False, margin={"l": 8, "r": 8, "t": 56, "b": 8},
         xaxis={"tickformat": ".0%", "range": [0, 1], "gridcolor": "#e4e7eb"},
-        yaxis={"automargin": True, "autorange": "reversed"},
-    ))
-    for sector in SECTORS:
-        if counts[sector.id].sum() == 0:
-            continue
-        figure.add_trace(go.Bar(
-            y=labels, x=shares[sector.id].tolist(), orientation="h", name=_(f"sector.{sector.id}"),
-            marker_color=sector.colour, customdata=counts[sector.id].tolist(),
-            hovertemplate="%{y}<br>" + safe_text(_(f"sector.{sector.id}")) + ": %{customdata} (%{x:.0%})<extra></extra>"))
-    return figure
+        yaxis={"automargin": True, "autorange": "reversed"})
 
 
 COMPARISON_METRICS = ("count", "density", "share", "lq")
@@ -480,7 +480,7 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
     reliable = bool(profile["lq_reliable"].iloc[0])
     title = _("portfolio.title", region=safe_text(region_name))
     if not reliable:
-        title += f"<br><sup>{safe_text(_('portfolio.unreliable', minimum=5))}</sup>"
+        title += f"<br><sup>{safe_text(_('portfolio.unreliable', minimum=MIN_CLUSTERS_FOR_LQ))}</sup>"
     figure = go.Figure(layout=_base_layout(
         title=_chart_title(title), margin={"l": 8, "r": 8, "t": 70, "b": 8}, separators=_.separators,
         height=max(260, 30 * len(profile) + 130),

@@ -15,6 +15,11 @@ class Atlas:
     LOCATION = "atlas-location"
     STATE = "atlas-state"
     RENDERED_LEVEL = "atlas-rendered-level"
+    #: Which lazily computed sections are on screen (written by ``assets/lazy_views.js``) ...
+    VISIBLE_VIEWS = "atlas-visible-views"
+    #: ... and which view state each section last rendered, so it renders once when it comes into view.
+    RENDERED_VIEWS = "atlas-rendered-views"
+    FOCUS = "atlas-focus"
 
     SECTORS = "atlas-sectors"
     COUNTRIES = "atlas-countries"
@@ -56,9 +61,18 @@ class Atlas:
     COMPARISON = "atlas-comparison"
     PORTFOLIO = "atlas-portfolio"
     TABLE = "atlas-table"
+    TABLE_SLOT = "atlas-table-slot"
     DOWNLOAD_CSV = "atlas-download-csv"
     DOWNLOAD_GEOJSON = "atlas-download-geojson"
     DOWNLOAD = "atlas-download"
+
+
+class LazyView:
+    """Names of the page sections computed only while on screen: the ``data-view`` attribute in the layout."""
+    CHARTS = "charts"
+    COMPARE = "compare"
+    TABLE = "table"
+    MAP_TABLE = "map-table"
 
 
 class Partners:

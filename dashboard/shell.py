@@ -9,6 +9,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from flask import has_request_context, request
 
 from dashboard.components import dropdown_labels
+from dashboard.config import is_true
 from dashboard.i18n import LANGUAGES, Translator, negotiate, supported
 from dashboard.ids import Shell
 from dashboard.state import parse_query
@@ -97,7 +98,7 @@ def update_shell(_pathname, search):
     search = search if isinstance(search, str) else ""
     query = parse_query(search)
     _ = Translator(request_language(query.get("lang", [""])[-1]))
-    if query.get("embed", [""])[-1] in ("1", "true", "yes", "on"):
+    if is_true(query.get("embed", [""])[-1]):
         return embed_header(_, search), [], _("shell.skip")
     return header_content(_), footer_content(_), _("shell.skip")
 

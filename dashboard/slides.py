@@ -31,7 +31,7 @@ SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080
 PROFILE_WIDTH, PROFILE_HEIGHT = 1240, 1754
 
 
-def as_slide(figure: go.Figure, *, title: str, caption: str, _: Translate,
+def as_slide(figure: go.Figure | dict, *, title: str, caption: str, _: Translate,
              width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT) -> go.Figure:
     """``figure`` restyled for a projector slide: large type, title and filters on top, attribution below."""
     slide = go.Figure(figure)
@@ -42,7 +42,7 @@ def as_slide(figure: go.Figure, *, title: str, caption: str, _: Translate,
                "font": {"size": 34}},
         margin={"l": 60, "r": 60, "t": 170, "b": 110},
         showlegend=True,
-        legend={"font": {"size": 18}} if figure.layout.legend.orientation == "v" else
+        legend={"font": {"size": 18}} if slide.layout.legend.orientation == "v" else
         {"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "font": {"size": 18}},
     )
     slide.add_annotation(text=safe_text(_("export.attribution")), xref="paper", yref="paper", x=0, y=0,

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
+from dashboard.config import is_true
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from geodata.nuts import PERIODS
 from geodata.sectors import ORG_TYPES, SECTOR_IDS
@@ -192,7 +193,7 @@ def _clean(values: dict) -> ViewState:
 def _flag(value: object) -> bool:
     """Only ``true`` and the usual spellings of yes are true; a list, dict or number other than 1 is not."""
     if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
+        return is_true(value)
     return value is True or (type(value) is int and value == 1)
 
 

@@ -17,10 +17,8 @@ import pandas as pd
 from dashboard import data, meta_data
 from dashboard.i18n import Translator
 from dashboard.state import MAX_COMPARED, ViewState, with_changes
-from geodata.metrics import region_metrics
 from geodata.nuts import in_area_column
 from geodata.partners import cooperation
-from geodata.selection import select_clusters
 
 STORIES_DIR = Path(__file__).resolve().parent / "stories"
 DEFAULT_STORY = "alps4eu-key-sectors"
@@ -66,11 +64,9 @@ def step_state(state: ViewState, story: Story, step: int) -> ViewState:
 
 
 def _metrics(state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
-    atlas = data.load_atlas_data()
-    base = select_clusters(atlas.clusters, state.selection.without_sectors())
-    metrics = region_metrics(base, atlas.region_table, level=state.level, period=state.period,
-                             sectors=state.sectors or None)
-    return base, metrics
+    """The view's clusters before the sector filter and its region metrics, both from the shared cache."""
+    metrics, _ = data.view_metrics(state.selection, level=state.level, period=state.period)
+    return data.base_clusters(state.selection), metrics
 
 
 MAX_NAMED_LEADERS = 3

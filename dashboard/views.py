@@ -137,12 +137,12 @@ def clusters_in_area(state: ViewState) -> pd.DataFrame:
     return clusters[clusters[in_area_column(state.period)]]
 
 
-def top_regions_figure(state: ViewState, language: str) -> go.Figure:
+def top_regions_figure(state: ViewState, language: str) -> dict:
     counts = sector_counts(clusters_in_area(state), level=state.level)
     return figures.make_top_regions_figure(counts, region_names(), _=translator(language))
 
 
-def country_mix_figure(state: ViewState, language: str) -> go.Figure:
+def country_mix_figure(state: ViewState, language: str) -> dict:
     _ = translator(language)
     counts = sector_counts(clusters_in_area(state), level=0)
     return figures.make_country_mix_figure(counts, {c: _(f"country.{c}") for c in counts.index}, _=_)
@@ -163,6 +163,8 @@ def comparison_rows(state: ViewState) -> tuple[pd.DataFrame, dict[str, float]]:
 
 
 def comparison_figure(state: ViewState, language: str) -> go.Figure:
+    if not state.compare:
+        return figures.empty_figure(translator(language)("compare.empty"))
     rows, references = comparison_rows(state)
     return figures.make_comparison_figure(rows, references, _=translator(language))
 
@@ -176,7 +178,7 @@ def portfolio_figure(state: ViewState, language: str) -> go.Figure:
     code = portfolio_region(state)
     if not code:
         return figures.empty_figure(_("portfolio.pick"))
-    base = data.selected_clusters(state.selection.without_sectors())
+    base = data.base_clusters(state.selection)
     profile = sector_profile(base, nuts_id=code, period=state.period)
     return figures.make_portfolio_figure(profile, region_names().get(code, code), _=_)
 
@@ -284,7 +286,7 @@ def export_figure(name: str, state: ViewState) -> go.Figure:
     if name not in builders:
         raise KeyError(name)
     build, title_key = builders[name]
-    figure = build(state, state.lang)
+    figure = go.Figure(build(state, state.lang))
     title = _(title_key) if title_key else (figure.layout.title.text or "")
     return slides.as_slide(figure, title=title.split("<br>")[0], caption=caption, _=_)
 
@@ -298,7 +300,7 @@ def region_profile_figure(nuts_id: str, state: ViewState) -> go.Figure | None:
     region = matches.iloc[0]
     _ = translator(state.lang)
     level = int(region["level"])
-    base = data.selected_clusters(state.selection.without_sectors())
+    base = data.base_clusters(state.selection)
     own = base[base[f"nuts{level}"] == nuts_id]
     profile = sector_profile(base, nuts_id=nuts_id, period=state.period)
     neighbours = slides.neighbouring_regions(atlas.regions[atlas.regions["on_map"]], nuts_id,

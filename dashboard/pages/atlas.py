@@ -16,7 +16,7 @@ from dashboard.config import CONFIG
 from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator, translate
 from dashboard.shell import request_language
-from dashboard.ids import Atlas
+from dashboard.ids import Atlas, LazyView
 from dashboard.state import (MAX_COMPARED, MAX_QUERY_LENGTH, ViewState, clicked_point, mapping, string_list, text,
                              whole_number, with_changes)
 
@@ -27,7 +27,6 @@ CONTROLS = (
     (Atlas.METRIC, "metric"), (Atlas.MOUNTAIN, "mountain"), (Atlas.LANDSCAPE, "landscape"),
     (Atlas.ORG_TYPES, "org_types"), (Atlas.SEARCH, "search"), (Atlas.COMPARE, "compare"),
 )
-FOCUS = "atlas-focus"
 
 
 def region_options(_: Translator) -> list[dict]:
@@ -46,8 +45,10 @@ def layout(**query: str) -> html.Div:
             dcc.Location(id=Atlas.LOCATION, refresh=False),
             dcc.Store(id=Atlas.STATE, data=state.to_dict()),
             dcc.Store(id=Atlas.RENDERED_LEVEL, data=rendered),
-            dcc.Store(id=FOCUS, data={"region": state.region, "cluster": state.cluster, "lang": language}),
+            dcc.Store(id=Atlas.FOCUS, data={"region": state.region, "cluster": state.cluster, "lang": language}),
             dcc.Store(id=Atlas.FULLSCREEN),
+            dcc.Store(id=Atlas.VISIBLE_VIEWS, data=None),
+            dcc.Store(id=Atlas.RENDERED_VIEWS, data=None),
             components.filter_panel(_, state),
             html.Div([components.map_section(_, figure), components.charts_section(_),
                       components.compare_section(_, region_options(_), state), components.table_section(_)],
@@ -82,47 +83,34 @@ def presentation_change(state: ViewState, button: str) -> ViewState:
     return story.step_state(state, chosen, state.step + offset)
 
 
-def _everything(state: ViewState, search: str | None, current: dict | None, *, write_url: bool) -> tuple:
+def _everything(state: ViewState, search: str | None, current: dict | None, *, write_url: bool) -> dict:
     """Every output of :func:`update_state` set from one state; an unchanged state is not sent again, so the
     views do not recompute on page load."""
     query = state.to_query()
-    url = query if write_url and query != (search or "") else no_update
     data = state.to_dict()
-    return (*_control_values(state), ["partners"] if state.partners else [],
-            {"region": state.region, "cluster": state.cluster, "lang": state.lang}, url,
-            no_update if data == current else data)
-
-
-def _control_values(state: ViewState) -> list:
-    values = state.to_dict()
-    return [values[name] for _, name in CONTROLS]
+    return {"controls": {name: data[name] for _, name in CONTROLS},
+            "partners": ["partners"] if state.partners else [],
+            "focus": {"region": state.region, "cluster": state.cluster, "lang": state.lang},
+            "search": query if write_url and query != (search or "") else no_update,
+            "state": no_update if data == current else data}
 
 
 @callback(
-    *(Output(component, "value") for component, _ in CONTROLS),
-    Output(Atlas.PARTNERS, "value"),
-    Output(FOCUS, "data"),
-    Output(Atlas.LOCATION, "search"),
-    Output(Atlas.STATE, "data"),
-    Input(Atlas.LOCATION, "search"),
-    *(Input(component, "value") for component, _ in CONTROLS),
-    Input(Atlas.PARTNERS, "value"),
-    Input(FOCUS, "data"),
-    Input(Atlas.PRESENT, "n_clicks"),
-    Input(Atlas.STORY_START, "n_clicks"),
-    Input(Atlas.STORY_PREVIOUS, "n_clicks"),
-    Input(Atlas.STORY_NEXT, "n_clicks"),
-    Input(Atlas.PRESENT_EXIT, "n_clicks"),
-    State(Atlas.STATE, "data"),
-    State(Atlas.LOCATION, "pathname"),
+    output={"controls": {name: Output(component, "value") for component, name in CONTROLS},
+            "partners": Output(Atlas.PARTNERS, "value"), "focus": Output(Atlas.FOCUS, "data"),
+            "search": Output(Atlas.LOCATION, "search"), "state": Output(Atlas.STATE, "data")},
+    inputs={"search": Input(Atlas.LOCATION, "search"),
+            "controls": {name: Input(component, "value") for component, name in CONTROLS},
+            "partners": Input(Atlas.PARTNERS, "value"), "focus": Input(Atlas.FOCUS, "data"),
+            "_buttons": {button: Input(button, "n_clicks") for button in PRESENTATION_BUTTONS}},
+    state={"current": State(Atlas.STATE, "data"), "pathname": State(Atlas.LOCATION, "pathname")},
 )
-def update_state(search, *values):
+def update_state(search, controls, partners, focus, _buttons, current, pathname):
     """Keep URL, controls and the state store in step: the URL wins on load and on back/forward.
 
     The presentation buttons change the state as a whole (a story step sets every filter at once), so they
     are handled here too and then flow out to the controls and the URL like a loaded URL would.
     """
-    *control_values, partners, focus, _present, _start, _previous, _next, _exit, current, pathname = values
     if pathname not in (None, "/"):
         raise dash.exceptions.PreventUpdate
     search, focus = text(search, MAX_QUERY_LENGTH), mapping(focus)
@@ -137,15 +125,14 @@ def update_state(search, *values):
                            write_url=True)
     previous = ViewState.from_dict(current)
     state = with_changes(
-        ViewState(),
-        **{name: value for (_, name), value in zip(CONTROLS, control_values)},
+        ViewState(), **controls,
         partners="partners" in string_list(partners),
         region=focus.get("region", ""), cluster=focus.get("cluster", ""), lang=focus.get("lang", ""),
         present=previous.present, embed=previous.embed, story=previous.story, step=previous.step,
     )
     query = state.to_query()
-    return (*(no_update for _ in CONTROLS), no_update, no_update,
-            query if query != (search or "") else no_update, state.to_dict())
+    return {"controls": {name: no_update for _, name in CONTROLS}, "partners": no_update, "focus": no_update,
+            "search": query if query != (search or "") else no_update, "state": state.to_dict()}
 
 
 clientside_callback(
@@ -157,7 +144,7 @@ clientside_callback(
 
 @callback(
     Output(Atlas.COMPARE, "value", allow_duplicate=True),
-    Output(FOCUS, "data", allow_duplicate=True),
+    Output(Atlas.FOCUS, "data", allow_duplicate=True),
     Output(Atlas.MAP_PLACE, "children"),
     Input(Atlas.MAP, "clickData"),
     State(Atlas.STATE, "data"),
@@ -186,7 +173,7 @@ def any_clicked(clicks: object) -> bool:
 
 
 @callback(
-    Output(FOCUS, "data", allow_duplicate=True),
+    Output(Atlas.FOCUS, "data", allow_duplicate=True),
     Input({"type": Atlas.PLACE_ITEM, "index": dash.ALL}, "n_clicks"),
     State(Atlas.STATE, "data"),
     prevent_initial_call=True,
@@ -268,20 +255,6 @@ def update_map(state_data, rendered):
     return patch, {"level": state.level, "sent": digests}
 
 
-@callback(
-    Output(Atlas.ROOT, "className"),
-    Output(Atlas.PRESENT_BAR, "children"),
-    Output(Atlas.EXPORTS, "children"),
-    Input(Atlas.STATE, "data"),
-    State(Atlas.LOCATION, "href"),
-)
-def update_presentation(state_data, href):
-    state = ViewState.from_dict(state_data)
-    base_url = CONFIG.public_url or views.base_url(text(href, MAX_QUERY_LENGTH))
-    return (root_class(state), cards.presentation_text(state, base_url, state.lang),
-            cards.export_links(state, state.lang))
-
-
 clientside_callback(
     """
     function(present, start, exit) {
@@ -303,42 +276,79 @@ clientside_callback(
 )
 
 
-#: Every part of the page that is a plain function of the view state: (component, property, render).
-STATE_VIEWS = (
-    (Atlas.SUMMARY, "children", lambda state: cards.summary(state, views.summary_counts(state), state.lang)),
-    (Atlas.MAP_TABLE_SUMMARY, "children",
-     lambda state: cards.map_table_summary(views.metrics_in_view(state), state, state.lang)),
-    (Atlas.TOP_REGIONS, "figure", lambda state: views.top_regions_figure(state, state.lang)),
-    (Atlas.COUNTRY_MIX, "figure", lambda state: views.country_mix_figure(state, state.lang)),
-    (Atlas.COMPARISON, "figure", lambda state: views.comparison_figure(state, state.lang)),
-    (Atlas.PORTFOLIO, "figure", lambda state: views.portfolio_figure(state, state.lang)),
-    (Atlas.TABLE, "rowData", lambda state: views.table_rows(state, state.lang)),
-    (Atlas.REGION_CARD, "children", lambda state: cards.region_card(views.region_details(state), state.lang, state)),
-    (Atlas.CLUSTER_CARD, "children", lambda state: cards.cluster_card(views.cluster_details(state), state.lang, state)),
+#: Every part of the page that is a plain function of the view state, by the section that shows it:
+#: (component, property, render(state, href)). The "always" parts are on screen with the map; the others are
+#: computed only while the reader can see them (``assets/lazy_views.js`` reports which ones are).
+ALWAYS = "always"
+VIEW_PARTS = {
+    ALWAYS: (
+        (Atlas.SUMMARY, "children", lambda state, href: cards.summary(state, views.summary_counts(state), state.lang)),
+        (Atlas.MAP_TABLE_SUMMARY, "children",
+         lambda state, href: cards.map_table_summary(views.metrics_in_view(state), state, state.lang)),
+        (Atlas.REGION_CARD, "children",
+         lambda state, href: cards.region_card(views.region_details(state), state.lang, state)),
+        (Atlas.CLUSTER_CARD, "children",
+         lambda state, href: cards.cluster_card(views.cluster_details(state), state.lang, state)),
+        (Atlas.ROOT, "className", lambda state, href: root_class(state)),
+        (Atlas.PRESENT_BAR, "children",
+         lambda state, href: cards.presentation_text(state, CONFIG.public_url or views.base_url(href), state.lang)),
+        (Atlas.EXPORTS, "children", lambda state, href: cards.export_links(state, state.lang)),
+    ),
+    LazyView.CHARTS: (
+        (Atlas.TOP_REGIONS, "figure", lambda state, href: views.top_regions_figure(state, state.lang)),
+        (Atlas.COUNTRY_MIX, "figure", lambda state, href: views.country_mix_figure(state, state.lang)),
+    ),
+    LazyView.COMPARE: (
+        (Atlas.COMPARISON, "figure", lambda state, href: views.comparison_figure(state, state.lang)),
+        (Atlas.PORTFOLIO, "figure", lambda state, href: views.portfolio_figure(state, state.lang)),
+    ),
+    LazyView.TABLE: (
+        (Atlas.TABLE_SLOT, "children",
+         lambda state, href: components.table_grid(Translator(state.lang), views.table_rows(state, state.lang))),
+    ),
+    LazyView.MAP_TABLE: (
+        (Atlas.MAP_TABLE, "children",
+         lambda state, href: cards.map_data_table(views.metrics_in_view(state), state.lang)),
+    ),
+}
+
+
+def view_key(state: ViewState, href: str | None, section: str) -> str:
+    """What a section's rendering depends on: the view state (and, for the QR code, the page's address)."""
+    key = state.to_query() or "?"
+    return f"{key}#{views.base_url(href)}" if section == ALWAYS else key
+
+
+def views_to_render(state: ViewState, href: str | None, visible: list | None, rendered: dict | None) -> dict[str, str]:
+    """The sections to compute now, with their keys: on screen, and not yet showing this state."""
+    on_screen = {ALWAYS, *(name for name in visible or () if name in VIEW_PARTS)}
+    rendered = rendered if isinstance(rendered, dict) else {}
+    keys = {section: view_key(state, href, section) for section in on_screen}
+    return {section: key for section, key in keys.items() if rendered.get(section) != key}
+
+
+@callback(
+    output={"parts": [Output(component, prop) for parts in VIEW_PARTS.values() for component, prop, _ in parts],
+            "rendered": Output(Atlas.RENDERED_VIEWS, "data")},
+    inputs={"state_data": Input(Atlas.STATE, "data"), "visible": Input(Atlas.VISIBLE_VIEWS, "data")},
+    state={"rendered": State(Atlas.RENDERED_VIEWS, "data"), "href": State(Atlas.LOCATION, "href")},
+    prevent_initial_call=True,
 )
+def update_views(state_data, visible, rendered, href):
+    """Every view but the map, in one request per change: only the sections on screen, each once per state.
 
 
-def _state_view(render):
-    """A thin callback body: the view state in, one rendered part of the page out."""
-    def update(state_data):
-        return render(ViewState.from_dict(state_data))
-    return update
-
-
-for _component, _property, _render in STATE_VIEWS:
-    callback(Output(_component, _property), Input(Atlas.STATE, "data"))(_state_view(_render))
-
-
-@callback(Output(Atlas.MAP_TABLE, "children"), Input(Atlas.STATE, "data"),
-          Input(Atlas.MAP_TABLE_SUMMARY, "n_clicks"))
-def update_map_table(state_data, summary_clicks):
-    """Filled while the disclosure is open. Dash never updates ``html.Details.open`` when the visitor toggles
-    it, but every toggle (mouse or keyboard) is a click on its summary: odd counts mean open."""
-    summary_clicks = whole_number(summary_clicks, 0, low=0, high=10**9)
-    if summary_clicks % 2 == 0:
-        return []
-    state = ViewState.from_dict(state_data)
-    return cards.map_data_table(views.metrics_in_view(state), state.lang)
+    A section scrolled into view (or a disclosure opened) renders then; one that stays out of view costs
+    nothing on a filter change. ``rendered`` remembers which state each section shows.
+    """
+    state = ViewState.from_dict(mapping(state_data))
+    href, visible, rendered = text(href, MAX_QUERY_LENGTH), string_list(visible), mapping(rendered)
+    due = views_to_render(state, href, visible, rendered)
+    if not due:
+        raise dash.exceptions.PreventUpdate
+    parts = [render(state, href) if section in due else no_update
+             for section, section_parts in VIEW_PARTS.items() for _component, _property, render in section_parts]
+    return {"parts": parts, "rendered": {**rendered, **due}}
 
 
 @callback(

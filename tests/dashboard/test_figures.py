@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import figures
@@ -213,6 +214,11 @@ def test_empty_map_values_do_not_fail():
 # --- charts ---------------------------------------------------------------------------------------------
 
 
+def chart(spec: dict) -> go.Figure:
+    """A chart builder's plain figure dict, validated by Plotly as the browser would receive it."""
+    return go.Figure(spec)
+
+
 def annotation_texts(figure) -> list[str]:
     return [annotation.text for annotation in figure.layout.annotations]
 
@@ -221,7 +227,7 @@ def test_top_regions_stack_sectors_and_rank_by_total():
     counts = counts_frame({"AT111": {"ict": 1, "agrifood": 1}, "AT112": {"ict": 5}, "AT113": {"aerospace": 3},
                            "AT114": {}})
     names = pd.Series({"AT111": "Alpha", "AT112": "Beta", "AT113": EVIL_NAMES[0]})
-    figure = figures.make_top_regions_figure(counts, names, _=_)
+    figure = chart(figures.make_top_regions_figure(counts, names, _=_))
     assert figure.layout.barmode == "stack"
     assert {trace.name for trace in figure.data} == {_("sector.ict"), _("sector.agrifood"), _("sector.aerospace")}
     labels = list(figure.data[0].y)
@@ -233,14 +239,14 @@ def test_top_regions_stack_sectors_and_rank_by_total():
 
 def test_top_regions_keep_only_the_top():
     counts = counts_frame({f"AT1{i:02d}": {"ict": i + 1} for i in range(20)})
-    figure = figures.make_top_regions_figure(counts, pd.Series(dtype=str), _=_, top=5)
+    figure = chart(figures.make_top_regions_figure(counts, pd.Series(dtype=str), _=_, top=5))
     assert len(figure.data[0].y) == 5
     assert figure.data[0].y[-1] == "AT119 (AT119)"
 
 
 def test_country_mix_shares_sum_to_one():
     counts = counts_frame({"AT": {"ict": 3, "agrifood": 1}, "IT": {"aerospace": 2, "ict": 2}, "LI": {}})
-    figure = figures.make_country_mix_figure(counts, {"AT": "Austria", "IT": "Italy"}, _=_)
+    figure = chart(figures.make_country_mix_figure(counts, {"AT": "Austria", "IT": "Italy"}, _=_))
     labels = figure.data[0].y
     assert len(labels) == 2  # Liechtenstein has no clusters in view
     for index in range(len(labels)):
@@ -292,9 +298,9 @@ def test_empty_inputs_give_a_message_not_an_error():
     empty_counts = counts_frame({})
     empty_profile = pd.DataFrame(columns=["sector", "count", "share", "lq", "lq_reliable"])
     cases = [
-        (figures.make_top_regions_figure(empty_counts, pd.Series(dtype=str), _=_), _("chart.empty")),
-        (figures.make_top_regions_figure(counts_frame({"AT111": {}}), pd.Series(dtype=str), _=_), _("chart.empty")),
-        (figures.make_country_mix_figure(empty_counts, {}, _=_), _("chart.empty")),
+        (chart(figures.make_top_regions_figure(empty_counts, pd.Series(dtype=str), _=_)), _("chart.empty")),
+        (chart(figures.make_top_regions_figure(counts_frame({"AT111": {}}), pd.Series(dtype=str), _=_)), _("chart.empty")),
+        (chart(figures.make_country_mix_figure(empty_counts, {}, _=_)), _("chart.empty")),
         (figures.make_comparison_figure(COMPARISON_ROWS.iloc[0:0], {}, _=_), _("compare.empty")),
         (figures.make_portfolio_figure(empty_profile, "Linz-Wels", _=_), _("portfolio.empty", region="Linz-Wels")),
     ]

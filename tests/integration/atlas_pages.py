@@ -16,7 +16,8 @@ from support import wait_for
 #: Upper bound for anything the page does after a load or a key press.
 PAGE_TIMEOUT = 60.0
 
-#: True once the map, its MapLibre canvas, the summary line, both overview charts and the table have rendered.
+#: True once the map, its MapLibre canvas, the summary line, both overview charts and the table (those unless the
+#: view hides them) have rendered.
 ATLAS_READY_JS = """
 const gd = document.querySelector('#atlas-map .js-plotly-plot');
 const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
@@ -29,9 +30,55 @@ const charted = id => {
 let rows = null;
 try { rows = dash_ag_grid.getApi('atlas-table').getDisplayedRowCount(); } catch (error) { rows = null; }
 const summary = document.querySelector('#atlas-summary strong');
+const hidden = name => {  // a section the view hides (presenting, embedded) is never computed
+    const section = document.querySelector('[data-view="' + name + '"]');
+    return Boolean(section && !section.getClientRects().length);
+};
 return {map: mapReady, summary: Boolean(summary && summary.textContent.trim()),
-        charts: charted('atlas-top-regions') && charted('atlas-country-mix'), table: rows !== null};
+        charts: (charted('atlas-top-regions') && charted('atlas-country-mix')) || hidden('charts'),
+        table: rows !== null || hidden('table')};
 """
+
+
+#: The value of a Dash component's property as the renderer holds it, and how many callbacks are pending.
+DASH_PROP_JS = """
+const state = window.store && window.store.getState();
+if (!state) { return {value: null, pending: -1}; }
+let node = state.layout;
+for (const key of (state.paths.strs[arguments[0]] || [])) { node = node && node[key]; }
+const callbacks = state.callbacks || {};
+const pending = ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed', 'stored']
+    .reduce((total, kind) => total + (callbacks[kind] || []).length, 0);
+return {value: node && node.props ? node.props[arguments[1]] : null, pending: pending};
+"""
+
+#: The sections computed only while on screen (``data-view`` in the layout), in page order.
+LAZY_SECTIONS = ("charts", "compare", "table")
+
+
+def show_section(driver, name: str, timeout: float = PAGE_TIMEOUT) -> None:
+    """Scroll a lazily computed section into view and wait until the page has computed it; a section the view
+    hides (presenting, embedded) is skipped."""
+    shown = driver.execute_script(
+        "const section = document.querySelector('[data-view=\"' + arguments[0] + '\"]');"
+        "if (!section || !section.getClientRects().length) { return false; }"
+        "section.scrollIntoView({block: 'center'}); return true;", name)
+    if not shown:
+        return
+    seen: dict = {}
+
+    def computed() -> bool:
+        seen.update(driver.execute_script(DASH_PROP_JS, "atlas-visible-views", "data"))
+        return name in (seen["value"] or []) and seen["pending"] == 0
+
+    wait_for(computed, timeout, interval=0.25, message=lambda: f"the {name} section to compute (saw {seen})")
+
+
+def show_every_section(driver, timeout: float = PAGE_TIMEOUT) -> None:
+    """Scroll through every lazily computed section, so each renders, then back to the top."""
+    for name in LAZY_SECTIONS:
+        show_section(driver, name, timeout)
+    driver.execute_script("window.scrollTo(0, 0);")
 
 
 def in_ci() -> bool:
@@ -54,8 +101,9 @@ def query(driver) -> dict[str, list[str]]:
 def wait_until_atlas_ready(driver, timeout: float = PAGE_TIMEOUT) -> None:
     """Wait until the map page has rendered everything a reader sees first.
 
-    Two waits of up to ``timeout`` each: first the server's answers (summary and table), then the drawing,
-    which at NUTS 3 keeps a busy machine's browser working for a long while after them.
+    Two waits of up to ``timeout`` each: first the server's answer (the summary), then the drawing, which at
+    NUTS 3 keeps a busy machine's browser working for a long while after it. The charts, the comparison and the
+    table (AG Grid itself) arrive only once on screen, so the page is scrolled through them in between.
     """
     status: dict = {}
 
@@ -65,7 +113,9 @@ def wait_until_atlas_ready(driver, timeout: float = PAGE_TIMEOUT) -> None:
             return all(status[part] for part in parts)
         return check
 
-    for parts in (("summary", "table"), ("map", "charts")):
+    for parts in (("summary",), ("map", "charts", "table")):
+        if "charts" in parts:
+            show_every_section(driver, timeout)
         wait_for(ready(parts), timeout, interval=0.25,
                  message=lambda parts=parts: f"the atlas to render its {' and '.join(parts)} "
                                              f"(saw {status}, URL {driver.current_url})")

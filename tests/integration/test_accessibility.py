@@ -90,7 +90,7 @@ def test_a11y002_comparison_has_no_serious_violations(browser, live_server, audi
 
 def test_a11y003_table_has_no_serious_violations(browser, live_server, audit):
     open_atlas(browser, live_server, "/?level=2&country=AT")
-    table = browser.find_element(By.ID, "atlas-table")
+    table = browser.find_element(By.CSS_SELECTOR, '[data-view="table"]')
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", table)
     wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#atlas-table .ag-center-cols-container .ag-row"),
              PAGE_TIMEOUT, message="table rows")

@@ -7,6 +7,7 @@ does not matter. Each test ends by checking that the browser console holds no er
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from atlas_pages import DASH_PROP_JS, show_section
 from support import assert_no_console_errors, wait_for, wait_for_text
 
 from dashboard.i18n import translate
@@ -108,7 +110,7 @@ class Page:
         self.driver.get(self.base_url + path)
 
     def open_atlas(self, query: str = "") -> None:
-        """Open the map page and wait until the map, the summary and the table have rendered."""
+        """Open the map page and wait until the map and the summary have rendered (the table comes when shown)."""
         self.open("/" + query)
         self.wait_until_ready()
 
@@ -121,7 +123,6 @@ class Page:
 
         wait_for(map_ready, 60, message=lambda: f"the map to render ({status}, URL {self.driver.current_url})")
         wait_for(lambda: self.summary_count() is not None, message="the summary line")
-        wait_for(lambda: self.grid_rows() is not None, message="the table")
 
     def script(self, source: str, *args):
         return self.driver.execute_script(source, *args)
@@ -164,6 +165,8 @@ class Page:
         label.click()
 
     def counts(self) -> dict[str, int | None]:
+        """Clusters in the summary, the table (scrolled into view, so it computes), the map's data and drawing."""
+        self.script("document.querySelector('[data-view=\"table\"]').scrollIntoView({block: 'nearest'});")
         return {"summary": self.summary_count(), "table": self.grid_rows(), "map data": self.map_points(),
                 "map drawn": self.drawn_points()}
 
@@ -197,6 +200,7 @@ def test_brw001_page_loads_map_and_charts(page):
     assert page.find("#atlas-map .js-plotly-plot").is_displayed()
     assert page.find("#atlas-map canvas.maplibregl-canvas").is_displayed()
     wait_for_counts(page, len(active_clusters()))
+    show_section(page.driver, "charts")
     for chart in ("atlas-top-regions", "atlas-country-mix"):
         wait_for(lambda chart=chart: any(trace["type"] == "bar" for trace in page.graph(chart) or []),
                  message=f"bar traces in #{chart}")
@@ -355,4 +359,62 @@ def test_brw007_about_page(page):
     wait_for_text(page.driver, "h1", _("about.title"))
     wait_for(lambda: NUTS_ATTRIBUTION in page.find("article.about").text, message="the NUTS attribution")
     wait_for(lambda: page.script("return document.readyState === 'complete';"), message="the page to finish loading")
+    assert_no_console_errors(page.driver)
+
+
+#: Callback requests the page has sent so far, and the status of each (204: the server had nothing to send).
+UPDATE_STATUSES_JS = """
+return performance.getEntriesByType('resource')
+    .filter(entry => entry.name.indexOf('/_dash-update-component') >= 0).map(entry => entry.responseStatus);
+"""
+UPDATE_REQUESTS_JS = """
+return performance.getEntriesByType('resource')
+    .filter(entry => entry.name.indexOf('/_dash-update-component') >= 0).length;
+"""
+
+
+def _settled(page: Page) -> bool:
+    """No callback pending, and none started for a moment (a chain of callbacks has gaps between links)."""
+    first = page.script(DASH_PROP_JS, "atlas-state", "data")["pending"] == 0 and page.script(UPDATE_REQUESTS_JS)
+    time.sleep(0.75)
+    return bool(first) and page.script(DASH_PROP_JS, "atlas-state", "data")["pending"] == 0 \
+        and page.script(UPDATE_REQUESTS_JS) == first
+
+
+def test_brw008_sector_click_costs_at_most_three_requests(page):
+    page.open_atlas()
+    wait_for(lambda: _settled(page), message="the page to settle after loading")
+    for sector, ticked in (("ict", {"ict"}), ("energy_greentech", {"ict", "energy_greentech"}),
+                           ("ict", {"energy_greentech"})):
+        before = page.script(UPDATE_REQUESTS_JS)
+        page.click_option("atlas-sectors", sector)
+        wait_for(lambda ticked=ticked: set(",".join(page.query().get("sector", [])).split(",")) == ticked,
+                 message=f"sector={ticked} in the URL")
+        expected = len(active_clusters(sector=tuple(ticked)))
+        wait_for(lambda expected=expected: page.summary_count() == expected, message=f"{expected} in the summary")
+        wait_for(lambda: _settled(page), message="the page to settle after the click")
+        requests = page.script(UPDATE_REQUESTS_JS) - before
+        assert 1 <= requests <= 3, f"a click on {sector} sent {requests} callback requests"
+    assert_no_console_errors(page.driver)
+
+
+def test_brw009_table_computes_only_once_shown(page):
+    page.open_atlas("?country=AT")
+    wait_for(lambda: _settled(page), message="the page to settle after loading")
+    table_top = page.script("return document.querySelector('[data-view=\"table\"]').getBoundingClientRect().top;")
+    assert table_top > page.script("return window.innerHeight;"), "the table must start below the fold"
+    assert page.grid_rows() is None, "the table was built before anyone could see it"
+    assert page.script("return typeof window.dash_ag_grid;") == "undefined", "AG Grid loaded before it was needed"
+    page.script("document.querySelector('[data-view=\"table\"]').scrollIntoView({block: 'center'});")
+    expected = len(active_clusters(country=("AT",)))
+    wait_for(lambda: page.grid_rows() == expected, message=lambda: f"{expected} rows (saw {page.grid_rows()})")
+    wait_for(lambda: _settled(page), message="the page to settle after showing the table")
+    before = page.script(UPDATE_REQUESTS_JS)
+    page.script("window.scrollTo(0, 0);")
+    wait_for(lambda: _settled(page), message="the page to settle after scrolling back")
+    page.script("document.querySelector('[data-view=\"table\"]').scrollIntoView({block: 'center'});")
+    wait_for(lambda: _settled(page), message="the page to settle after showing the table again")
+    assert page.grid_rows() == expected
+    statuses = page.script(UPDATE_STATUSES_JS)[before:]
+    assert all(status == 204 for status in statuses), f"showing the same view again recomputed it: {statuses}"
     assert_no_console_errors(page.driver)

@@ -121,7 +121,7 @@ def test_pre006_embed_mode_is_a_minimal_frame(browser, live_server):
     assert target == {"sector": ["ict"]}
     wait_for(lambda: browser.execute_script(MAP_READY_JS), timeout=60)
     assert browser.find_element(By.CSS_SELECTOR, ".filters").is_displayed()
-    assert not browser.find_element(By.ID, "atlas-table").is_displayed()
+    assert not browser.find_element(By.CSS_SELECTOR, '[data-view="table"]').is_displayed()
     assert not browser.find_elements(By.CSS_SELECTOR, ".site-footer p")
     assert_no_console_errors(browser)
 

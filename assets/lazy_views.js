@@ -1,0 +1,91 @@
+/* Which lazily computed sections of the atlas a reader can see, written to the atlas-visible-views store.
+   The views callback computes the charts, the comparison, the table and the map's data table only while they
+   are on screen (a disclosure counts only while open), so a filter change costs nothing for parts below the
+   fold; a section scrolled into view renders once. Sections carry a data-view attribute in the layout.
+   A section whose components come from a library the page left out (data-scripts, e.g. AG Grid for the
+   table) counts as visible only once that library's scripts (<meta name="atlas-deferred-script">) ran. */
+(function () {
+  var STORE = "atlas-visible-views";
+  // A section counts once it has stayed on screen this long: while the page builds, graphs and grids grow and
+  // push the sections below them down, and a section that only flashed past must not compute.
+  var SETTLE_MS = 400;
+  var timer = null;
+  var published = null;
+  var watched = typeof WeakSet === "function" ? new WeakSet() : null;
+
+  var libraries = {};  // library name -> "loading" | "loaded" | "failed"
+
+  function loadLibrary(name) {
+    if (libraries[name]) { return libraries[name] === "loaded"; }
+    var urls = Array.prototype.map.call(document.querySelectorAll('meta[name="atlas-deferred-script"]'),
+      function (meta) { return meta.getAttribute("content"); })
+      .filter(function (url) { return url.indexOf("/" + name + "/") >= 0; });
+    if (!urls.length || window[name]) { libraries[name] = "loaded"; return true; }
+    libraries[name] = "loading";
+    var waiting = urls.length;
+    urls.forEach(function (url) {
+      var script = document.createElement("script");
+      script.src = url;
+      script.onload = function () {
+        waiting -= 1;
+        if (waiting === 0) { libraries[name] = "loaded"; publish(); }
+      };
+      script.onerror = function () { libraries[name] = "failed"; };
+      document.head.appendChild(script);
+    });
+    return false;
+  }
+
+  function ready(element) {
+    var needed = (element.getAttribute("data-scripts") || "").split(" ").filter(Boolean);
+    return needed.map(loadLibrary).every(Boolean);
+  }
+
+  function onScreen(element) {
+    var box = element.getBoundingClientRect();
+    var height = window.innerHeight || document.documentElement.clientHeight;
+    var width = window.innerWidth || document.documentElement.clientWidth;
+    return box.bottom > 0 && box.top < height && box.right > 0 && box.left < width && (box.width > 0 || box.height > 0);
+  }
+
+  function visibleNames() {
+    var names = [];
+    document.querySelectorAll("[data-view]").forEach(function (element) {
+      var name = element.getAttribute("data-view");
+      var closed = element.tagName === "DETAILS" && !element.open;
+      if (!closed && onScreen(element) && ready(element) && names.indexOf(name) < 0) { names.push(name); }
+    });
+    return names.sort();
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(publish, SETTLE_MS);
+  }
+
+  function publish() {
+    var clientside = window.dash_clientside;
+    if (!clientside || !clientside.set_props || !document.querySelector("[data-view]")) { return; }
+    var names = visibleNames();
+    var key = names.join(",");
+    if (key === published) { return; }
+    published = key;
+    clientside.set_props(STORE, {data: names});
+  }
+
+  var observer = new IntersectionObserver(schedule);
+
+  function watchNew() {
+    var found = false;
+    document.querySelectorAll("[data-view]").forEach(function (element) {
+      if (watched && watched.has(element)) { return; }
+      if (watched) { watched.add(element); }
+      observer.observe(element);
+      found = true;
+    });
+    if (found) { published = null; }  // a page (re)rendered: its store starts empty, so tell it again
+  }
+
+  new MutationObserver(watchNew).observe(document.documentElement, {childList: true, subtree: true});
+  document.addEventListener("toggle", schedule, true);  // <details> open/close does not bubble
+})();

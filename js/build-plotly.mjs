@@ -1,0 +1,47 @@
+// Builds dashboard/vendor/plotly-atlas.min.js from the pinned plotly.js package (package.json), with the
+// same esbuild settings as plotly.js's own bundles; MapLibre's stylesheet is injected at run time, as
+// plotly.js's bundles do. Licence comments are kept at the end of the file. The .br and .gz beside it are
+// compressed here once, at the highest levels, and served as they are (dashboard/static_files.py).
+import { build } from 'esbuild';
+import { readFile, writeFile } from 'node:fs/promises';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const injectCss = {
+    name: 'inject-css',
+    setup(builder) {
+        builder.onLoad({ filter: /\.css$/ }, async (args) => {
+            const css = (await readFile(args.path, 'utf8')).replace(/\s+/g, ' ');
+            return {
+                loader: 'js',
+                contents: `if (typeof document !== 'undefined') { var s = document.createElement('style');
+                    s.textContent = ${JSON.stringify(css)}; document.head.appendChild(s); }`,
+            };
+        });
+    },
+};
+
+const outfile = path.join(root, 'dashboard', 'vendor', 'plotly-atlas.min.js');
+
+await build({
+    entryPoints: [path.join(root, 'js', 'plotly-atlas.js')],
+    outfile,
+    format: 'iife',
+    globalName: 'Plotly',
+    bundle: true,
+    minify: true,
+    legalComments: 'eof',
+    target: 'es2016',
+    plugins: [injectCss],
+    define: { global: 'window', 'define.amd': 'false', 'process.env.NODE_DEBUG': 'false' },
+    logLevel: 'warning',
+});
+
+const bundle = await readFile(outfile);
+await writeFile(`${outfile}.br`, brotliCompressSync(bundle, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bundle.length },
+}));
+await writeFile(`${outfile}.gz`, gzipSync(bundle, { level: 9 }));

@@ -1,0 +1,108 @@
+"""Static files: the atlas's own plotly.js, compression done once per worker, long-lived cache headers, and
+the page's scripts (no full plotly.js, no AG Grid until the table is shown)."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import brotli
+import pytest
+
+from dashboard import components, static_files
+from dashboard.factory import defer_scripts
+
+BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+
+
+def page_scripts(client) -> list[str]:
+    return re.findall(r'<script src="([^"]+)"', client.get("/").get_data(as_text=True))
+
+
+def test_sta001_page_loads_the_partial_plotly_and_not_ag_grid(client):
+    scripts = page_scripts(client)
+    assert static_files.plotly_bundle_url() in scripts
+    assert not [src for src in scripts if "dash_ag_grid" in src], scripts
+    assert not [src for src in scripts if "plotly.min.js" in src], scripts
+    page = client.get("/").get_data(as_text=True)
+    deferred = re.findall(r'<meta name="atlas-deferred-script" content="([^"]+)"', page)
+    assert len(deferred) == 1 and "/dash_ag_grid/" in deferred[0]
+    assert client.get(deferred[0]).status_code == 200
+
+
+def test_sta002_bundle_registers_only_the_atlas_trace_types():
+    source = static_files.plotly_bundle()[0].decode("utf-8")
+    for trace in ("choroplethmap", "scattermap", "bar"):
+        assert f'moduleType:"trace",name:"{trace}"' in source or f'name:"{trace}"' in source, trace
+    for unused in ("scatter3d", "sunburst", "parcoords", "densitymap"):
+        assert f'name:"{unused}"' not in source, unused
+
+
+@pytest.mark.parametrize(("encoding", "decode"), [("br", brotli.decompress), ("gzip", gzip.decompress)])
+def test_sta003_bundle_is_served_precompressed_and_kept_for_a_year(client, encoding, decode):
+    response = client.get(static_files.plotly_bundle_url(), headers={"Accept-Encoding": encoding})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == encoding
+    assert response.headers["Cache-Control"] == static_files.LONG_CACHE
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert decode(response.get_data()) == static_files.plotly_bundle()[0]
+    again = client.get(static_files.plotly_bundle_url(), headers={"Accept-Encoding": encoding,
+                                                                   "If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_sta004_dash_plotly_address_answers_with_the_partial_bundle(client):
+    response = client.get(static_files.DASH_PLOTLY_PATH, headers={"Accept-Encoding": "identity"})
+    assert response.get_data() == static_files.plotly_bundle()[0]
+    assert client.get("/vendor/plotly-atlas-0000.min.js").status_code == 404
+
+
+def test_sta005_static_files_are_compressed_once(app, client):
+    bodies = next(function for function in app.server.after_request_funcs[None]
+                  if function.__name__ == "static_response").__closure__
+    store = next(cell.cell_contents for cell in bodies
+                 if isinstance(cell.cell_contents, static_files.CompressedBodies))
+    script = next(src for src in page_scripts(client) if "dash_renderer" in src)
+    before = store.compressions
+    first = client.get(script, headers=BROWSER)
+    second = client.get(script, headers=BROWSER)
+    assert first.headers["Content-Encoding"] == second.headers["Content-Encoding"] == "br"
+    assert first.get_data() == second.get_data()
+    assert b"DashRenderer" in brotli.decompress(second.get_data())
+    assert store.compressions - before <= 1
+    client.get(script, headers=BROWSER)
+    assert store.compressions - before <= 1
+
+
+def test_sta006_versioned_assets_are_kept_for_a_year_others_revalidate(client):
+    css = next(src for src in re.findall(r'href="([^"]+\.css[^"]*)"', client.get("/").get_data(as_text=True)))
+    assert "?m=" in css
+    with client.get(css) as versioned:
+        assert versioned.headers["Cache-Control"] == static_files.LONG_CACHE
+    with client.get(css.split("?")[0]) as unversioned:
+        assert unversioned.status_code == 200
+        assert unversioned.headers.get("Cache-Control") != static_files.LONG_CACHE
+
+
+def test_sta007_dynamic_answers_are_not_cached_as_static(client):
+    response = client.get("/healthz", headers=BROWSER)
+    assert not static_files.is_static("/healthz")
+    assert response.headers.get("Cache-Control") != static_files.LONG_CACHE
+
+
+def test_sta008_defer_scripts_takes_out_only_the_named_libraries():
+    scripts = ('<script src="/_dash-component-suites/dash/dcc/dash_core_components.v1.js"></script>\n'
+               '<script src="/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35.min.js"></script>\n')
+    kept, deferred = defer_scripts(scripts, components.DEFERRED_LIBRARIES)
+    assert deferred == ["/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35.min.js"]
+    assert "dash_core_components" in kept and "dash_ag_grid" not in kept
+
+
+def test_sta009_compressed_bodies_drop_the_oldest_beyond_their_budget():
+    bodies = static_files.CompressedBodies(max_bytes=1)
+    data = bytes(range(256)) * 40
+    bodies.get(("a",), data, "gzip")
+    bodies.get(("b",), data, "gzip")
+    assert list(bodies.entries) == [("b",)]
+    assert gzip.decompress(bodies.get(("b",), data, "gzip")) == data
+    assert bodies.compressions == 2

@@ -191,8 +191,9 @@ def test_map109_the_map_as_a_table_opens_with_its_rows(browser, live_server):
                     message="rows in the map's table")
     assert len(rows) > 10
     summary.click()
-    wait_for(lambda: not browser.find_elements(By.CSS_SELECTOR, "#atlas-map-table tbody tr"), 30,
-             message="the closed table to empty")
+    wait_for(lambda: not any(row.is_displayed() for row in
+                             browser.find_elements(By.CSS_SELECTOR, "#atlas-map-table tbody tr")), 30,
+             message="the closed table to be hidden")
     assert_no_console_errors(browser)
 
 

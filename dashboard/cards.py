@@ -17,6 +17,7 @@ from dashboard.config import CONFIG, Config
 from dashboard.i18n import Translator
 from dashboard.ids import Atlas
 from dashboard.state import ViewState
+from dashboard.views import export_filename
 from geodata.metrics import MIN_CLUSTERS_FOR_LQ
 from geodata.sectors import SECTOR_BY_ID
 
@@ -33,11 +34,11 @@ def safe_link(url: str | None, text: str | None = None) -> html.A | str:
 
 def summary(state: ViewState, counts: dict[str, int], language: str) -> list:
     _ = _t(language)
-    parts = [html.Strong(_("summary.clusters", count=_.number(counts["clusters"]))), " · ",
+    parts = [html.Strong(_.plural("summary.clusters", counts["clusters"])), " · ",
              _("summary.in_area", count=_.number(counts["in_area"]), period=_(f"period.{state.period}"))]
     if counts["outside"]:
         parts += [" · ", _("summary.outside", count=_.number(counts["outside"]))]
-    parts += [" · ", _("summary.regions", count=_.number(counts["regions"]), level=_(f"level.{state.level}"))]
+    parts += [" · ", _.plural("summary.regions", counts["regions"], level=_(f"level.{state.level}"))]
     if state.metric in ("lq", "share") and not state.sectors:
         parts += [html.Br(), html.Span(_("summary.pick_sector"), className="hint")]
     return parts
@@ -47,6 +48,34 @@ def _sector_label(sector_id: str, _) -> html.Span:
     sector = SECTOR_BY_ID[sector_id]
     return html.Span([html.Span(sector.symbol, className="swatch", style={"color": sector.colour},
                                 **{"aria-hidden": "true"}), _(f"sector.{sector_id}")], className="sector-label")
+
+
+def region_figures(details: dict, _) -> list[tuple[str, object]]:
+    """Count, density, share and specialisation of the region, as on the map; share and specialisation only
+    mean something for chosen sectors, and specialisation needs enough organisations (the small-number rule)."""
+    values = details.get("metrics") or {}
+    if not details["in_area"] or values.get("count") is None:
+        return [(_("metric.count.short"), _("card.region.outside_area"))]
+    facts: list[tuple[str, object]] = [
+        (_("metric.count.short"), _.number(values["count"])),
+        (_("metric.density.short"), _.number(values["density"], 1) if values.get("density") is not None
+         else _("value.none")),
+    ]
+    if not details.get("sectors_chosen"):
+        facts.append((_("metric.share.short") + " · " + _("metric.lq.short"),
+                      html.Span(_("card.region.pick_sector"), className="muted")))
+        return facts
+    facts.append((_("metric.share.short"), _.percent(values["share"]) if values.get("share") is not None
+                  else _("value.none")))
+    if values.get("lq") is None or not values.get("count_all_sectors"):
+        facts.append((_("metric.lq.short"), _("value.none")))
+    elif values.get("lq_reliable"):
+        facts.append((_("metric.lq.short"), _.number(values["lq"], 2)))
+    else:
+        facts.append((_("metric.lq.short"), html.Span(
+            [_.number(values["lq"], 2), " ", html.Span(_("map.hover.too_few", minimum=MIN_CLUSTERS_FOR_LQ),
+                                                      className="hint")])))
+    return facts
 
 
 def correction_href(kind: str, identifier: str, state: ViewState, config: Config = CONFIG) -> str | None:
@@ -90,28 +119,30 @@ def region_card(details: dict | None, language: str, view: ViewState | None = No
         return None
     _ = _t(language)
     facts = [
-        (_("card.region.code"), details["nuts_id"]),
-        (_("card.region.country"), _(f"country.{details['country']}")),
+        *region_figures(details, _),
+        (_("card.region.country"), _.country(details["country"])),
         (_("card.region.level"), _(f"level.{details['level']}")),
         (_("card.region.area"), _("card.region.area_value", area=_.number(details["area_km2"]))),
         (_("card.region.programme_area"), _("card.yes") if details["in_area"] else _("card.no")),
     ]
     if details["level"] == 3:
         facts.append((_("card.region.mountain"), _(f"mountain_type.{details['mount_type']}")))
-    by_sector = [html.Li([_sector_label(sector, _), f": {count}"]) for sector, count in details["by_sector"].items()]
+    by_sector = [html.Li([_sector_label(sector, _), f": {_.number(count)}"])
+                 for sector, count in details["by_sector"].items()]
     clusters = [html.Li([html.Span(c["name"]), html.Span(f" · {c['city']}", className="muted")])
                 for c in details["clusters"]]
+    title = f"{details['name']} ({details['nuts_id']})"
     return html.Article(
         [
-            html.H3(details["name"]),
+            html.H3(title),
             html.Dl([item for label, value in facts for item in (html.Dt(label), html.Dd(value))], className="facts"),
-            html.H4(_("card.region.by_sector", count=len(details["clusters"]))),
+            html.H4(_.plural("card.region.by_sector", len(details["clusters"]))),
             html.Ul(by_sector, className="sector-counts") if by_sector else html.P(_("card.region.none")),
             html.Details([html.Summary(_("card.region.clusters")), html.Ul(clusters, className="cluster-list")])
             if clusters else None,
             _correction_link(correction_href("region", details["nuts_id"], view) if view else None, _),
         ],
-        className="card", **{"aria-label": _("card.region.label", name=details["name"])},
+        className="card", **{"aria-label": _("card.region.label", name=title)},
     )
 
 
@@ -122,8 +153,8 @@ def cluster_card(details: dict | None, language: str, view: ViewState | None = N
     facts = [
         (_("card.cluster.sector"), _sector_label(details["sector"], _)),
         (_("card.cluster.city"), f"{details['city']} ({_('country.' + details['country'])})"),
-        (_("card.cluster.region"), details.get("nuts3") or ""),
-        (_("card.cluster.type"), _(f"org_type.{details['org_type']}")),
+        (_("card.cluster.region"), details.get("nuts3_label") or details.get("nuts3") or ""),
+        (_("card.cluster.type"), _(f"org_kind.{details['org_type']}")),
         (_("card.cluster.status"), _(f"status.{details['status']}")),
     ]
     if details.get("founded"):
@@ -171,7 +202,9 @@ def presentation_text(state: ViewState, base_url: str, language: str) -> list:
         text += [html.P(_(chosen.title), className="story-name"),
                  html.H2(title, className="story-title"), html.P(message, className="story-message")]
         step = _("present.step", step=min(state.step, len(chosen.steps) - 1) + 1, steps=len(chosen.steps))
-        text.append(html.P([html.Span(step, className="story-step"), " · ", presenting.caption(state, _)],
+        ending = [" · ", html.Strong(_("present.end"), className="story-end")] \
+            if state.step >= len(chosen.steps) - 1 else []
+        text.append(html.P([html.Span(step, className="story-step"), *ending, " · ", presenting.caption(state, _)],
                            className="present-caption"))
     else:
         text.append(html.P(presenting.caption(state, _), className="present-caption"))
@@ -185,25 +218,37 @@ EXPORT_VIEWS = ("map", "top-regions", "country-mix", "comparison", "portfolio")
 
 
 def export_links(state: ViewState, language: str) -> list:
-    """Links to slide-ready images of the map and each chart, and to the focused region's profile."""
+    """Links to slide-ready images of the map and each chart, and to the focused region's profile.
+
+    A chart with nothing to draw is not offered: until territories or a region are picked, the comparison
+    and portfolio rows say what to pick instead of linking to a blank image.
+    """
     _ = _t(language)
     query = state.to_query(without=presenting.PRESENTATION_KEYS)
+    region = state.region or (state.compare[0] if state.compare else "")
+    missing = {"comparison": "" if state.compare else _("export.needs_territories"),
+               "portfolio": "" if region else _("export.needs_region")}
     items = []
     for name in EXPORT_VIEWS:
-        label = _(f"export.{name.replace('-', '_')}")
-        items.append(html.Li([html.Span(label, className="export-name"),
-                              html.A(_("export.png"), href=f"/export/{name}.png{query}", download=f"{name}.png"),
-                              html.A(_("export.svg"), href=f"/export/{name}.svg{query}", download=f"{name}.svg")]))
-    region = state.region or (state.compare[0] if state.compare else "")
+        label = html.Span(_(f"export.{name.replace('-', '_')}"), className="export-name")
+        if missing.get(name):
+            items.append(html.Li([label, html.Span(missing[name], className="export-disabled muted",
+                                                   **{"aria-disabled": "true"})],
+                                 className="disabled", **{"data-export": name}))
+            continue
+        items.append(html.Li([label] + [
+            html.A(_(f"export.{fmt}"), href=f"/export/{name}.{fmt}{query}", download=export_filename(name, fmt, state))
+            for fmt in ("png", "svg")], **{"data-export": name}))
     if region:
         items.append(html.Li(html.A(_("export.region_pdf", region=region), href=f"/export/region-{region}.pdf{query}",
-                                    download=f"region-{region}.pdf")))
+                                    download=export_filename(f"region-{region}", "pdf", state)),
+                             **{"data-export": "region"}))
     return [html.Details([html.Summary(_("export.heading")), html.Ul(items, className="export-list")])]
 
 
 def map_table_summary(metrics, state: ViewState, language: str) -> str:
     _ = _t(language)
-    return _("map.table.summary", count=_.number(int(metrics["in_area"].sum())), level=_(f"level.{state.level}"))
+    return _.plural("map.table.summary", int(metrics["in_area"].sum()), level=_(f"level.{state.level}"))
 
 
 def map_data_table(metrics, language: str) -> list:

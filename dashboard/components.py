@@ -94,7 +94,7 @@ def filter_fields(_: Translator, state: ViewState) -> list:
                 id=Atlas.PARTNERS, value=["partners"] if state.partners else [], className="checklist",
                 options=[{"label": _("filters.partners"), "value": "partners"}],
                 inputClassName="check", labelClassName="check-label")),
-            html.A(_("filters.reset"), href="/", id=Atlas.RESET, className="button secondary"),
+            html.A(_("filters.reset"), href=f"/?lang={_.language}", id=Atlas.RESET, className="button secondary"),
     ]
 
 
@@ -134,12 +134,19 @@ def map_section(_: Translator, figure=None) -> html.Section:
             html.Div([html.P(id=Atlas.SUMMARY, className="summary", **{"aria-live": "polite"}),
                       presentation_controls(_)], className="map-head"),
             html.Div([
-                dcc.Loading(dcc.Graph(
-                    id=Atlas.MAP, className="map", responsive=True,
-                    config=graph_config(_, "alpine-cluster-atlas-map", scrollZoom=True), **graph_options,
-                ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}),
-                html.Div(id=Atlas.MAP_PLACE, className="map-place", **{"aria-live": "polite"}),
-            ], className="map-frame"),
+                html.Div([
+                    dcc.Loading(dcc.Graph(
+                        id=Atlas.MAP, className="map", responsive=True,
+                        config=graph_config(_, "alpine-cluster-atlas-map", scrollZoom=True), **graph_options,
+                    ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}),
+                    html.Div(id=Atlas.MAP_PLACE, className="map-place", **{"aria-live": "polite"}),
+                ], className="map-frame"),
+                # Beside the map (under it on a phone, with the map shortened): a click shows its card
+                # where the eye already is, not far below the map.
+                html.Div([html.Div(id=Atlas.REGION_CARD, className="card-slot"),
+                          html.Div(id=Atlas.CLUSTER_CARD, className="card-slot")], className="cards",
+                         **{"aria-live": "polite"}),
+            ], className="map-body"),
             html.Div(id=Atlas.MAP_LEGEND, className="map-legend", role="group",
                      **{"aria-label": _("map.legend.label")}),
             sector_key(_),
@@ -149,8 +156,6 @@ def map_section(_: Translator, figure=None) -> html.Section:
                          id=Atlas.MAP_TABLE_DETAILS, open=False, className="map-table",
                          **{"data-view": LazyView.MAP_TABLE}),
             html.Div(id=Atlas.EXPORTS, className="exports"),
-            html.Div([html.Div(id=Atlas.REGION_CARD, className="card-slot"),
-                      html.Div(id=Atlas.CLUSTER_CARD, className="card-slot")], className="cards"),
         ],
         className="map-section",
         **{"aria-label": _("map.title")},

@@ -60,6 +60,13 @@ def export_spec(name: str, fmt: str) -> tuple[Callable[[ViewState], go.Figure | 
     return None
 
 
+def export_title(name: str, state: ViewState) -> str:
+    """The title a PDF carries in its metadata: the region profile's, naming region, sectors and period."""
+    if name.startswith("region-"):
+        return views.region_profile_title(name.removeprefix("region-").upper(), state)
+    return ""
+
+
 def export_key(name: str, fmt: str, state: ViewState) -> str:
     return cache_key("export", version(), name, fmt, state.to_query())
 

@@ -8,6 +8,9 @@ patched map and a freshly built one cannot disagree.
 from __future__ import annotations
 
 import html
+import textwrap
+import zlib
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -425,78 +428,165 @@ def make_country_mix_figure(counts: pd.DataFrame, country_names: dict[str, str],
         return empty_figure(_("chart.empty")).to_plotly_json()
     shares = counts.div(counts.sum(axis=1), axis=0)
     labels = [f"{country_names.get(code, code)} ({_.number(counts.loc[code].sum())})" for code in counts.index]
-    traces = [{"type": "bar", "y": labels, "x": shares[sector.id].tolist(), "orientation": "h",
-               "name": _(f"sector.{sector.id}"), "marker": {"color": sector.colour},
-               "customdata": counts[sector.id].tolist(),
-               "hovertemplate": "%{y}<br>" + safe_text(_(f"sector.{sector.id}"))
-               + ": %{customdata} (%{x:.0%})<extra></extra>"}
-              for sector in SECTORS if counts[sector.id].sum() != 0]
-    return _chart_spec(
-        traces, title=_chart_title(_("chart.country_mix.title")), separators=_.separators, barmode="stack",
-        height=max(280, 34 * len(counts) + 120), showlegend=False, margin={"l": 8, "r": 8, "t": 56, "b": 8},
-        xaxis={"tickformat": ".0%", "range": [0, 1], "gridcolor": "#e4e7eb"},
-        yaxis={"automargin": True, "autorange": "reversed"})
-
-
-COMPARISON_METRICS = ("count", "density", "share", "lq")
-
-
-def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, _: Translate) -> go.Figure:
-    """Territories side by side on every metric, each panel with its programme-area reference line."""
-    if len(rows) < 1:
-        return empty_figure(_("compare.empty"))
-    labels = [f"{safe_text(name)} ({code})" for name, code in zip(rows["name"], rows["nuts_id"])]
-    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
-    figure = make_subplots(rows=1, cols=len(COMPARISON_METRICS), horizontal_spacing=0.07,
-                           subplot_titles=[safe_text(_(f"metric.{m}.short")) for m in COMPARISON_METRICS])
-    for column, metric in enumerate(COMPARISON_METRICS, start=1):
-        values = rows[metric].astype(float)
-        text = [format_metric(metric, v, _) for v in values]
+    figure = go.Figure(layout=_base_layout(
+        title=_chart_title(_("chart.country_mix.title")), separators=_.separators,
+        barmode="stack", height=max(280, 34 * len(counts) + 120), showlegend=False,
+        margin={"l": 8, "r": 8, "t": 56, "b": 8},
+        xaxis={"range": [0, 1], "gridcolor": "#e4e7eb", "tickvals": [i / 5 for i in range(6)],
+               "ticktext": [_.percent(i / 5) for i in range(6)]},
+        yaxis={"automargin": True, "autorange": "reversed"},
+    ))
+    for sector in SECTORS:
+        if counts[sector.id].sum() == 0:
+            continue
         figure.add_trace(go.Bar(
-            x=labels, y=values.fillna(0).tolist(), text=text, textposition="outside", cliponaxis=False,
-            marker_color=palette[: len(rows)], showlegend=False, name=_(f"metric.{metric}.short"),
-            hovertemplate="%{x}<br>" + safe_text(_(f"metric.{metric}.short")) + ": %{text}<extra></extra>"),
-            row=1, col=column)
-        reference = references.get(metric)
-        if reference is not None and not np.isnan(reference):
-            figure.add_hline(y=reference, line={"dash": "dash", "color": INK, "width": 1.5}, row=1, col=column,
-                             annotation_text=_("compare.reference", value=format_metric(metric, reference, _)),
-                             annotation_position="top left", annotation_font={"size": 10, "color": MUTED})
-        figure.update_xaxes(showticklabels=False, row=1, col=column)
-        figure.update_yaxes(gridcolor="#e4e7eb", rangemode="tozero", row=1, col=column,
-                            tickformat=".0%" if metric == "share" else None)
-    figure.update_layout(_base_layout(height=360, margin={"l": 8, "r": 8, "t": 78, "b": 70}, separators=_.separators,
-                                      title=_chart_title(_("compare.title"))))
-    for index, label in enumerate(labels):
-        figure.add_annotation(text=f"<span style='color:{palette[index]}'>■</span> {label}", showarrow=False,
-                              xref="paper", yref="paper", x=(index % 3) / 3, y=-0.12 - 0.1 * (index // 3),
-                              xanchor="left", font={"size": 12})
+            y=labels, x=shares[sector.id].tolist(), orientation="h", name=_(f"sector.{sector.id}"),
+            marker_color=sector.colour,
+            customdata=[[_.number(n), _.percent(p)] for n, p in zip(counts[sector.id], shares[sector.id])],
+            hovertemplate="%{y}<br>" + safe_text(_(f"sector.{sector.id}"))
+            + ": %{customdata[0]} (%{customdata[1]})<extra></extra>"))
     return figure
 
 
+COMPARISON_METRICS = ("count", "density", "share", "lq")
+#: Territory colours, none of them a sector colour (CIELAB distance over 20 to each, a test checks), from
+#: Paul Tol's colour-blind-safe schemes: a compared region never looks like a sector in the key.
+TERRITORY_COLOURS = ("#222255", "#EE3377", "#EE8866", "#225522", "#EECC66", "#AA4499")
+
+
+def territory_colours(codes: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """A colour per territory that depends on the territory, not on the order it was picked in.
+
+    Each code has a preferred slot (a checksum of the code); codes claim slots in code order and move to the
+    next free one on a clash, so reordering never changes a colour and two territories never share one.
+    """
+    taken: dict[int, str] = {}
+    for code in sorted(set(codes)):
+        slot = zlib.crc32(code.encode("utf-8")) % len(TERRITORY_COLOURS)
+        while slot in taken and len(taken) < len(TERRITORY_COLOURS):
+            slot = (slot + 1) % len(TERRITORY_COLOURS)
+        taken.setdefault(slot, code)
+    return {code: TERRITORY_COLOURS[slot] for slot, code in taken.items()}
+
+
+def _percent_axis(values: list[float], _: Translate) -> dict:
+    """Percent ticks written like the labels beside them ("10 %" in German, "10%" in English)."""
+    top = max([v for v in values if v == v] + [0.01])
+    step = next(step for step in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if top / step <= 6)
+    ticks = [step * i for i in range(int(top / step) + 2)]
+    return {"tickvals": ticks, "ticktext": [_.percent(t) for t in ticks]}
+
+
+def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, _: Translate,
+                           sectors_chosen: bool = True) -> go.Figure:
+    """Territories side by side on every metric, each panel with its programme-area reference line.
+
+    The reference value is written under the panel's title, not on the bars; territories are named once, in
+    a legend that wraps instead of printing names over each other. Without a ticked sector every region's
+    share is 100 % and its specialisation 1, so those two panels say what to do instead of drawing that.
+    """
+    if len(rows) < 1:
+        return empty_figure(_("compare.empty"))
+    labels = [f"{safe_text(name)} ({code})" for name, code in zip(rows["name"], rows["nuts_id"])]
+    colours = territory_colours(list(rows["nuts_id"]))
+    titles = []
+    for metric in COMPARISON_METRICS:
+        title = f"<b>{safe_text(_(f'metric.{metric}.short'))}</b>"
+        reference = references.get(metric)
+        if reference is not None and not np.isnan(reference) and (sectors_chosen or metric not in ("share", "lq")):
+            title += "<br>– – " + safe_text(
+                _("compare.reference", value=format_metric(metric, reference, _)))
+        titles.append(title)
+    # Two by two: four panels in a row overprint their titles on a phone.
+    figure = make_subplots(rows=2, cols=2, horizontal_spacing=0.12, vertical_spacing=0.2, subplot_titles=titles)
+    for index, metric in enumerate(COMPARISON_METRICS):
+        row, column = divmod(index, 2)
+        cell = {"row": row + 1, "col": column + 1}
+        if metric in ("share", "lq") and not sectors_chosen:
+            figure.update_xaxes(visible=False, **cell)
+            figure.update_yaxes(visible=False, **cell)
+            continue
+        values = rows[metric].astype(float)
+        for code, label, value in zip(rows["nuts_id"], labels, values):
+            text = format_metric(metric, value, _)
+            figure.add_trace(go.Bar(
+                x=[label], y=[0.0 if np.isnan(value) else value], text=[text], textposition="outside",
+                cliponaxis=False, marker={"color": colours[code], "line": {"width": 1, "color": INK}},
+                name=label, legendgroup=code, showlegend=index == 0,
+                hovertemplate="%{x}<br>" + safe_text(_(f"metric.{metric}.short")) + ": %{text}<extra></extra>"),
+                **cell)
+        reference = references.get(metric)
+        if reference is not None and not np.isnan(reference):
+            figure.add_hline(y=reference, line={"dash": "dash", "color": INK, "width": 1.5}, **cell)
+        axis = {"gridcolor": "#e4e7eb", "rangemode": "tozero"}
+        if metric == "share":
+            axis.update(_percent_axis(list(values) + [reference or 0], _))
+        top = np.nanmax(list(values) + [reference or 0, 0])
+        axis["range"] = [0, (top or 1) * 1.18]
+        figure.update_xaxes(showticklabels=False, **cell)
+        figure.update_yaxes(**cell, **axis)
+    for annotation in figure.layout.annotations:
+        if annotation.text in titles:
+            annotation.update(yshift=4)
+    if not sectors_chosen:
+        lower = figure.layout.yaxis3.domain
+        figure.add_annotation(text="<br>".join(textwrap.wrap(safe_text(_("compare.pick_sector")), 44)),
+                              showarrow=False, xref="paper", yref="paper", x=0.5, y=sum(lower) / 2,
+                              font={"size": 13, "color": MUTED}, align="center")
+    figure.update_layout(_base_layout(
+        height=560 + 24 * len(rows), margin={"l": 8, "r": 8, "t": 96, "b": 8}, separators=_.separators,
+        title=_chart_title(_("compare.title")), showlegend=True, barmode="overlay",
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.04, "yanchor": "top",
+                "font": {"size": 12}, "itemclick": False, "itemdoubleclick": False},
+    ))
+    return figure
+
+
+#: Where a portfolio's axis may end at the least: the map's specialisation scale also ends at 4.
+PORTFOLIO_MIN_AXIS = 4.0
+
+
 def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Translate) -> go.Figure:
-    """A region's sectors ranked by specialisation, with the Alpine Space mix (LQ 1) as reference."""
+    """A region's sectors ranked by specialisation, with the Alpine Space mix (LQ 1) as reference.
+
+    A sector with one organisation where the sector is rare gives ratios like 33 that would squash every other
+    bar: the axis ends at the largest ratio backed by at least ``MIN_CLUSTERS_FOR_LQ`` organisations (and no
+    sooner than 4), and longer bars are cut there, marked ▸ with their value written out and said in the title.
+    """
     if profile.empty:
         return empty_figure(_("portfolio.empty", region=region_name))
     ordered = profile.iloc[::-1]
     labels = [_(f"sector.{sector}") for sector in ordered["sector"]]
     reliable = bool(profile["lq_reliable"].iloc[0])
-    title = _("portfolio.title", region=safe_text(region_name))
+    backed = profile.loc[profile["count"] >= MIN_CLUSTERS_FOR_LQ, "lq"]
+    limit = max(PORTFOLIO_MIN_AXIS, float(backed.max()) if len(backed) else 0.0)
+    cut = ordered["lq"] > limit
+    if cut.all():
+        # Nothing left to flatten: every bar is long, so the axis shows them whole.
+        limit, cut = float(ordered["lq"].max()), ordered["lq"] > np.inf
+    title = "<br>".join(textwrap.wrap(_("portfolio.title", region=safe_text(region_name)), 52))
+    notes = []
     if not reliable:
-        title += f"<br><sup>{safe_text(_('portfolio.unreliable', minimum=MIN_CLUSTERS_FOR_LQ))}</sup>"
+        notes.append(safe_text(_("portfolio.unreliable", minimum=MIN_CLUSTERS_FOR_LQ)))
+    if cut.any():
+        notes.append(safe_text(_("portfolio.cut", limit=_.number(limit, 0 if limit.is_integer() else 1),
+                                 minimum=MIN_CLUSTERS_FOR_LQ)))
+    if notes:
+        title += "".join(f"<br><sup>{note}</sup>" for note in notes)
     figure = go.Figure(layout=_base_layout(
-        title=_chart_title(title), margin={"l": 8, "r": 8, "t": 70, "b": 8}, separators=_.separators,
-        height=max(260, 30 * len(profile) + 130),
-        xaxis={"title": {"text": _("metric.lq.short")}, "gridcolor": "#e4e7eb", "rangemode": "tozero"},
+        title=_chart_title(title), margin={"l": 8, "r": 8, "t": 44 + 18 * (len(notes) + title.count("<br>")), "b": 8},
+        separators=_.separators, height=max(260, 30 * len(profile) + 120 + 18 * len(notes)),
+        xaxis={"title": {"text": _("metric.lq.short")}, "gridcolor": "#e4e7eb", "range": [0, limit * 1.02]},
         yaxis={"automargin": True}, showlegend=False,
     ))
+    texts = [("▸ " if is_cut else "") + _("portfolio.bar_text", lq=_.number(lq, 2), count=_.number(c), share=_.percent(s))
+             for lq, c, s, is_cut in zip(ordered["lq"], ordered["count"], ordered["share"], cut)]
     figure.add_trace(go.Bar(
-        y=labels, x=ordered["lq"].round(2).tolist(), orientation="h",
+        y=labels, x=ordered["lq"].clip(upper=limit).round(2).tolist(), orientation="h",
         marker={"color": [SECTOR_COLOURS[s] for s in ordered["sector"]],
                 "pattern": {"shape": "" if reliable else "/"}},
-        text=[_("portfolio.bar_text", count=_.number(c), share=_.percent(s)) for c, s in zip(ordered["count"], ordered["share"])],
-        textposition="auto",
-        hovertemplate="%{y}: LQ %{x:.2f}<br>%{text}<extra></extra>"))
+        text=texts, textposition="auto", customdata=ordered["lq"].round(2).tolist(),
+        hovertemplate="%{y}<br>%{text}<extra></extra>"))
     figure.add_vline(x=1, line={"dash": "dash", "color": INK, "width": 1.5},
                      annotation_text=_("portfolio.reference"), annotation_position="top",
                      annotation_font={"size": 10, "color": MUTED})

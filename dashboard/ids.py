@@ -43,6 +43,7 @@ class Atlas:
     PRESENT_EXIT = "atlas-present-exit"
     PRESENT_BAR = "atlas-present-bar"
     FULLSCREEN = "atlas-fullscreen"
+    BEFORE_PRESENT = "atlas-before-present"
     EXPORTS = "atlas-exports"
     MAP_TABLE = "atlas-map-table"
     MAP_TABLE_SUMMARY = "atlas-map-table-summary"

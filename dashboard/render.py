@@ -13,6 +13,7 @@ of exports cannot tie up every thread of a worker.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -22,6 +23,8 @@ import subprocess
 import sys
 import threading
 
+from pypdf import PdfReader, PdfWriter
+
 from dashboard.config import CONFIG
 
 LOG = logging.getLogger(__name__)
@@ -29,6 +32,24 @@ FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 #: A render that takes longer than this is abandoned and its process replaced.
 RENDER_TIMEOUT_SECONDS = 90.0
 HEADER = struct.Struct(">BQ")  # status (0 = ok, 1 = error), length of the payload that follows
+#: A4 portrait in PDF points. Chromium prints a page of CSS pixels at 0.75 pt each, so a PDF is scaled to
+#: this width whatever pixel size its figure was laid out at.
+A4_POINTS = (595.28, 841.89)
+CREATOR = "Alpine Cluster Atlas"
+
+
+def scale_for(fmt: str, width: int) -> float:
+    """Kaleido's ``scale``: 1 for images; for a PDF, what makes the page A4 wide (595 pt)."""
+    return A4_POINTS[0] / (width * 0.75) if fmt == "pdf" else 1.0
+
+
+def pdf_with_title(content: bytes, title: str) -> bytes:
+    """The PDF with ``title`` in its metadata (Kaleido titles every PDF "Kaleido-fier")."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(content)))
+    writer.add_metadata({"/Title": title or CREATOR, "/Creator": CREATOR, "/Producer": CREATOR})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 class ExportUnavailable(RuntimeError):

@@ -13,7 +13,7 @@ import os
 import sys
 import warnings
 
-from dashboard.render import HEADER
+from dashboard.render import HEADER, pdf_with_title, scale_for
 
 NICENESS = 19
 
@@ -22,7 +22,7 @@ def main() -> int:
     os.nice(NICENESS)
     import kaleido
 
-    from dashboard.exports import export_spec
+    from dashboard.exports import export_spec, export_title
     from dashboard.state import ViewState
 
     warnings.filterwarnings("ignore", message="The kopts argument is ignored")
@@ -32,11 +32,16 @@ def main() -> int:
         try:
             request = json.loads(line)
             spec = export_spec(request["name"], request["format"])
-            figure = spec[0](ViewState.from_query(request["query"])) if spec else None
+            state = ViewState.from_query(request["query"])
+            figure = spec[0](state) if spec else None
             if figure is None:
                 raise LookupError(f"no export {request['name']}.{request['format']}")
             width, height = spec[1]
-            payload, status = figure.to_image(format=request["format"], width=width, height=height, scale=1), 0
+            payload = figure.to_image(format=request["format"], width=width, height=height,
+                                      scale=scale_for(request["format"], width))
+            if request["format"] == "pdf":
+                payload = pdf_with_title(payload, export_title(request["name"], state))
+            status = 0
         except Exception as error:  # noqa: BLE001 - reported to the web worker, which answers 503
             payload, status = f"{type(error).__name__}: {error}".encode(), 1
         out.write(HEADER.pack(status, len(payload)))

@@ -6,7 +6,7 @@ import os
 
 from flask import Flask, Response, abort, jsonify, request
 
-from dashboard import api_meta, data, exports, render
+from dashboard import api_meta, data, exports, render, views
 from dashboard.exports import export_spec
 from dashboard.state import ViewState
 
@@ -54,7 +54,7 @@ def register(server: Flask) -> None:
         key = exports.export_key(name, fmt, state)
         etag = key.removeprefix("atlas:")
         headers = {"Cache-Control": f"public, max-age={exports.MAX_AGE_SECONDS}",
-                   "Content-Disposition": f'attachment; filename="alpine-cluster-atlas-{name}.{fmt}"'}
+                   "Content-Disposition": f'attachment; filename="{views.export_filename(name, fmt, state)}"'}
         if request.method == "HEAD" or etag in request.if_none_match:
             response = Response(status=200, mimetype=render.FORMATS[fmt], headers=headers)
             response.set_etag(etag)

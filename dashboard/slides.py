@@ -7,6 +7,8 @@ support and could not be vector SVG, so exports draw the same regions and points
 
 from __future__ import annotations
 
+import textwrap
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -37,13 +39,14 @@ def as_slide(figure: go.Figure | dict, *, title: str, caption: str, _: Translate
     slide = go.Figure(figure)
     slide.update_layout(
         width=width, height=height, font={"family": FONT, "size": 22, "color": INK},
-        title={"text": f"<b>{safe_text(title)}</b><br><span style='font-size:18px;color:{MUTED}'>"
+        title={"text": f"<b>{'<br>'.join(textwrap.wrap(safe_text(title), 78))}</b><br>"
+                       f"<span style='font-size:18px;color:{MUTED}'>"
                        f"{safe_text(caption)}</span>", "x": 0.03, "xanchor": "left", "y": 0.97, "yanchor": "top",
                "font": {"size": 34}},
         margin={"l": 60, "r": 60, "t": 170, "b": 110},
         showlegend=True,
-        legend={"font": {"size": 18}} if slide.layout.legend.orientation == "v" else
-        {"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "font": {"size": 18}},
+        # On the right, never below: a legend under the plot ran into the attribution line.
+        legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top", "font": {"size": 18}},
     )
     slide.add_annotation(text=safe_text(_("export.attribution")), xref="paper", yref="paper", x=0, y=0,
                          yshift=-88, xanchor="left", yanchor="top", showarrow=False, font={"size": 15, "color": MUTED})
@@ -156,6 +159,17 @@ def make_region_profile_figure(
     figure.update_yaxes(visible=False, range=[miny - pad, maxy + pad], scaleanchor="x", row=1, col=1,
                         scaleratio=1 / np.cos(np.radians((miny + maxy) / 2)))
 
+    if clusters.empty or profile.empty:
+        # Empty axes from −1 to 6 say nothing; the page says there is nothing in view instead.
+        for row, col in ((1, 2), (2, 1)):
+            figure.update_xaxes(visible=False, row=row, col=col)
+            figure.update_yaxes(visible=False, row=row, col=col)
+        places = [(sum(figure.layout[f"xaxis{n}"].domain) / 2, sum(figure.layout[f"yaxis{n}"].domain) / 2)
+                  for n in (2, 3)] + [(0.5, 0.2)]
+        for x, y in places:
+            figure.add_annotation(text=safe_text(_("card.region.none")), showarrow=False, xref="paper",
+                                  yref="paper", x=x, y=y, font={"size": 16, "color": MUTED})
+        return _profile_layout(figure, region=region, clusters=clusters, caption=caption, _=_)
     counts = profile.sort_values("count", ascending=True)
     figure.add_trace(go.Bar(
         y=[_(f"sector.{s}") for s in counts["sector"]], x=counts["count"].tolist(), orientation="h",
@@ -182,9 +196,15 @@ def make_region_profile_figure(
                           ["" if pd.isna(v) else str(int(v)) for v in table["founded"]]],
                "align": "left", "font": {"size": 12}, "height": 24}), row=3, col=1)
 
+    return _profile_layout(figure, region=region, clusters=clusters, caption=caption, _=_)
+
+
+def _profile_layout(figure: go.Figure, *, region: dict, clusters: pd.DataFrame, caption: str,
+                    _: Translate) -> go.Figure:
+    """Title, facts, caption, page size and attribution of a region profile."""
     title = _("profile.title", region=safe_text(region["name"]), code=region["nuts_id"])
-    facts = _("profile.facts", country=_(f"country.{region['country']}"), level=_(f"level.{region['level']}"),
-              area=_.number(region["area_km2"]), clusters=_.number(len(clusters)))
+    facts = _.plural("profile.facts", len(clusters), country=_(f"country.{region['country']}"),
+                     level=_(f"level.{region['level']}"), area=_.number(region["area_km2"]))
     figure.update_layout(
         width=PROFILE_WIDTH, height=PROFILE_HEIGHT, font={"family": FONT, "size": 14, "color": INK},
         paper_bgcolor="white", plot_bgcolor="white", separators=_.separators,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import data, figures, presenting, slides, story
-from dashboard.i18n import Translator
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, country_name
 from dashboard.state import ViewState
 from geodata import export
 from geodata.metrics import programme_area_average, sector_counts, sector_profile
@@ -34,7 +35,9 @@ def clusters_in_view(state: ViewState) -> pd.DataFrame:
 def metrics_in_view(state: ViewState, *, level: int | None = None) -> pd.DataFrame:
     metrics, _ = data.view_metrics(state.selection, level=state.level if level is None else level, period=state.period)
     on_map = data.load_atlas_data().region_table.set_index("nuts_id")["on_map"]
-    return metrics.assign(on_map=metrics["nuts_id"].map(on_map).fillna(False).astype(bool))
+    names = region_names(state.lang)
+    return metrics.assign(on_map=metrics["nuts_id"].map(on_map).fillna(False).astype(bool),
+                          name=metrics["nuts_id"].map(names).fillna(metrics["name"]))
 
 
 def highlighted_regions(state: ViewState) -> tuple[str, ...]:
@@ -128,8 +131,24 @@ def geojson_url(level: int) -> str:
     return f"/geo/nuts{level}-{data.region_geojson_etag(level)}.geojson"
 
 
-def region_names() -> pd.Series:
-    return data.load_atlas_data().region_table.set_index("nuts_id")["name"]
+@lru_cache(maxsize=len(LANGUAGES))
+def region_names(language: str = DEFAULT_LANGUAGE) -> pd.Series:
+    """Region names by code, countries in the page's language: NUTS names a country in all its languages at
+    once ("Schweiz/Suisse/Svizzera"), CLDR has one name per language. A region that covers its whole country
+    (CH0) gets the country's name too."""
+    table = data.load_atlas_data().region_table
+    names = table.set_index("nuts_id")["name"].copy()
+    national = table.set_index("nuts_id")["country"].map(names)
+    whole_country = (table["level"].to_numpy() == 0) | (names.to_numpy() == national.to_numpy())
+    countries = table["country"].map(lambda code: country_name(code, language))
+    names[whole_country] = countries.to_numpy()[whole_country]
+    return names
+
+
+def region_label(code: str, language: str) -> str:
+    """"Name (CODE)": a code alone (AT332) tells a visitor nothing, a name alone is ambiguous across levels."""
+    name = region_names(language).get(code)
+    return f"{name} ({code})" if name else code
 
 
 def clusters_in_area(state: ViewState) -> pd.DataFrame:
@@ -139,7 +158,7 @@ def clusters_in_area(state: ViewState) -> pd.DataFrame:
 
 def top_regions_figure(state: ViewState, language: str) -> dict:
     counts = sector_counts(clusters_in_area(state), level=state.level)
-    return figures.make_top_regions_figure(counts, region_names(), _=translator(language))
+    return figures.make_top_regions_figure(counts, region_names(language), _=translator(language))
 
 
 def country_mix_figure(state: ViewState, language: str) -> dict:
@@ -166,7 +185,7 @@ def comparison_figure(state: ViewState, language: str) -> go.Figure:
     if not state.compare:
         return figures.empty_figure(translator(language)("compare.empty"))
     rows, references = comparison_rows(state)
-    return figures.make_comparison_figure(rows, references, _=translator(language))
+    return figures.make_comparison_figure(rows, references, _=translator(language), sectors_chosen=bool(state.sectors))
 
 
 def portfolio_region(state: ViewState) -> str:
@@ -180,7 +199,7 @@ def portfolio_figure(state: ViewState, language: str) -> go.Figure:
         return figures.empty_figure(_("portfolio.pick"))
     base = data.base_clusters(state.selection)
     profile = sector_profile(base, nuts_id=code, period=state.period)
-    return figures.make_portfolio_figure(profile, region_names().get(code, code), _=_)
+    return figures.make_portfolio_figure(profile, region_label(code, language), _=_)
 
 
 TABLE_COLUMNS = ("name", "acronym", "sector", "country", "city", "nuts3", "org_type", "status", "founded",
@@ -192,9 +211,9 @@ def table_rows(state: ViewState, language: str) -> list[dict]:
     clusters = clusters_in_view(state)
     frame = clusters[list(TABLE_COLUMNS)].copy()
     frame["sector"] = frame["sector"].map(lambda s: _(f"sector.{s}"))
-    frame["org_type"] = frame["org_type"].map(lambda s: _(f"org_type.{s}"))
+    frame["org_type"] = frame["org_type"].map(lambda s: _(f"org_kind.{s}"))
     frame["status"] = frame["status"].map(lambda s: _(f"status.{s}"))
-    frame["region"] = clusters["nuts3"].map(region_names())
+    frame["region"] = clusters["nuts3"].map(region_names(language))
     frame["founded"] = frame["founded"].astype(object).where(frame["founded"].notna(), None)
     return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
@@ -220,7 +239,13 @@ def region_details(state: ViewState) -> dict | None:
     clusters = clusters_in_view(state)
     own = clusters[clusters[f"nuts{level}"] == state.region].sort_values("name")
     by_sector = own["sector"].value_counts().reindex(list(SECTOR_IDS)).dropna().astype(int)
-    return {"nuts_id": state.region, "name": region["name"], "country": region["country"], "level": level,
+    metrics = metrics_in_view(state, level=level).set_index("nuts_id")
+    row = metrics.loc[state.region] if state.region in metrics.index else None
+    figures_ = {name: (None if row is None or pd.isna(row[name]) else float(row[name]))
+                for name in ("count", "density", "share", "lq", "count_all_sectors")}
+    figures_["lq_reliable"] = bool(row["lq_reliable"]) if row is not None else False
+    return {"metrics": figures_, "sectors_chosen": bool(state.sectors), "nuts_id": state.region, "name": region_names(state.lang)[state.region], "country": region["country"],
+            "level": level,
             "area_km2": float(region["area_km2"]), "mount_type": int(region["mount_type"]),
             "in_area": bool(region[in_area_column(state.period)]), "by_sector": by_sector.to_dict(),
             "clusters": own[["id", "name", "sector", "city"]].to_dict(orient="records")}
@@ -235,6 +260,8 @@ def cluster_details(state: ViewState) -> dict | None:
         return None
     row = match.iloc[0]
     details = {key: (None if pd.isna(value) else value) for key, value in row.items()}
+    if details.get("nuts3"):
+        details["nuts3_label"] = region_label(details["nuts3"], state.lang)
     successor = clusters.loc[clusters["id"] == details.get("successor"), "name"]
     details["successor_name"] = successor.iloc[0] if len(successor) else None
     return details
@@ -269,16 +296,43 @@ def base_url(href: str | None) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+def view_address(state: ViewState, href: str | None) -> str:
+    """The shareable address of ``state`` on the server the browser is talking to."""
+    return base_url(href) + "/" + state.to_query(without=presenting.PRESENTATION_KEYS)
+
+
+#: Views whose numbers depend on the NUTS level (the country mix is by country, a comparison mixes levels).
+LEVELLED_EXPORTS = ("map", "top-regions")
+
+
+def export_scope(name: str, state: ViewState, _: Translator) -> str:
+    """Sector, level and period of an export, as its title names them: "ICT · NUTS 2 · 2021–2027"."""
+    sectors = ", ".join(_(f"sector.{s}") for s in state.sectors) if state.sectors else _("caption.all_sectors")
+    parts = [sectors] + ([_(f"level.{state.level}")] if name in LEVELLED_EXPORTS else []) + [_(f"period.{state.period}")]
+    return " · ".join(parts)
+
+
+def export_filename(name: str, fmt: str, state: ViewState) -> str:
+    """A file name that tells exports apart: view, sectors, level and period
+    (``alpine-cluster-atlas-map-density-ict-nuts2-2021-2027.png``)."""
+    sectors = "+".join(s.replace("_", "-") for s in state.sectors) if state.sectors else "all-sectors"
+    view = f"map-{state.metric}" if name == "map" else name
+    level = [f"nuts{state.level}"] if name in LEVELLED_EXPORTS else []
+    parts = ["alpine-cluster-atlas", view, sectors, *level, state.period]
+    return "-".join(parts) + f".{fmt}"
+
+
 def export_figure(name: str, state: ViewState) -> go.Figure:
-    """A slide (1920×1080) of the map or one chart, titled, captioned and attributed."""
+    """A slide (1920×1080) of the map or one chart, titled with what it shows, captioned and attributed."""
     _ = translator(state.lang)
     caption = presenting.caption(state, _)
+    scope = export_scope(name, state, _)
     if name == "map":
         regions = data.load_atlas_data().regions
         on_map = regions[regions["on_map"]]
         figure = slides.make_static_map_figure(map_values(state, state.lang), on_map[on_map["level"] == state.level],
                                                on_map[on_map["level"] == 0], metric=state.metric, _=_)
-        return slides.as_slide(figure, title=_(f"metric.{state.metric}"), caption=caption, _=_)
+        return slides.as_slide(figure, title=f"{_(f'metric.{state.metric}')} · {scope}", caption=caption, _=_)
     builders = {"top-regions": (top_regions_figure, "chart.top_regions.title"),
                 "country-mix": (country_mix_figure, "chart.country_mix.title"),
                 "comparison": (comparison_figure, "compare.title"),
@@ -288,7 +342,15 @@ def export_figure(name: str, state: ViewState) -> go.Figure:
     build, title_key = builders[name]
     figure = go.Figure(build(state, state.lang))
     title = _(title_key) if title_key else (figure.layout.title.text or "")
-    return slides.as_slide(figure, title=title.split("<br>")[0], caption=caption, _=_)
+    title = re.sub(r"<br>\s*<sup>.*", "", title, flags=re.S).replace("<br>", " ")
+    return slides.as_slide(figure, title=f"{title} · {scope}", caption=caption, _=_)
+
+
+def region_profile_title(nuts_id: str, state: ViewState) -> str:
+    """The PDF's own title (its metadata): region, code, sectors and period."""
+    _ = translator(state.lang)
+    name = region_names(state.lang).get(nuts_id, nuts_id)
+    return f"{_('profile.title', region=name, code=nuts_id)} · {export_scope('region', state, _)}"
 
 
 def region_profile_figure(nuts_id: str, state: ViewState) -> go.Figure | None:
@@ -305,7 +367,8 @@ def region_profile_figure(nuts_id: str, state: ViewState) -> go.Figure | None:
     profile = sector_profile(base, nuts_id=nuts_id, period=state.period)
     neighbours = slides.neighbouring_regions(atlas.regions[atlas.regions["on_map"]], nuts_id,
                                              tuple(matches.geometry.iloc[0].bounds))
-    details = {"nuts_id": nuts_id, "name": region["name"], "country": region["country"], "level": level,
+    details = {"nuts_id": nuts_id, "name": region_names(state.lang)[nuts_id], "country": region["country"],
+               "level": level,
                "area_km2": float(region["area_km2"])}
     return slides.make_region_profile_figure(region=details, outline=matches.geometry, neighbours=neighbours,
                                              profile=profile, clusters=own, caption=presenting.caption(state, _), _=_)

@@ -47,6 +47,8 @@ def layout(**query: str) -> html.Div:
             dcc.Store(id=Atlas.RENDERED_LEVEL, data=rendered),
             dcc.Store(id=Atlas.FOCUS, data={"region": state.region, "cluster": state.cluster, "lang": language}),
             dcc.Store(id=Atlas.FULLSCREEN),
+            # The view before a presentation, to come back to on leaving it (kept across a reload).
+            dcc.Store(id=Atlas.BEFORE_PRESENT, storage_type="session"),
             dcc.Store(id=Atlas.VISIBLE_VIEWS, data=None),
             dcc.Store(id=Atlas.RENDERED_VIEWS, data=None),
             components.filter_panel(_, state),
@@ -60,27 +62,47 @@ def layout(**query: str) -> html.Div:
 
 
 def root_class(state: ViewState) -> str:
-    return " ".join(["atlas", "presenting" if state.present else "", "embedded" if state.embed else ""]).strip()
+    """``story`` while a story plays: only then are its Previous and Next buttons shown."""
+    parts = ["atlas", "presenting" if state.present else "", "story" if state.present and state.story else "",
+             "embedded" if state.embed else ""]
+    return " ".join(part for part in parts if part)
 
 
 def _query_string(query: dict[str, str]) -> str:
     return urlencode(query)
 
 
+def triggered_id() -> str | None:
+    """``ctx.triggered_id``, or None when a hand-made request names its trigger so badly that Dash cannot
+    read it (a number for a ``prop_id``)."""
+    try:
+        return ctx.triggered_id
+    except (AttributeError, TypeError, KeyError):
+        return None
+
+
 PRESENTATION_BUTTONS = (Atlas.PRESENT, Atlas.STORY_START, Atlas.STORY_PREVIOUS, Atlas.STORY_NEXT, Atlas.PRESENT_EXIT)
 
 
-def presentation_change(state: ViewState, button: str) -> ViewState:
-    """The state after a presentation button: enter or leave, start the story, step through it."""
-    if button == Atlas.PRESENT_EXIT:
-        return with_changes(state, present=False, story="", step=0)
+def presentation_change(state: ViewState, button: str, before: dict | None = None) -> tuple[ViewState, dict | None]:
+    """The state after a presentation button, and the view to come back to when the presentation ends.
+
+    Entering remembers the visitor's view; leaving brings it back (in the current language) rather than
+    leaving them on the story's last filters.
+    """
+    leaving = button == Atlas.PRESENT_EXIT or (button == Atlas.PRESENT and state.present)
+    if leaving:
+        if before:
+            return with_changes(ViewState.from_dict(before), present=False, story="", step=0, lang=state.lang), None
+        return with_changes(state, present=False, story="", step=0), None
+    remembered = before if state.present and before else state.to_dict()
     if button == Atlas.PRESENT:
-        return with_changes(state, present=not state.present, story="", step=0)
+        return with_changes(state, present=True, story="", step=0), remembered
     chosen = story.load_story(state.story or story.DEFAULT_STORY)
     if button == Atlas.STORY_START or not state.story:
-        return story.step_state(state, chosen, 0)
+        return story.step_state(state, chosen, 0), remembered
     offset = 1 if button == Atlas.STORY_NEXT else -1
-    return story.step_state(state, chosen, state.step + offset)
+    return story.step_state(state, chosen, state.step + offset), remembered
 
 
 def _everything(state: ViewState, search: str | None, current: dict | None, *, write_url: bool) -> dict:
@@ -98,14 +120,16 @@ def _everything(state: ViewState, search: str | None, current: dict | None, *, w
 @callback(
     output={"controls": {name: Output(component, "value") for component, name in CONTROLS},
             "partners": Output(Atlas.PARTNERS, "value"), "focus": Output(Atlas.FOCUS, "data"),
-            "search": Output(Atlas.LOCATION, "search"), "state": Output(Atlas.STATE, "data")},
+            "search": Output(Atlas.LOCATION, "search"), "state": Output(Atlas.STATE, "data"),
+            "before": Output(Atlas.BEFORE_PRESENT, "data")},
     inputs={"search": Input(Atlas.LOCATION, "search"),
             "controls": {name: Input(component, "value") for component, name in CONTROLS},
             "partners": Input(Atlas.PARTNERS, "value"), "focus": Input(Atlas.FOCUS, "data"),
             "_buttons": {button: Input(button, "n_clicks") for button in PRESENTATION_BUTTONS}},
-    state={"current": State(Atlas.STATE, "data"), "pathname": State(Atlas.LOCATION, "pathname")},
+    state={"current": State(Atlas.STATE, "data"), "pathname": State(Atlas.LOCATION, "pathname"),
+           "before": State(Atlas.BEFORE_PRESENT, "data")},
 )
-def update_state(search, controls, partners, focus, _buttons, current, pathname):
+def update_state(search, controls, partners, focus, _buttons, current, pathname, before):
     """Keep URL, controls and the state store in step: the URL wins on load and on back/forward.
 
     The presentation buttons change the state as a whole (a story step sets every filter at once), so they
@@ -113,16 +137,16 @@ def update_state(search, controls, partners, focus, _buttons, current, pathname)
     """
     if pathname not in (None, "/"):
         raise dash.exceptions.PreventUpdate
-    search, focus = text(search, MAX_QUERY_LENGTH), mapping(focus)
-    trigger = ctx.triggered_id
+    search, focus, before = text(search, MAX_QUERY_LENGTH), mapping(focus), mapping(before) or None
+    trigger = triggered_id()
     if trigger in (None, Atlas.LOCATION):
         state = ViewState.from_query(search)
         if "lang=" not in (search or ""):
             state = with_changes(state, lang=focus.get("lang", state.lang))
-        return _everything(state, search, current, write_url=False)
+        return {**_everything(state, search, current, write_url=False), "before": no_update}
     if trigger in PRESENTATION_BUTTONS:
-        return _everything(presentation_change(ViewState.from_dict(current), trigger), search, current,
-                           write_url=True)
+        state, remembered = presentation_change(ViewState.from_dict(current), trigger, before)
+        return {**_everything(state, search, current, write_url=True), "before": remembered}
     previous = ViewState.from_dict(current)
     state = with_changes(
         ViewState(), **controls,
@@ -132,7 +156,8 @@ def update_state(search, controls, partners, focus, _buttons, current, pathname)
     )
     query = state.to_query()
     return {"controls": {name: no_update for _, name in CONTROLS}, "partners": no_update, "focus": no_update,
-            "search": query if query != (search or "") else no_update, "state": state.to_dict()}
+            "search": query if query != (search or "") else no_update, "state": state.to_dict(),
+            "before": no_update}
 
 
 clientside_callback(
@@ -360,6 +385,12 @@ def update_views(state_data, visible, rendered, href):
     prevent_initial_call=True,
 )
 def download_view(_csv_clicks, _geojson_clicks, state_data, href):
-    kind = "geojson" if ctx.triggered_id == Atlas.DOWNLOAD_GEOJSON else "csv"
-    content, filename = views.download(ViewState.from_dict(state_data), kind, text(href, MAX_QUERY_LENGTH))
+    """The file names the view it holds: the current state's address, not the URL the page was loaded with
+    (``dcc.Location.href`` keeps that one while the filters rewrite only ``search``)."""
+    trigger = triggered_id()
+    if trigger not in (Atlas.DOWNLOAD_CSV, Atlas.DOWNLOAD_GEOJSON):
+        raise dash.exceptions.PreventUpdate
+    kind = "geojson" if trigger == Atlas.DOWNLOAD_GEOJSON else "csv"
+    state = ViewState.from_dict(state_data)
+    content, filename = views.download(state, kind, views.view_address(state, text(href, MAX_QUERY_LENGTH)))
     return dcc.send_string(content, filename)

@@ -270,16 +270,73 @@ COMPARISON_ROWS = pd.DataFrame({
 def test_comparison_has_a_reference_line_per_ratio():
     references = {"count": np.nan, "density": 6.5, "share": 0.2, "lq": 1.0}
     figure = figures.make_comparison_figure(COMPARISON_ROWS, references, _=_)
-    assert [trace.type for trace in figure.data] == ["bar"] * 4
-    assert all(list(trace.x) == ["Oberösterreich (AT31)", "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;i&gt;co&lt;/i&gt; (ITC1)"]
-               for trace in figure.data)
+    assert [trace.type for trace in figure.data] == ["bar"] * 8  # one bar per territory and panel
+    labels = ["Oberösterreich (AT31)", "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;i&gt;co&lt;/i&gt; (ITC1)"]
+    assert [trace.x[0] for trace in figure.data] == labels * 4
     lines = sorted(shape.y0 for shape in figure.layout.shapes)
     assert lines == [0.2, 1.0, 6.5]
 
 
-def test_comparison_without_references_has_no_lines():
+def test_cmp001_reference_values_sit_in_the_panel_titles_not_on_the_bars():
+    references = {"count": np.nan, "density": 6.5, "share": 0.2, "lq": 1.0}
+    figure = figures.make_comparison_figure(COMPARISON_ROWS, references, _=_)
+    texts = annotation_texts(figure)
+    reference_text = figures.safe_text(_("compare.reference", value=_.number(6.5, 1)))
+    assert any(reference_text in text and _("metric.density.short") in text for text in texts)
+    panel_titles = [a for a in figure.layout.annotations if reference_text in a.text]
+    assert all(a.yref == "paper" and a.y >= 1 for a in panel_titles), "reference labels above the plot, off the bars"
+
+
+def test_cmp002_territory_colours_are_stable_distinct_and_not_sector_colours():
+    codes = ["AT31", "ITH1", "DE21", "CH01", "SI04", "FRK2"]
+    colours = figures.territory_colours(codes)
+    assert colours == figures.territory_colours(list(reversed(codes)))
+    assert len(set(colours.values())) == len(codes)
+    assert figures.territory_colours(["ITH1", "AT31"])["AT31"] == figures.territory_colours(["AT31", "ITH1"])["AT31"]
+    assert not set(colours.values()) & {c.upper() for c in SECTOR_COLOURS.values()}
+    for colour in figures.TERRITORY_COLOURS:
+        assert min(lab_distance(colour, sector) for sector in SECTOR_COLOURS.values()) > 20, colour
+    figure = figures.make_comparison_figure(COMPARISON_ROWS.iloc[::-1].reset_index(drop=True), {}, _=_)
+    again = figures.make_comparison_figure(COMPARISON_ROWS, {}, _=_)
+    by_name = lambda fig: {t.name: t.marker.color for t in fig.data}  # noqa: E731
+    assert by_name(figure) == by_name(again)
+
+
+def test_cmp003_each_territory_is_named_once_in_a_wrapping_legend():
     figure = figures.make_comparison_figure(COMPARISON_ROWS, {}, _=_)
-    assert not figure.layout.shapes
+    assert figure.layout.legend.orientation == "h"
+    assert sorted(t.name for t in figure.data if t.showlegend) == sorted(set(t.name for t in figure.data))
+    assert not [a for a in figure.layout.annotations if "■" in (a.text or "")]
+
+
+def test_cmp004_without_a_sector_share_and_specialisation_explain_themselves():
+    rows = COMPARISON_ROWS.assign(share=[1.0, 1.0], lq=[1.0, 1.0])
+    figure = figures.make_comparison_figure(rows, {"share": 1.0, "lq": 1.0}, _=_, sectors_chosen=False)
+    assert len(figure.data) == 4  # count and density only
+    assert sum(figures.safe_text(_("compare.pick_sector")) == text.replace("<br>", " ")
+               for text in annotation_texts(figure)) == 1
+    assert not [text for text in annotation_texts(figure) if "100%" in text and "Alpine" in text]
+
+
+def test_cmp005_share_ticks_read_like_labels():
+    german = Translator("de")
+    figure = figures.make_comparison_figure(COMPARISON_ROWS, {}, _=german)
+    assert "30\u00a0%" in figure.layout.yaxis3.ticktext
+    mix = figures.make_country_mix_figure(counts_frame({"AT": {"ict": 1}}), {"AT": "Österreich"}, _=german)
+    assert list(mix.layout.xaxis.ticktext) == ["0\u00a0%", "20\u00a0%", "40\u00a0%", "60\u00a0%", "80\u00a0%",
+                                               "100\u00a0%"]
+
+
+def lab_distance(first: str, second: str) -> float:
+    """CIE76 colour distance: about 2 is a just-noticeable difference, over 20 clearly different colours."""
+    def lab(colour: str) -> np.ndarray:
+        rgb = np.array([int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+        rgb = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ rgb
+        xyz /= np.array([0.95047, 1.0, 1.08883])
+        f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+        return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+    return float(np.linalg.norm(lab(first) - lab(second)))
 
 
 def test_portfolio_has_its_reference_at_one():
@@ -299,6 +356,20 @@ def test_unreliable_portfolio_is_hatched_and_says_so():
     assert figure.data[0].marker.pattern.shape == "/"
     assert "&lt;b&gt;Tiny&lt;/b&gt;" in figure.layout.title.text
     assert _("portfolio.unreliable", minimum=5) in figure.layout.title.text
+
+
+def test_cmp006_one_organisation_does_not_flatten_the_portfolio():
+    profile = pd.DataFrame({"sector": ["tourism_services", "ict", "agrifood"], "count": [1, 12, 6],
+                            "share": [1 / 19, 12 / 19, 6 / 19], "lq": [33.0, 1.6, 0.9],
+                            "lq_reliable": [True, True, True]})
+    figure = figures.make_portfolio_figure(profile, "Somewhere", _=_)
+    bars = figure.data[0]
+    assert figure.layout.xaxis.range[1] <= figures.PORTFOLIO_MIN_AXIS * 1.05
+    assert max(bars.x) <= figure.layout.xaxis.range[1]
+    assert 1.6 / figure.layout.xaxis.range[1] > 0.3, "the other bars keep a readable length"
+    cut_text = bars.text[list(bars.y).index(_("sector.tourism_services"))]
+    assert cut_text.startswith("▸ ") and _.number(33, 2) in cut_text
+    assert figures.safe_text(_("portfolio.cut", limit="4", minimum=5)) in figure.layout.title.text
 
 
 def test_empty_inputs_give_a_message_not_an_error():

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import state
-from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCALES_DIR, translate
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCALES_DIR, PLURAL_CATEGORIES, translate
 from geodata.nuts import PERIODS
 from geodata.sectors import ORG_TYPES, SECTOR_IDS, STATUSES
 from geodata.selection import LANDSCAPES, MOUNTAIN_CHOICES
@@ -25,13 +25,26 @@ from geodata.settings import COUNTRIES
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
-TRANSLATING_CALLS = {"_", "translate"}
+TRANSLATING_CALLS = {"_", "translate", "plural", "translate_plural"}
 
 
 @cache
 def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     with (LOCALES_DIR / f"{language}.json").open(encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def known(key: str, language: str = DEFAULT_LANGUAGE) -> bool:
+    """A key is in the catalogue as itself or, for a plural text, as its ``other`` form."""
+    return key in catalogue(language) or f"{key}.other" in catalogue(language)
+
+
+def english_of(key: str) -> str | None:
+    """The English key a translated key corresponds to; a Slovenian ``.few`` form answers to English ``.other``."""
+    if key in catalogue():
+        return key
+    base, _, category = key.rpartition(".")
+    return f"{base}.other" if category in PLURAL_CATEGORIES and f"{base}.other" in catalogue() else None
 
 
 @cache
@@ -106,6 +119,7 @@ def key_families() -> dict[str, list[str]]:
         "mountain.": [f"mountain.{choice}" for choice in MOUNTAIN_CHOICES],
         "mountain_type.": [f"mountain_type.{code}" for code in range(5)],
         "org_type.": [f"org_type.{org_type}" for org_type in ORG_TYPES],
+        "org_kind.": [f"org_kind.{org_type}" for org_type in ORG_TYPES],
         "status.": [f"status.{status}" for status in STATUSES],
         "nav.": [f"nav.{name}" for name in page_names()],
     }
@@ -119,13 +133,13 @@ def test_the_scan_finds_keys():
 
 
 def test_every_literal_key_exists():
-    missing = {key: where for key, where in literal_keys().items() if key not in catalogue()}
+    missing = {key: where for key, where in literal_keys().items() if not known(key)}
     assert not missing, f"keys used in the code but missing from en.json: {missing}"
 
 
 @pytest.mark.parametrize("family", sorted(key_families()))
 def test_every_key_of_a_family_exists(family):
-    missing = [key for key in key_families()[family] if key not in catalogue()]
+    missing = [key for key in key_families()[family] if not known(key)]
     assert not missing, f"missing from en.json: {missing}"
 
 
@@ -163,9 +177,9 @@ def test_other_languages_use_only_english_placeholders(language):
     if not path.exists():
         pytest.skip(f"no catalogue for {language}")
     english = catalogue()
-    unknown = {key: sorted(placeholders(text) - placeholders(english[key]))
-               for key, text in catalogue(language).items() if key in english}
+    unknown = {key: sorted(placeholders(text) - placeholders(english[english_of(key)]))
+               for key, text in catalogue(language).items() if english_of(key)}
     unknown = {key: names for key, names in unknown.items() if names}
     assert not unknown, f"{language}: placeholders English does not have: {unknown}"
-    strays = sorted(set(catalogue(language)) - set(english))
+    strays = sorted(key for key in catalogue(language) if english_of(key) is None)
     assert not strays, f"{language}: keys English does not have: {strays}"

@@ -10,8 +10,11 @@ import pytest
 from dash import dcc
 
 from dashboard.components import PLOTLY_TEXTS, dropdown_labels, graph_config, grid_locale_text
-from dashboard.i18n import (LANGUAGES, LOCALES_DIR, Translator, format_number, format_percent, load_catalogue,
-                            negotiate, plotly_separators, supported, translate)
+from babel import Locale
+
+from dashboard.i18n import (LANGUAGES, LOCALES_DIR, PLURAL_CATEGORIES, Translator, country_name, format_number,
+                            format_percent, load_catalogue, negotiate, percent_suffix, plotly_separators, supported,
+                            translate)
 
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != "en"]
 
@@ -42,18 +45,48 @@ def test_loc002_files_hold_unique_keys_and_texts(code):
     assert not empty, f"empty values in {code}.json where English has a text: {empty}"
 
 
+def messages(code: str) -> dict[str, set[str]]:
+    """Each text of a catalogue with the plural forms it spells out (an empty set: not a plural text)."""
+    found: dict[str, set[str]] = {}
+    catalogue = load_catalogue(code)
+    for key in catalogue:
+        base, _, category = key.rpartition(".")
+        if category in PLURAL_CATEGORIES and {f"{base}.one", f"{base}.other"} <= catalogue.keys():
+            found.setdefault(base, set()).add(category)
+        else:
+            found.setdefault(key, set())
+    return found
+
+
+def needed_plural_forms(code: str) -> set[str]:
+    """The CLDR categories a language's texts must spell out; "many" (a million and up in French and Italian)
+    may fall back to "other"."""
+    return (set(Locale.parse(code).plural_form.tags) | {"other"}) - {"many"}
+
+
 @pytest.mark.parametrize("code", OTHER_LANGUAGES)
 def test_loc003_every_language_has_exactly_the_english_keys(code):
-    english, other = set(load_catalogue("en")), set(load_catalogue(code))
-    assert not english - other, f"{code}.json lacks {sorted(english - other)}"
-    assert not other - english, f"{code}.json has keys English does not: {sorted(other - english)}"
+    english, other = messages("en"), messages(code)
+    assert not english.keys() - other.keys(), f"{code}.json lacks {sorted(english.keys() - other.keys())}"
+    assert not other.keys() - english.keys(), \
+        f"{code}.json has keys English does not: {sorted(other.keys() - english.keys())}"
+    mismatched = sorted(key for key, forms in other.items() if bool(forms) != bool(english[key]))
+    assert not mismatched, f"plural in one catalogue, plain in the other: {mismatched}"
+
+
+@pytest.mark.parametrize("code", list(LANGUAGES))
+def test_loc003b_plural_texts_spell_out_the_languages_cldr_forms(code):
+    forms = {frozenset(found) for found in messages(code).values() if found}
+    assert forms == {frozenset(needed_plural_forms(code))}, forms
 
 
 @pytest.mark.parametrize("code", OTHER_LANGUAGES)
 def test_loc004_placeholders_match_english(code):
     english, other = load_catalogue("en"), load_catalogue(code)
-    differing = {key: (sorted(placeholders(text)), sorted(placeholders(other[key])))
-                 for key, text in english.items() if key in other and placeholders(text) != placeholders(other[key])}
+    english_key = {key: key if key in english else key.rpartition(".")[0] + ".other" for key in other}
+    differing = {key: (sorted(placeholders(english[english_key[key]])), sorted(placeholders(text)))
+                 for key, text in other.items()
+                 if placeholders(english[english_key[key]]) != placeholders(text)}
     assert not differing, f"{code}.json placeholders differ from English (en, {code}): {differing}"
 
 
@@ -91,7 +124,7 @@ def test_loc007_supported_falls_back_to_english(asked, expected):
     ("en", "10,000", "1,744", "1,234.6", "25.5%", ".,"),
     ("de", "10.000", "1.744", "1.234,6", "25,5\u00a0%", ",."),
     ("fr", "10\u202f000", "1\u202f744", "1\u202f234,6", "25,5\u00a0%", ",\u202f"),
-    ("it", "10.000", "1.744", "1.234,6", "25,5\u00a0%", ",."),
+    ("it", "10.000", "1.744", "1.234,6", "25,5%", ",."),
     ("sl", "10.000", "1.744", "1.234,6", "25,5\u00a0%", ",."),
 ])
 def test_loc008_numbers_and_percentages_in_each_language(code, whole, area, decimal, percent, separators):
@@ -100,6 +133,43 @@ def test_loc008_numbers_and_percentages_in_each_language(code, whole, area, deci
     assert format_number(1234.56, code, 1) == decimal
     assert format_percent(0.255, code, 1) == percent == Translator(code).percent(0.255, 1)
     assert plotly_separators(code) == separators
+    assert percent.endswith(percent_suffix(code)) and percent_suffix(code).endswith("%")
+
+
+#: What a reader expects for 1, 2, 3 and 5 organisations in each language (CLDR plural forms).
+PLURAL_TEXTS = {
+    "en": ("1 organisation in view", "2 organisations in view", "3 organisations in view", "5 organisations in view"),
+    "de": ("1 Organisation angezeigt", "2 Organisationen angezeigt", "3 Organisationen angezeigt",
+           "5 Organisationen angezeigt"),
+    "fr": ("1 organisation affichée", "2 organisations affichées", "3 organisations affichées",
+           "5 organisations affichées"),
+    "it": ("1 organizzazione visualizzata", "2 organizzazioni visualizzate", "3 organizzazioni visualizzate",
+           "5 organizzazioni visualizzate"),
+    "sl": ("1 prikazana organizacija", "2 prikazani organizaciji", "3 prikazane organizacije",
+           "5 prikazanih organizacij"),
+}
+
+
+@pytest.mark.parametrize("code", list(LANGUAGES))
+def test_loc013_plurals_for_one_two_three_and_five(code):
+    _ = Translator(code)
+    assert tuple(_.plural("summary.clusters", n) for n in (1, 2, 3, 5)) == PLURAL_TEXTS[code]
+
+
+def test_loc014_german_region_card_heading_is_singular_for_one():
+    _ = Translator("de")
+    assert _.plural("card.region.by_sector", 1) == "1 angezeigte Organisation, nach Branche"
+    assert _.plural("card.region.by_sector", 2) == "2 angezeigte Organisationen, nach Branche"
+    assert _.plural("summary.regions", 1, level="NUTS 2") == "1 Region mit Clustern, Ebene: NUTS 2"
+    assert Translator("sl").plural("summary.regions", 102, level="NUTS 2") == "102 regiji z grozdi; raven: NUTS 2"
+    assert Translator("en").plural("summary.clusters", 1234) == "1,234 organisations in view"
+
+
+@pytest.mark.parametrize(("code", "expected"), [("en", "Switzerland"), ("de", "Schweiz"), ("fr", "Suisse"),
+                                                ("it", "Svizzera"), ("sl", "Švica")])
+def test_loc015_country_names_in_the_pages_language(code, expected):
+    assert country_name("CH", code) == expected
+    assert "/" not in country_name("CH", code)
 
 
 @pytest.mark.parametrize("code", list(LANGUAGES))

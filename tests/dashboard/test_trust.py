@@ -103,9 +103,9 @@ def test_trs007_a_mistyped_story_id_starts_the_default_story(app):
     atlas = registered_page_module("atlas")
     state = ViewState.from_query("?present=1&story=alps4eu-key-sector&step=1")
     assert state.story == ""
-    after = atlas.presentation_change(state, Atlas.STORY_NEXT)
+    after, _ = atlas.presentation_change(state, Atlas.STORY_NEXT)
     assert after.story == story.DEFAULT_STORY and after.present
-    assert atlas.presentation_change(with_changes(after, step=MAX_STEP), Atlas.STORY_NEXT).step == \
+    assert atlas.presentation_change(with_changes(after, step=MAX_STEP), Atlas.STORY_NEXT)[0].step == \
         len(story.load_story(story.DEFAULT_STORY).steps) - 1
 
 

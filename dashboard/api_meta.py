@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 
-from dashboard import meta_data, partner_views
+from dashboard import meta_data, openapi, partner_views
 from dashboard.partners_state import ExplorerState
 from geodata.nuts import PERIODS
 from geodata.partners import WEIGHTS as PARTNER_WEIGHTS
@@ -62,6 +62,8 @@ def register(server: Flask) -> None:
         if origin is None:
             return _error(404, "organisation", f"no active organisation with id {organisation!r}")
         return jsonify({
+            "meta": openapi.meta(period, view=request.query_string.decode("utf-8", "replace")[:300],
+                                 units=("score", "distance_km")),
             "organisation": {key: origin[key] for key in ("id", "name", "country", "sector", "nuts3")},
             "cross_border": not state.same_country, "period": period, "weights": PARTNER_WEIGHTS,
             "candidates": partner_views.partner_records(table),
@@ -97,6 +99,8 @@ def register(server: Flask) -> None:
         space = meta_data.peer_space(state.level, period)
         own = space.regions.iloc[space.position(region)]
         return jsonify({
+            "meta": openapi.meta(period, view=request.query_string.decode("utf-8", "replace")[:300],
+                                 units=("score", "similarity")),
             "region": {"nuts_id": region, "name": own["name"], "level": state.level,
                        "organisations": int(own["count"])},
             "status": status, "min_support": MIN_SUPPORT, "cross_border": state.peers_cross_border,

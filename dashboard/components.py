@@ -8,6 +8,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import dcc, html
 
+from dashboard import upload
 from dashboard.figures import INK, PARTNER_GLYPH
 from dashboard.i18n import DEFAULT_LANGUAGE, Translator, load_catalogue
 from dashboard.ids import Atlas, LazyView
@@ -150,6 +151,7 @@ def map_section(_: Translator, figure=None) -> html.Section:
             html.Div(id=Atlas.MAP_LEGEND, className="map-legend", role="group",
                      **{"aria-label": _("map.legend.label")}),
             sector_key(_),
+            upload.legend_entry(_),
             html.P([_("map.attribution.register"), " · ", _("attribution.nuts"), " · ", _("map.attribution.geonames")],
                    className="attribution"),
             html.Details([html.Summary(id=Atlas.MAP_TABLE_SUMMARY), html.Div(id=Atlas.MAP_TABLE)],
@@ -230,6 +232,7 @@ def compare_section(_: Translator, region_options: list[dict], state: ViewState)
 
 TABLE_COLUMN_DEFS = [
     {"field": "name", "headerKey": "table.name", "minWidth": 240, "flex": 2, "pinned": "left"},
+    {"field": "origin", "headerKey": "table.origin", "minWidth": 120},
     {"field": "acronym", "headerKey": "table.acronym", "minWidth": 100},
     {"field": "sector", "headerKey": "table.sector", "minWidth": 180},
     {"field": "country", "headerKey": "table.country", "minWidth": 90},

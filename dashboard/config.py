@@ -46,6 +46,12 @@ class Config:
     basemap_attribution: str
     public_url: str
     frame_ancestors: str
+    api_rate_limit: str
+    export_rate_limit: str
+    upload_max_bytes: int
+    upload_max_rows: int
+    upload_max_columns: int
+    upload_max_cell_chars: int
     max_body_bytes: int
     export_slots: int
     export_renders_per_browser: int
@@ -71,6 +77,14 @@ class Config:
             public_url=os.environ.get("ATLAS_PUBLIC_URL", "").strip(),
             # Which sites may show the atlas in a frame (CSP frame-ancestors), space-separated.
             frame_ancestors=os.environ.get("ATLAS_FRAME_ANCESTORS", "'self'").strip() or "'self'",
+            # Per client (IP address), shared by every worker through REDIS_URL; "N per second|minute|hour".
+            api_rate_limit=os.environ.get("ATLAS_API_RATE_LIMIT", "").strip() or "120 per minute",
+            export_rate_limit=os.environ.get("ATLAS_EXPORT_RATE_LIMIT", "").strip() or "30 per minute",
+            # A visitor's own list (page upload and POST /api/validate).
+            upload_max_bytes=_int("ATLAS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024),
+            upload_max_rows=_int("ATLAS_UPLOAD_MAX_ROWS", 20_000),
+            upload_max_columns=_int("ATLAS_UPLOAD_MAX_COLUMNS", 40),
+            upload_max_cell_chars=_int("ATLAS_UPLOAD_MAX_CELL_CHARS", 2_000),
             # Largest request body accepted (callbacks send a few KB); a route that takes uploads raises it
             # for itself by setting ``request.max_content_length``.
             max_body_bytes=_int("ATLAS_MAX_BODY_BYTES", 1_000_000),

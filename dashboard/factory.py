@@ -10,10 +10,11 @@ import dash
 import flask
 from flask_compress import Compress
 
-from dashboard import components, guard, routes, security, shell, static_files, views
+from dashboard import api, components, guard, routes, security, shell, static_files, userlist, views
 from dashboard.cache import init_cache
 from dashboard.config import CONFIG
 from dashboard.i18n import translate
+from dashboard.ratelimit import init_rate_limit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,5 +87,8 @@ def create_app() -> dash.Dash:
     static_files.register(server, compress_static=CONFIG.compress)
     guard.register(server, max_body_bytes=CONFIG.max_body_bytes)
     routes.register(server)
+    api.register(server)
+    userlist.allow_list_bodies(server)
+    init_rate_limit(server)
     security.register(app)
     return app

@@ -50,6 +50,9 @@ ASSUMED_MAP_PIXELS = (1200, 580)
 #: All clusters share one point trace: each Plotly map trace is several MapLibre layers, and one trace per
 #: sector made every repaint several times slower.
 TRACE_CONTEXT, TRACE_VALUES, TRACE_SELECTION, TRACE_CLUSTERS, TRACE_PARTNERS = 0, 1, 2, 3, 4
+#: The visitor's own list: a dark ring with a white centre (two traces), unlike any register marker.
+TRACE_USER_RING, TRACE_USER_CENTRE = 5, 6
+USER_LIST_COLOUR = "#3b0a45"
 
 #: Map marker shapes for the sector key's glyphs: ``assets/map.js`` draws these (MapLibre has no marker
 #: shapes of its own without a sprite), so the key and the map show the same symbol by construction.
@@ -386,7 +389,22 @@ def make_map_figure(
         name=_("map.partners"), mode="markers", showlegend=False, hoverlabel=hoverlabel,
         marker={"size": STACK_SIZE + 2, "symbol": PARTNER_ICON, "allowoverlap": True},
         hovertemplate="%{hovertext}<extra></extra>", **trace_values[TRACE_PARTNERS]))
+    user = user_list_trace_values(None)
+    figure.add_trace(go.Scattermap(name=_("upload.legend"), mode="markers", showlegend=False,
+                                   marker={"size": 14, "color": USER_LIST_COLOUR, "opacity": 0.95},
+                                   hovertemplate="%{hovertext}<extra></extra>", **user[TRACE_USER_RING]))
+    figure.add_trace(go.Scattermap(name=_("upload.legend"), mode="markers", showlegend=False, hoverinfo="skip",
+                                   marker={"size": 5, "color": "#ffffff", "opacity": 1}, **user[TRACE_USER_CENTRE]))
     return figure
+
+
+def user_list_trace_values(points: pd.DataFrame | None) -> dict[int, dict]:
+    """Positions (and hover texts) of the visitor's own list for its two traces; empty without a list."""
+    if points is None or points.empty:
+        return {TRACE_USER_RING: {"lat": [], "lon": [], "hovertext": []}, TRACE_USER_CENTRE: {"lat": [], "lon": []}}
+    lat, lon = points["lat"].round(5).tolist(), points["lon"].round(5).tolist()
+    return {TRACE_USER_RING: {"lat": lat, "lon": lon, "hovertext": points["hovertext"].tolist()},
+            TRACE_USER_CENTRE: {"lat": lat, "lon": lon}}
 
 
 # --- comparison charts ------------------------------------------------------------------------------------

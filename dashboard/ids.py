@@ -68,6 +68,27 @@ class Atlas:
     DOWNLOAD = "atlas-download"
 
 
+class Upload:
+    """The visitor's own list on the atlas page (``dashboard/upload.py``, ``dashboard/upload_callbacks.py``)."""
+
+    SECTION = "upload-section"
+    INPUT = "upload-input"
+    LIST = "upload-list"
+    PROBLEMS = "upload-problems"
+    STATUS = "upload-status"
+    REFUSED = "upload-refused"
+    REPORT = "upload-report"
+    REPORT_DOWNLOAD = "upload-report-download"
+    LIST_DOWNLOAD = "upload-list-download"
+    CLEAR = "upload-clear"
+    COUNTS = "upload-counts"
+    LEGEND = "upload-legend"
+    DRAWN = "upload-drawn"
+    GATE = "upload-gate"
+    MAP_GATE = "upload-map-gate"
+    DOWNLOAD = "upload-download"
+
+
 class LazyView:
     """Names of the page sections computed only while on screen: the ``data-view`` attribute in the layout."""
     CHARTS = "charts"

@@ -1,8 +1,6 @@
-"""Plain Flask routes beside the Dash app: region outlines, a JSON view of the metrics, a health check."""
+"""Plain Flask routes beside the Dash app: region outlines, image exports, a health check (the API: ``api.py``)."""
 
 from __future__ import annotations
-
-import os
 
 from flask import Flask, Response, abort, jsonify, request
 
@@ -25,20 +23,6 @@ def register(server: Flask) -> None:
         response.headers["Cache-Control"] = f"public, max-age={GEOJSON_MAX_AGE}, immutable"
         response.set_etag(etag)
         return response.make_conditional(request)
-
-    @server.get("/api/regions")
-    def region_metrics_json() -> Response:
-        """The numbers behind the map for the view named by the query string (same keys as the page URL)."""
-        state = ViewState.from_query(request.query_string.decode("utf-8", "replace"))
-        metrics, was_cached = data.view_metrics(state.selection, level=state.level, period=state.period)
-        columns = ["nuts_id", "name", "country", "level", "in_area", "area_km2", "area_km2_in_area", "count",
-                   "count_all_sectors", "density", "share", "lq", "lq_reliable"]
-        records = metrics[columns].astype(object).where(metrics[columns].notna(), None).to_dict(orient="records")
-        response = jsonify({"view": state.to_query(), "level": state.level, "period": state.period,
-                            "regions": records})
-        response.headers["X-Atlas-Cache"] = "hit" if was_cached else "miss"
-        response.headers["X-Atlas-Worker"] = str(os.getpid())
-        return response
 
     @server.route("/export/<name>.<fmt>", methods=["GET", "HEAD"])
     def export_image(name: str, fmt: str) -> Response:

@@ -131,3 +131,15 @@ clientside_callback(
     Output(Shell.LANGUAGE_APPLIED, "data"),
     Input(Shell.LANGUAGE, "value"),
 )
+
+
+def triggered_id() -> object:
+    """The id of the input that triggered the running callback, or None when the request names it wrongly.
+
+    Dash reads ``changedPropIds`` from the request as sent; a malformed one (not a string) makes
+    ``ctx.triggered_id`` raise inside Dash, which must not turn a bad request into a server error.
+    """
+    try:
+        return dash.ctx.triggered_id
+    except (AttributeError, TypeError, ValueError, KeyError, dash.exceptions.MissingCallbackContextException):
+        return None

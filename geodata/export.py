@@ -43,21 +43,48 @@ def _defuse_formula(value: object) -> object:
     return value
 
 
+def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells a spreadsheet would evaluate as a formula are prefixed with an apostrophe."""
+    text_columns = frame.select_dtypes(include=["object", "string"]).columns
+    frame = frame.astype({c: object for c in text_columns})
+    for column in text_columns:
+        frame[column] = frame[column].map(_defuse_formula)
+    return frame
+
+
+def _csv_with_comments(frame: pd.DataFrame, lines: list[str]) -> str:
+    buffer = io.StringIO()
+    for line in lines:
+        buffer.write(f"# {line}\n")
+    defuse_formulas(frame).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
 def clusters_to_csv(clusters: pd.DataFrame, *, view_url: str, generated: date) -> str:
     """CSV with ``#`` comment lines naming the view, the sources and the attribution, then one row per cluster.
 
     Text cells that a spreadsheet would evaluate as a formula are prefixed with an apostrophe.
     """
-    frame = _export_frame(clusters)
-    text_columns = frame.select_dtypes(include=["object", "string"]).columns
-    frame = frame.astype({c: object for c in text_columns})
-    for column in text_columns:
-        frame[column] = frame[column].map(_defuse_formula)
-    buffer = io.StringIO()
-    for line in source_lines(view_url, generated):
-        buffer.write(f"# {line}\n")
-    frame.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
+    return _csv_with_comments(_export_frame(clusters), source_lines(view_url, generated))
+
+
+def user_list_to_csv(rows: pd.DataFrame, *, filename: str, generated: date) -> str:
+    """A visitor's own list as placed by the atlas: their rows with NUTS codes and programme-area flags."""
+    columns = [c for c in ("source_row", *EXPORT_COLUMNS) if c in rows.columns]
+    lines = [
+        f"Your list {filename}, placed by the Alpine Cluster Atlas (NUTS 2021 regions, Interreg Alpine Space areas)",
+        f"Generated: {generated.isoformat()}",
+        f"Sources: the rows are yours; {GEONAMES_ATTRIBUTION}; {NUTS_SOURCE}",
+        f"Attribution: {NUTS_ATTRIBUTION}",
+    ]
+    return _csv_with_comments(rows[columns], lines)
+
+
+def problems_to_csv(problems: list[dict], *, filename: str, generated: date) -> str:
+    """The error report of a rejected list: one line per problem with its row, column, value and message."""
+    frame = pd.DataFrame(problems, columns=["row", "column", "value", "message"]).astype({"row": "Int64"})
+    return _csv_with_comments(frame, [f"Problems found in {filename} by the Alpine Cluster Atlas",
+                                      f"Generated: {generated.isoformat()}"])
 
 
 def clusters_to_geojson(clusters: pd.DataFrame, *, view_url: str, generated: date) -> str:

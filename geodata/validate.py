@@ -120,6 +120,14 @@ def read_cluster_table(data: bytes, *, source_name: str) -> pd.DataFrame:
     return frame
 
 
+def read_table(data: bytes, *, source_name: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Like :func:`read_cluster_table`, but returns the rows that parse together with the problems found.
+
+    The frame is None when there is no table at all. Uploads use this so that every problem is listed at once.
+    """
+    return _read_table(data, source_name=source_name)
+
+
 def validate_clusters(
     frame: pd.DataFrame, *, source_name: str, check_places: bool = True
 ) -> tuple[pd.DataFrame, list[Problem]]:

@@ -30,6 +30,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+#: The per-client request budgets on /api and /export are for the public; the suite makes many requests from
+#: one address, in this process and in the servers it starts. Tests of the limits set their own.
+os.environ.setdefault("ATLAS_API_RATE_LIMIT", "10000 per minute")
+os.environ.setdefault("ATLAS_EXPORT_RATE_LIMIT", "10000 per minute")
 SERVER_START_TIMEOUT = 30.0
 SERVER_STOP_TIMEOUT = 10.0
 

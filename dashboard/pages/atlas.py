@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from dashboard import cards, components, story, views
+from dashboard import cards, components, story, upload, userlist, views
+from dashboard import upload_callbacks  # noqa: F401  (registers the callbacks of "Your own list")
 from dashboard.config import CONFIG
 from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator, translate
@@ -52,7 +53,8 @@ def layout(**query: str) -> html.Div:
             dcc.Store(id=Atlas.VISIBLE_VIEWS, data=None),
             dcc.Store(id=Atlas.RENDERED_VIEWS, data=None),
             components.filter_panel(_, state),
-            html.Div([components.map_section(_, figure), components.charts_section(_),
+            html.Div([components.map_section(_, figure), upload.section(_, userlist.limits()),
+                      components.charts_section(_),
                       components.compare_section(_, region_options(_), state), components.table_section(_)],
                      className="content"),
         ],
@@ -206,7 +208,7 @@ def any_clicked(clicks: object) -> bool:
 def open_from_place(clicks, state_data):
     """An organisation picked from a shared place's list opens its card."""
     try:
-        trigger = mapping(ctx.triggered_id)
+        trigger = mapping(triggered_id())
     except (AttributeError, ValueError):  # a request whose changed property names no component of this page
         raise dash.exceptions.PreventUpdate from None
     cluster = text(trigger.get("index"))

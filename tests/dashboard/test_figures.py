@@ -185,11 +185,12 @@ def test_map_figure_references_geometry_by_url():
     values = trace_values(metrics_frame([{"nuts_id": "AT111", "count": 1.0}]), clusters_frame([{}]))
     figure = figures.make_map_figure(values, geojson_url="/geo/nuts3-abc.geojson", borders_url="/geo/nuts0-def.geojson",
                                      _=_)
-    assert len(figure.data) == 5
+    assert len(figure.data) == figures.TRACE_USER_CENTRE + 1
     choropleths = [trace for trace in figure.data if trace.type == "choroplethmap"]
     assert len(choropleths) == 3
     assert all(trace.geojson == "/geo/nuts3-abc.geojson" for trace in choropleths)
-    assert [trace.type for trace in figure.data[3:]] == ["scattermap", "scattermap"]
+    assert [trace.type for trace in figure.data[3:]] == ["scattermap"] * 4
+    assert len(figure.data[figures.TRACE_USER_RING].lat) == 0, "no visitor's list unless one is uploaded"
     assert figure.layout.map.layers[0].source == "/geo/nuts0-def.geojson"
     assert figure.data[figures.TRACE_PARTNERS].visible is False
 
@@ -215,7 +216,7 @@ def test_empty_map_values_do_not_fail():
     assert values[figures.TRACE_VALUES]["locations"] == []
     assert values[figures.TRACE_VALUES]["customdata"] == []
     figure = figures.make_map_figure(values, geojson_url="/a.geojson", borders_url="/b.geojson", _=_)
-    assert len(figure.data) == 5
+    assert len(figure.data) == figures.TRACE_USER_CENTRE + 1
 
 
 # --- charts ---------------------------------------------------------------------------------------------

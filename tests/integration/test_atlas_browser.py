@@ -18,6 +18,7 @@ from selenium.webdriver.common.keys import Keys
 from atlas_pages import DASH_PROP_JS, show_section
 from support import assert_no_console_errors, wait_for, wait_for_text
 
+from dashboard.figures import TRACE_PARTNERS
 from dashboard.i18n import translate
 from dashboard.state import ViewState
 
@@ -42,15 +43,15 @@ return {graph: Boolean(gd), traces: gd && gd.data ? gd.data.length : 0, maplibre
         canvas: Boolean(document.querySelector('#atlas-map canvas.maplibregl-canvas'))};
 """
 
-#: Organisations in the figure data: every scattermap trace but the last, which holds the partners. A point is
-#: one organisation (its id) or a place several share (the list of their ids).
+#: Organisations in the figure data: every scattermap trace but the partners' (figures.TRACE_PARTNERS). A point
+#: is one organisation (its id) or a place several share (the list of their ids).
 MAP_POINTS_JS = """
 const gd = document.querySelector('#atlas-map .js-plotly-plot');
 if (!gd || !gd.data) { return null; }
-return gd.data.slice(0, -1).filter(t => t.type === 'scattermap')
+return gd.data.filter((t, index) => index !== PARTNERS_TRACE && t.type === 'scattermap')
     .reduce((total, t) => total + (t.customdata || []).reduce(
         (sum, item) => sum + (Array.isArray(item) ? item.length : 1), 0), 0);
-"""
+""".replace("PARTNERS_TRACE", str(TRACE_PARTNERS))
 
 #: Organisations MapLibre actually draws: features of the visible symbol layers, the partners' excepted; a
 #: shared place's image ("atlas-stack-N") stands for N organisations.
@@ -58,7 +59,7 @@ MAP_DRAWN_POINTS_JS = """
 try {
     const gd = document.querySelector('#atlas-map .js-plotly-plot');
     const map = gd._fullLayout.map._subplot.map;
-    const partners = gd._fullData[gd._fullData.length - 1].uid;
+    const partners = gd._fullData[PARTNERS_TRACE].uid;
     const style = map.getStyle();
     let total = 0;
     for (const layer of style.layers) {
@@ -72,7 +73,7 @@ try {
     }
     return total;
 } catch (error) { return null; }
-"""
+""".replace("PARTNERS_TRACE", str(TRACE_PARTNERS))
 
 GRID_ROWS_JS = """
 try { return dash_ag_grid.getApi('atlas-table').getDisplayedRowCount(); } catch (error) { return null; }

@@ -1,0 +1,66 @@
+"""Per-client rate limits on the public API and the image exports, counted in Redis so every worker shares them.
+
+One budget covers all of ``/api/*`` and another all of ``/export/*`` (scopes ``api`` and ``export``), keyed by
+the client's address. Without ``REDIS_URL`` each process counts for itself (``memory://``). When Redis is away
+the request is served rather than refused (``swallow_errors``): a limit is a courtesy, not a gate.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, request
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+
+from dashboard.config import CONFIG
+
+LOG = logging.getLogger(__name__)
+
+#: URL prefixes and the limit each shares among its routes.
+SCOPES = {"/api": ("api", lambda: CONFIG.api_rate_limit), "/export/": ("export", lambda: CONFIG.export_rate_limit)}
+
+limiter = Limiter(get_remote_address, headers_enabled=True, swallow_errors=True, strategy="fixed-window",
+                  key_prefix="atlas-limit")
+
+
+def storage_uri(redis_url: str) -> str:
+    return redis_url or "memory://"
+
+
+def scope_of(path: str) -> str | None:
+    for prefix, (scope, _) in SCOPES.items():
+        if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+            return scope
+    return None
+
+
+def init_rate_limit(server: Flask) -> None:
+    """Attach the limiter and put every route under /api and /export in its scope's shared limit.
+
+    Call after all routes are registered: the limits wrap the view functions that exist at that moment.
+    """
+    server.config["RATELIMIT_STORAGE_URI"] = storage_uri(CONFIG.redis_url)
+    server.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+                             if CONFIG.redis_url else {})
+    limiter.init_app(server)
+    wrapped: set[str] = set()
+    for rule in server.url_map.iter_rules():
+        scope = scope_of(rule.rule)
+        if scope is None or rule.endpoint in wrapped:
+            continue
+        limit = next(provider for s, provider in SCOPES.values() if s == scope)
+        server.view_functions[rule.endpoint] = limiter.shared_limit(limit, scope=scope)(
+            server.view_functions[rule.endpoint])
+        wrapped.add(rule.endpoint)
+
+    @server.errorhandler(RateLimitExceeded)
+    def too_many_requests(error: RateLimitExceeded) -> Response:
+        """429 with the limit named; Flask-Limiter adds ``Retry-After`` and the ``X-RateLimit-*`` headers."""
+        message = f"rate limit exceeded: {error.description}; try again after the Retry-After seconds"
+        if request.path.startswith("/api"):
+            response = jsonify({"errors": [{"row": None, "column": None, "value": None, "message": message}]})
+        else:
+            response = Response(message, mimetype="text/plain")
+        response.status_code = 429
+        return response

@@ -196,6 +196,43 @@
     map.fitBounds([[region[0], region[1]], [region[2], region[3]]], {padding: 40, maxZoom: 9, animate: false});
   }
 
+  /* Plotly hands every trace's GeoJSON to MapLibre again on each update, even when only one trace changed;
+   * MapLibre then re-tiles all of them (the region outlines three times over) before the map repaints. Data a
+   * source already holds is not sent again: features compared by id, geometry (the same object for regions,
+   * coordinates for points) and properties. */
+  function sameFeatures(a, b) {
+    if (a === b) { return true; }
+    if (!a || !b || a.type !== b.type) { return false; }
+    var fa = Array.isArray(a) ? a : a.features, fb = Array.isArray(b) ? b : b.features;
+    if (!Array.isArray(fa) || !Array.isArray(fb) || fa.length !== fb.length) { return false; }
+    for (var i = 0; i < fa.length; i++) {
+      var f = fa[i], g = fb[i];
+      if (f.id !== g.id || JSON.stringify(f.properties) !== JSON.stringify(g.properties)) { return false; }
+      if (f.geometry !== g.geometry && JSON.stringify(f.geometry) !== JSON.stringify(g.geometry)) { return false; }
+    }
+    return true;
+  }
+  var sourceData = new WeakMap();
+  function skipUnchangedData(map) {
+    var ids = Object.keys((map.getStyle() || {}).sources || {});
+    for (var i = 0; i < ids.length; i++) {
+      var source = map.getSource(ids[i]);
+      if (!source || source.type !== 'geojson' || typeof source.setData !== 'function') { continue; }
+      var proto = Object.getPrototypeOf(source);
+      if (proto.__atlasSkips) { return; }
+      var setData = proto.setData;
+      proto.setData = function (data) {
+        if (data && typeof data === 'object' && sourceData.has(this) && sameFeatures(sourceData.get(this), data)) {
+          return this;
+        }
+        sourceData.set(this, data);
+        return setData.apply(this, arguments);
+      };
+      proto.__atlasSkips = true;
+      return;
+    }
+  }
+
   function attach(gd) {
     var sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
     var map = sub && sub.map;
@@ -209,6 +246,7 @@
       map.setMissingStyleImageResolver(function (name) { addIcon(map, name); return Promise.resolve(); });
     }
     map.on('styleimagemissing', function (event) { addIcon(map, event.id); });
+    skipUnchangedData(map);
     map.on('movestart', function (event) { if (event.originalEvent) { gd.__atlasMoved = true; } });
     // Plotly resizes the map on many updates; only a real change of size (the first layout, a phone turned)
     // needs a new fit.
@@ -225,6 +263,7 @@
         gd.__atlasPlotted = true;
         if (current && current.map) {
           ensureIcons(gd, current.map);
+          skipUnchangedData(current.map);
           fit(gd, current.map, !gd.__atlasFitKey);
           focus(gd, current.map);
         }

@@ -124,14 +124,17 @@ def map_style(basemap_url: str = "", basemap_attribution: str = "") -> dict:
     """A MapLibre style that needs no tile server; an XYZ raster basemap is added only when configured."""
     # MapLibre requires "sources"; Plotly drops an empty object when it updates the figure, so the style
     # carries one empty GeoJSON source to stay valid across updates.
+    # No paint transitions: MapLibre's default eases every changed colour over 300 ms, and a repaint is done
+    # (the map idle) only when they end.
     style: dict = {"version": 8, "sources": {"empty": {"type": "geojson",
                                                        "data": {"type": "FeatureCollection", "features": []}}},
+                   "transition": {"duration": 0, "delay": 0},
                    "layers": [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}]}
     if basemap_url:
         style["sources"]["basemap"] = {"type": "raster", "tiles": [basemap_url], "tileSize": 256,
                                        "attribution": basemap_attribution}
         style["layers"].append({"id": "basemap", "type": "raster", "source": "basemap",
-                                "paint": {"raster-opacity": 0.6}})
+                                "paint": {"raster-opacity": 0.6, "raster-fade-duration": 0}})
     return style
 
 

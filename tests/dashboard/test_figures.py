@@ -204,6 +204,13 @@ def test_map_style_always_has_a_source():
         assert all(layer.get("source", next(iter(style["sources"]))) in style["sources"] for layer in style["layers"])
 
 
+def test_map_style_changes_colours_without_easing():
+    """MapLibre eases a changed colour over 300 ms by default, and the map counts as repainted only after it."""
+    for style in (figures.map_style(), figures.map_style("https://tiles.invalid/{z}/{x}/{y}.png", "© tiles")):
+        assert style["transition"] == {"duration": 0, "delay": 0}
+        assert all(layer["paint"].get("raster-fade-duration") == 0 for layer in style["layers"] if layer["type"] == "raster")
+
+
 def test_empty_map_values_do_not_fail():
     values = trace_values(metrics_frame([{"nuts_id": "DE111", "in_area": False, "count": np.nan}]))
     assert values[figures.TRACE_VALUES]["locations"] == []

@@ -205,3 +205,51 @@ def test_map110_a_focused_region_out_of_view_is_brought_into_view(browser, live_
         camera(browser)), 60, message=lambda: f"Wien in view (camera {camera(browser)})")
     assert seen["bounds"][0] <= wien[0] and seen["bounds"][1] <= wien[1]
     assert_no_console_errors(browser)
+
+
+#: What MapLibre holds for the values trace and the organisations' markers, next to what the figure says.
+SOURCES_JS = """
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+if (!map.loaded()) { return null; }
+const paint = document.createElement('canvas').getContext('2d');
+const norm = c => { paint.fillStyle = '#000000'; paint.fillStyle = c; return paint.fillStyle; };
+const v = gd.data.findIndex(t => t.meta && t.meta.legend);
+const p = gd.data.findIndex(t => t.type === 'scattermap' && t.customdata);
+const regions = map.querySourceFeatures('source-' + gd._fullData[v].uid);
+const points = map.querySourceFeatures('source-' + gd._fullData[p].uid + '-symbol');
+const colours = gd.data[v].meta.legend.colours;
+return {
+  expected_colours: Array.from(new Set(gd.data[v].z.map(z => norm(colours[z])))).sort(),
+  drawn_colours: Array.from(new Set(regions.map(f => norm(f.properties.fc)))).sort(),
+  expected_regions: gd.data[v].locations.length,
+  drawn_regions: new Set(regions.map(f => f.properties.ct.join(','))).size,
+  expected_places: gd.data[p].lat.length,
+  drawn_places: new Set(points.map(f => f.geometry.coordinates.map(x => x.toFixed(4)).join(','))).size,
+};
+"""
+
+
+def test_map111_after_a_sector_click_maplibre_draws_the_new_colours_and_markers(browser, live_server):
+    """Unchanged traces are not handed to MapLibre again (``assets/map.js``): what it draws still follows every
+    click, the regions in their class colours and one marker per place, there and back."""
+    open_map(browser, live_server)
+
+    def agreeing():
+        s = browser.execute_script(SOURCES_JS)
+        if s and s["expected_colours"] == s["drawn_colours"] and s["expected_regions"] == s["drawn_regions"] \
+                and s["expected_places"] == s["drawn_places"]:
+            return s
+        return None
+
+    first = wait_for(agreeing, 60, message=lambda: f"MapLibre to draw the figure: {browser.execute_script(SOURCES_JS)}")
+    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
+    for _ in range(2):
+        before = browser.execute_script(SOURCES_JS)
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
+        wait_for(lambda: (lambda s: s and s["expected_places"] != before["expected_places"])(
+            browser.execute_script(SOURCES_JS)), 60, message="the figure to follow the click")
+        now = wait_for(agreeing, 60, message=lambda: f"MapLibre to follow the click: {browser.execute_script(SOURCES_JS)}")
+        assert now["drawn_places"] != before["drawn_places"]
+    assert now == first
+    assert_no_console_errors(browser)

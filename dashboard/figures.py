@@ -269,7 +269,7 @@ def map_trace_values(
     unit = _(f"metric.{metric}.unit")
     value_text = [format_metric(metric, value, _) for value in shown[metric]]
     if metric == "lq":
-        value_text = [f"{text} ({_('map.hover.clusters', count=int(n))})"
+        value_text = [f"{text} ({_.plural('map.hover.clusters', int(n))})"
                       for text, n in zip(value_text, shown["count_all_sectors"])]
     context_reason = np.where(
         ~context["in_area"], _("map.hover.outside_area"),

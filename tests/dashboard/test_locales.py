@@ -215,3 +215,19 @@ def test_loc012_page_names_its_language_before_any_script(client, url, accept_la
     response = client.get(url, headers=headers)
     assert response.status_code == 200
     assert f'<html lang="{expected}">' in response.get_data(as_text=True)
+
+
+#: The map's hover for a region's cluster count, for 1, 2, 3 and 5 clusters.
+HOVER_CLUSTER_TEXTS = {
+    "en": ("1 cluster", "2 clusters", "3 clusters", "5 clusters"),
+    "de": ("1 Cluster", "2 Cluster", "3 Cluster", "5 Cluster"),
+    "fr": ("1 cluster", "2 clusters", "3 clusters", "5 clusters"),
+    "it": ("1 cluster", "2 cluster", "3 cluster", "5 cluster"),
+    "sl": ("1 grozd", "2 grozda", "3 grozdi", "5 grozdov"),
+}
+
+
+@pytest.mark.parametrize("code", list(LANGUAGES))
+def test_loc901_map_hover_counts_use_plural_forms(code):
+    _ = Translator(code)
+    assert tuple(_.plural("map.hover.clusters", n) for n in (1, 2, 3, 5)) == HOVER_CLUSTER_TEXTS[code]

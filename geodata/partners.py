@@ -75,21 +75,9 @@ class PartnerSpace:
 def merger_families(clusters: pd.DataFrame) -> pd.Series:
     """A family label per organisation id: organisations joined by ``successor`` links share one."""
     ids = clusters["id"].to_numpy(dtype=object)
-    position = pd.Index(ids)
-    labels = np.arange(len(ids))
     successor = clusters["successor"].fillna("").to_numpy(dtype=object)
-    source = np.flatnonzero(successor != "")
-    target = position.get_indexer(successor[source])
-    source, target = source[target >= 0], target[target >= 0]
-    while len(source):
-        merged = np.minimum(labels[source], labels[target])
-        before = labels.copy()
-        np.minimum.at(labels, source, merged)
-        np.minimum.at(labels, target, merged)
-        labels = labels[labels]
-        if np.array_equal(before, labels):
-            break
-    return pd.Series(labels, index=position)
+    linked = (successor != "") & np.isin(successor, ids)
+    return connected_groups(ids, ids[linked], successor[linked])
 
 
 def projected_km(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -213,6 +213,35 @@
     return true;
   }
   var sourceData = new WeakMap();
+  /* Plotly's region features carry their NUTS code only as a string id, which MapLibre drops: kept as a
+   * property, the fill's paint can pick each region's colour by code (``paint``). */
+  function tagRegions(data) {
+    var features = data && Array.isArray(data.features) ? data.features : [];
+    for (var i = 0; i < features.length; i++) {
+      var f = features[i];
+      if (typeof f.id === 'string' && f.properties && f.properties.nuts !== f.id) { f.properties.nuts = f.id; }
+    }
+  }
+
+  /* A recolour (the same regions, other classes) arrives apart from the figure: one paint expression on the
+   * values trace's fill instead of Plotly rebuilding and MapLibre re-tiling the trace. Plotly resets the paint
+   * on each of its updates, so it is applied again after every one. */
+  var VALUES_TRACE = 1;
+  function applyColours(gd) {
+    var sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    var trace = gd._fullData && gd._fullData[VALUES_TRACE];
+    if (!sub || !sub.map || !trace) { return; }
+    var layer = 'plotly-trace-layer-' + trace.uid + '-fill';
+    if (!sub.map.getLayer(layer)) { return; }
+    var colours = gd.__atlasColours;
+    var expression = ['get', 'fc'];
+    if (colours && colours.ids.length) {
+      expression = ['match', ['get', 'nuts']];
+      for (var i = 0; i < colours.ids.length; i++) { expression.push(colours.ids[i], colours.colours[i]); }
+      expression.push(['get', 'fc']);
+    }
+    sub.map.setPaintProperty(layer, 'fill-color', expression);
+  }
   function skipUnchangedData(map) {
     var ids = Object.keys((map.getStyle() || {}).sources || {});
     for (var i = 0; i < ids.length; i++) {
@@ -222,6 +251,7 @@
       if (proto.__atlasSkips) { return; }
       var setData = proto.setData;
       proto.setData = function (data) {
+        tagRegions(data);
         if (data && typeof data === 'object' && sourceData.has(this) && sameFeatures(sourceData.get(this), data)) {
           return this;
         }
@@ -246,6 +276,17 @@
       map.setMissingStyleImageResolver(function (name) { addIcon(map, name); return Promise.resolve(); });
     }
     map.on('styleimagemissing', function (event) { addIcon(map, event.id); });
+    if (!map.__atlasAddSource) {
+      var addSource = map.addSource;
+      map.__atlasAddSource = true;
+      map.addSource = function (id, spec) {
+        if (spec && spec.type === 'geojson' && spec.data && typeof spec.data === 'object') { tagRegions(spec.data); }
+        var result = addSource.apply(this, arguments);
+        var source = this.getSource(id);
+        if (source && spec && spec.data && typeof spec.data === 'object') { sourceData.set(source, spec.data); }
+        return result;
+      };
+    }
     skipUnchangedData(map);
     map.on('movestart', function (event) { if (event.originalEvent) { gd.__atlasMoved = true; } });
     // Plotly resizes the map on many updates; only a real change of size (the first layout, a phone turned)
@@ -266,6 +307,7 @@
           skipUnchangedData(current.map);
           fit(gd, current.map, !gd.__atlasFitKey);
           focus(gd, current.map);
+          if (gd.__atlasColours) { applyColours(gd); }
         }
       });
     }
@@ -284,6 +326,14 @@
 
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.atlas_map = {
+    /* The colours of a recolour (``update_map``), or null when the figure carries them again. */
+    paint: function (colours) {
+      var gd = document.querySelector('#atlas-map .js-plotly-plot');
+      if (!gd) { return colours ? colours.ids.length : 0; }
+      gd.__atlasColours = colours || null;
+      applyColours(gd);
+      return colours ? colours.ids.length : 0;
+    },
     /* The colour legend as HTML beside the map, from the values trace's meta (text, never markup). */
     legend: function (figure) {
       var traces = (figure && figure.data) || [];

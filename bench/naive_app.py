@@ -88,6 +88,7 @@ def create_app() -> dash.Dash:
         dcc.Checklist(id="atlas-sectors", value=[], options=[{"label": s.label, "value": s.id} for s in SECTORS]),
         dcc.Store(id="atlas-state", data=ViewState().to_dict()),
         dcc.Store(id="atlas-rendered-level", data=None),
+        dcc.Store(id="atlas-map-colours", data=None),
         dcc.Graph(id="atlas-map", style={"height": "68vh", "minHeight": "420px"}),
     ])
 
@@ -96,10 +97,11 @@ def create_app() -> dash.Dash:
         return ViewState.from_dict({"sectors": sectors or []}).to_dict()
 
     @app.callback(Output("atlas-map", "figure"), Output("atlas-rendered-level", "data"),
+                  Output("atlas-map-colours", "data"),
                   Input("atlas-state", "data"), State("atlas-rendered-level", "data"))
     def update_map(state_data, _rendered_level):
         state = ViewState.from_dict(state_data)
-        return naive_figure(state), state.level
+        return naive_figure(state), state.level, None
 
     server = app.server
     server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/json", "application/javascript"]

@@ -228,6 +228,18 @@ def stepped_colourscale(colours: list[str]) -> list[list]:
     return scale
 
 
+#: The values trace's properties that only colour it: on a recolour (same regions, new classes) the browser paints
+#: the colours itself (``region_colours``, ``assets/map.js``) instead of Plotly rebuilding and re-tiling the trace.
+COLOUR_PROPERTIES = ("z", "colorscale", "zmin", "zmax")
+
+
+def region_colours(values: dict[int, dict]) -> dict:
+    """The class colour of every valued region, by NUTS code: what the map's fill paints on a recolour."""
+    trace = values[TRACE_VALUES]
+    colours = trace["meta"]["legend"]["colours"]
+    return {"ids": list(trace["locations"]), "colours": [colours[index] for index in trace["z"]]}
+
+
 def stacked_points(points: pd.DataFrame) -> pd.DataFrame:
     """Organisations grouped by their place: one row per position with the ids, names, sectors and cities there.
 

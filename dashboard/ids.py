@@ -15,6 +15,9 @@ class Atlas:
     LOCATION = "atlas-location"
     STATE = "atlas-state"
     RENDERED_LEVEL = "atlas-rendered-level"
+    #: The class colour per region when only the colours changed, painted by ``assets/map.js``.
+    MAP_COLOURS = "atlas-map-colours"
+    MAP_COLOURS_APPLIED = "atlas-map-colours-applied"
     #: Which lazily computed sections are on screen (written by ``assets/lazy_views.js``) ...
     VISIBLE_VIEWS = "atlas-visible-views"
     #: ... and which view state each section last rendered, so it renders once when it comes into view.

@@ -126,6 +126,14 @@ def value_digests(values: dict[int, dict]) -> dict[str, str]:
             for trace, properties in values.items() for name, value in properties.items()}
 
 
+def is_recolour(sent: dict, digests: dict) -> bool:
+    """Whether only the valued regions' colours changed: the same regions as on screen, other classes."""
+    key = f"{figures.TRACE_VALUES}.locations"
+    return (bool(sent) and sent.get(key) == digests[key]
+            and any(sent.get(f"{figures.TRACE_VALUES}.{name}") != digests[f"{figures.TRACE_VALUES}.{name}"]
+                    for name in figures.COLOUR_PROPERTIES))
+
+
 def geojson_url(level: int) -> str:
     """Versioned by content, so browsers may cache the outlines for good."""
     return f"/geo/nuts{level}-{data.region_geojson_etag(level)}.geojson"

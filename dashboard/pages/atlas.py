@@ -9,9 +9,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from dashboard import cards, components, story, upload, userlist, views
+from dashboard import cards, components, figures, story, upload, userlist, views
 from dashboard import upload_callbacks  # noqa: F401  (registers the callbacks of "Your own list")
 from dashboard.config import CONFIG
 from dashboard.data import load_atlas_data
@@ -47,6 +47,8 @@ def layout(**query: str) -> html.Div:
             dcc.Location(id=Atlas.LOCATION, refresh=False),
             dcc.Store(id=Atlas.STATE, data=state.to_dict()),
             dcc.Store(id=Atlas.RENDERED_LEVEL, data=rendered),
+            dcc.Store(id=Atlas.MAP_COLOURS, data=None),
+            dcc.Store(id=Atlas.MAP_COLOURS_APPLIED, data=None),
             dcc.Store(id=Atlas.FOCUS, data={"region": state.region, "cluster": state.cluster, "lang": language}),
             dcc.Store(id=Atlas.FULLSCREEN),
             # The view before a presentation, to come back to on leaving it (kept across a reload).
@@ -250,6 +252,7 @@ def first_map(state: ViewState) -> tuple:
 @callback(
     Output(Atlas.MAP, "figure"),
     Output(Atlas.RENDERED_LEVEL, "data"),
+    Output(Atlas.MAP_COLOURS, "data"),
     Input(Atlas.STATE, "data"),
     State(Atlas.RENDERED_LEVEL, "data"),
     prevent_initial_call=True,
@@ -258,7 +261,9 @@ def update_map(state_data, rendered):
     """A new figure when the level (and so the geometry) changes; otherwise only the values that changed.
 
     ``rendered`` remembers the level on screen and a digest of every trace property sent, so a filter change
-    sends, say, the new colours and points but not the unchanged names of the greyed-out regions.
+    sends, say, the new colours and points but not the unchanged names of the greyed-out regions. When the same
+    regions only change class, their colours go to the browser apart from the figure (``assets/map.js`` paints
+    them on the fill MapLibre already holds): through Plotly, new colours rebuild and re-tile the whole trace.
     """
     state = ViewState.from_dict(state_data)
     camera = views.story_camera(state)
@@ -271,17 +276,35 @@ def update_map(state_data, rendered):
                                   basemap_attribution=CONFIG.basemap_attribution)
         if camera:
             figure.update_layout(map=camera["map"], uirevision=camera["uirevision"])
-        return figure, {"level": state.level, "sent": digests}
+        return figure, {"level": state.level, "sent": digests}, None
+    recolour = views.is_recolour(sent, digests)
     patch = Patch()
     for trace, properties in values.items():
         for name, value in properties.items():
-            if sent.get(f"{trace}.{name}") != digests[f"{trace}.{name}"]:
+            key = f"{trace}.{name}"
+            if trace == figures.TRACE_VALUES and name in figures.COLOUR_PROPERTIES:
+                if recolour:
+                    digests[key] = sent.get(key)
+                    continue
+                if sent.get("painted") or sent.get(key) != digests[key]:
+                    patch["data"][trace][name] = value
+            elif sent.get(key) != digests[key]:
                 patch["data"][trace][name] = value
+    if recolour:
+        digests["painted"] = "1"
     if camera:
         patch["layout"]["map"]["center"] = camera["map"]["center"]
         patch["layout"]["map"]["zoom"] = camera["map"]["zoom"]
         patch["layout"]["uirevision"] = camera["uirevision"]
-    return patch, {"level": state.level, "sent": digests}
+    return patch, {"level": state.level, "sent": digests}, figures.region_colours(values) if recolour else None
+
+
+clientside_callback(
+    ClientsideFunction(namespace="atlas_map", function_name="paint"),
+    Output(Atlas.MAP_COLOURS_APPLIED, "data"),
+    Input(Atlas.MAP_COLOURS, "data"),
+    prevent_initial_call=True,
+)
 
 
 clientside_callback(

@@ -73,3 +73,28 @@ def test_map208_focus_is_the_focused_regions_extent():
     assert views.map_focus(ViewState()) is None
     assert views.map_focus(ViewState(region="AT130")) == tuple(round(float(v), 4) for v in region_bounds("AT130"))
     assert views.map_focus(ViewState(region="ZZ999")) is None
+
+
+def test_map209_region_colours_are_each_regions_class_colour():
+    values = views.map_values(ViewState(), "en")
+    trace = values[figures.TRACE_VALUES]
+    colours = figures.region_colours(values)
+    legend = trace["meta"]["legend"]["colours"]
+    assert colours["ids"] == trace["locations"]
+    assert colours["colours"] == [legend[index] for index in trace["z"]]
+    assert set(colours["colours"]) == {legend[index] for index in set(trace["z"])}
+
+
+def test_map210_a_recolour_is_the_same_regions_in_other_classes():
+    """Only a change of classes on the same regions skips Plotly; new regions or a first paint do not."""
+    base = views.value_digests(views.map_values(ViewState(), "en"))
+    one_sector = views.map_values(ViewState.from_query("sector=ict"), "en")
+    other = views.value_digests(one_sector)
+    same_regions = base[f"{figures.TRACE_VALUES}.locations"] == other[f"{figures.TRACE_VALUES}.locations"]
+    assert views.is_recolour(base, other) == (same_regions and base[f"{figures.TRACE_VALUES}.z"]
+                                              != other[f"{figures.TRACE_VALUES}.z"])
+    assert same_regions and views.is_recolour(base, other)
+    assert not views.is_recolour(base, base)
+    assert not views.is_recolour({}, other)
+    moved = dict(other, **{f"{figures.TRACE_VALUES}.locations": "elsewhere"})
+    assert not views.is_recolour(base, moved)

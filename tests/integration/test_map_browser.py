@@ -219,9 +219,18 @@ const p = gd.data.findIndex(t => t.type === 'scattermap' && t.customdata);
 const regions = map.querySourceFeatures('source-' + gd._fullData[v].uid);
 const points = map.querySourceFeatures('source-' + gd._fullData[p].uid + '-symbol');
 const colours = gd.data[v].meta.legend.colours;
+const recoloured = gd.__atlasColours;
+const paintOf = map.getPaintProperty('plotly-trace-layer-' + gd._fullData[v].uid + '-fill', 'fill-color');
+const drawn = f => {
+  if (Array.isArray(paintOf) && paintOf[0] === 'match') {
+    for (let i = 2; i < paintOf.length - 1; i += 2) { if (paintOf[i] === f.properties.nuts) { return paintOf[i + 1]; } }
+  }
+  return f.properties.fc;
+};
 return {
-  expected_colours: Array.from(new Set(gd.data[v].z.map(z => norm(colours[z])))).sort(),
-  drawn_colours: Array.from(new Set(regions.map(f => norm(f.properties.fc)))).sort(),
+  expected_colours: Array.from(new Set(recoloured ? recoloured.colours.map(norm)
+                                                  : gd.data[v].z.map(z => norm(colours[z])))).sort(),
+  drawn_colours: Array.from(new Set(regions.map(f => norm(drawn(f))))).sort(),
   expected_regions: gd.data[v].locations.length,
   drawn_regions: new Set(regions.map(f => f.properties.ct.join(','))).size,
   expected_places: gd.data[p].lat.length,
@@ -252,4 +261,69 @@ def test_map111_after_a_sector_click_maplibre_draws_the_new_colours_and_markers(
         now = wait_for(agreeing, 60, message=lambda: f"MapLibre to follow the click: {browser.execute_script(SOURCES_JS)}")
         assert now["drawn_places"] != before["drawn_places"]
     assert now == first
+    assert_no_console_errors(browser)
+
+
+RECOLOUR_JS = """
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+if (!map.loaded()) { return null; }
+const paint = document.createElement('canvas').getContext('2d');
+const norm = c => { paint.fillStyle = '#000000'; paint.fillStyle = c; return paint.fillStyle; };
+const uid = gd._fullData[1].uid;
+const expression = map.getPaintProperty('plotly-trace-layer-' + uid + '-fill', 'fill-color');
+const drawn = {};
+for (const f of map.querySourceFeatures('source-' + uid)) {
+  let colour = f.properties.fc;
+  if (Array.isArray(expression) && expression[0] === 'match') {
+    for (let i = 2; i < expression.length - 1; i += 2) {
+      if (expression[i] === f.properties.nuts) { colour = expression[i + 1]; }
+    }
+  }
+  drawn[f.properties.nuts || ''] = norm(colour);
+}
+return {drawn: drawn, z: gd.data[1].z, retiled: window.__atlasRetiled || 0};
+"""
+
+
+def test_map112_a_sector_click_repaints_region_colours_without_rebuilding_the_trace(browser, live_server):
+    """A click that changes only the classes of the same regions paints the class colours on the fill MapLibre
+    already holds: every region shows the colour the server computes for the view, and the values trace's data
+    is neither sent to Plotly again nor re-tiled by MapLibre."""
+    from urllib.parse import urlsplit
+
+    from dashboard import figures, views
+    from dashboard.state import ViewState
+
+    open_map(browser, live_server)
+    wait_for(lambda: browser.execute_script(SOURCES_JS), 60, message="MapLibre to draw the figure")
+    before = browser.execute_script(RECOLOUR_JS)
+    browser.execute_script("""
+        const gd = document.querySelector('#atlas-map .js-plotly-plot');
+        const map = gd._fullLayout.map._subplot.map, source = 'source-' + gd._fullData[1].uid;
+        map.on('sourcedata', e => { if (e.sourceId === source && e.sourceDataType === 'content') {
+            window.__atlasRetiled = (window.__atlasRetiled || 0) + 1; } });""")
+    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
+    wait_for(lambda: "sector=" in urlsplit(browser.current_url).query, 30,
+             message="the click to reach the URL")
+    state = ViewState.from_query(urlsplit(browser.current_url).query)
+    expected = figures.region_colours(views.map_values(state, state.lang))
+    want = {code: colour for code, colour in zip(expected["ids"], expected["colours"])}
+    assert want and len(set(want.values())) > 1
+
+    def painted():
+        now = browser.execute_script(RECOLOUR_JS)
+        normal = browser.execute_script(
+            "const p = document.createElement('canvas').getContext('2d');"
+            "return arguments[0].map(c => { p.fillStyle = '#000000'; p.fillStyle = c; return p.fillStyle; });",
+            [want[code] for code in sorted(want)])
+        if now and all(now["drawn"].get(code) == colour for code, colour in zip(sorted(want), normal)):
+            return now
+        return None
+
+    now = wait_for(painted, 60, message=lambda: f"the new class colours: {browser.execute_script(RECOLOUR_JS)}")
+    assert now["drawn"] != before["drawn"]
+    assert now["z"] == before["z"]
+    assert now["retiled"] == 0
     assert_no_console_errors(browser)

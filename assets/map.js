@@ -173,6 +173,9 @@
     var box = map.getContainer().getBoundingClientRect();
     var pad = Math.max(4, Math.min(16, Math.round(Math.min(box.width, box.height) / 40)));
     map.fitBounds([[extent[0], extent[1]], [extent[2], extent[3]]], {padding: pad, animate: false});
+    // Whenever it happens (the first layout, a resize, a late idle), a fit must not hide the focused region.
+    gd.__atlasFocusKey = undefined;
+    focus(gd, map);
   }
 
   /* A focused region (a click, the URL, the comparison) is brought into view only if it is not in view. */

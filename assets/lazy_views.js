@@ -86,6 +86,18 @@
     if (found) { published = null; }  // a page (re)rendered: its store starts empty, so tell it again
   }
 
-  new MutationObserver(watchNew).observe(document.documentElement, {childList: true, subtree: true});
+  /* An address with a fragment (``/?compare=…#compare`` from the peer regions) opens at that section once the
+   * page has rendered it; the browser looked for it before Dash had drawn anything. Once only. */
+  var fragment = window.location.hash.slice(1);
+  function scrollToFragment() {
+    if (!fragment) { return; }
+    var target = document.getElementById(fragment);
+    if (!target) { return; }
+    fragment = "";
+    target.scrollIntoView({block: "start"});
+  }
+
+  new MutationObserver(function () { watchNew(); scrollToFragment(); })
+    .observe(document.documentElement, {childList: true, subtree: true});
   document.addEventListener("toggle", schedule, true);  // <details> open/close does not bubble
 })();

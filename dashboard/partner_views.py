@@ -153,12 +153,13 @@ def peer_records(table: pd.DataFrame) -> list[dict]:
 
 
 def compare_link(region: str, peers: pd.DataFrame, level: int, language: str) -> str:
-    """The atlas page with the region and its peers in the comparison, at their NUTS level."""
+    """The atlas page with the region and its peers in the comparison, at their NUTS level, opened at the
+    comparison."""
     codes = [region, *peers["nuts_id"].tolist()][:MAX_COMPARED]
     query = {QUERY_KEYS["compare"]: ",".join(codes), QUERY_KEYS["level"]: str(level)}
     if language != "en":
         query[QUERY_KEYS["lang"]] = language
-    return "/?" + urlencode(query, safe=",")
+    return "/?" + urlencode(query, safe=",") + "#compare"
 
 
 def export_query(state: ExplorerState) -> str:

@@ -101,7 +101,7 @@ def test_pex006_compare_link_lands_on_the_atlas_with_region_and_peers(region_cod
     assert status == "ok"
     link = partner_views.compare_link(region_code, peers, 2, "fr")
     parts = urlsplit(link)
-    assert parts.path == "/"
+    assert parts.path == "/" and parts.fragment == "compare"
     view = ViewState.from_query(parts.query)
     assert view.compare == (region_code, *peers["nuts_id"].tolist())
     assert view.level == 2 and view.lang == "fr"

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 T = TypeVar("T")
 
@@ -74,3 +76,26 @@ def console_errors(driver) -> list[dict]:
 def assert_no_console_errors(driver) -> None:
     errors = console_errors(driver)
     assert not errors, "browser console errors:\n" + "\n".join(entry["message"] for entry in errors)
+
+
+def press(driver, *keys: str) -> None:
+    """Send keys to whatever has focus, as a person at the keyboard would."""
+    ActionChains(driver).send_keys(*keys).perform()
+
+
+def take_first_option(driver, typed: str, expected: str, timeout: float) -> None:
+    """With a dropdown focused: type into its search box, wait until ``expected`` is in the first option, take it
+    with Enter."""
+    press(driver, typed[0])
+    wait_for(lambda: driver.execute_script(
+        "return document.activeElement && document.activeElement.matches('input.dash-dropdown-search');"),
+        timeout, message="the dropdown's search box to take focus")
+    press(driver, typed[1:])
+
+    def first_option() -> str:
+        options = driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content .dash-dropdown-option")
+        return options[0].text if options else ""
+
+    wait_for(lambda: expected in first_option(), timeout,
+             message=lambda: f"{expected!r} as the first option (saw {first_option()!r})")
+    press(driver, Keys.ENTER)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import pytest
 from atlas_pages import PAGE_TIMEOUT, chart_labels, open_atlas, query, wait_for_query, wait_until_atlas_ready
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from support import assert_no_console_errors, wait_for
+from support import assert_no_console_errors, press, take_first_option, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -29,11 +28,6 @@ return {tag: el.tagName.toLowerCase(), id: el.id, value: el.getAttribute('value'
         outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
         shadow: style.boxShadow !== 'none'};
 """
-
-
-def press(driver, *keys: str) -> None:
-    """Send keys to whatever has focus, as a person at the keyboard would."""
-    ActionChains(driver).send_keys(*keys).perform()
 
 
 def focused(driver) -> dict | None:
@@ -113,19 +107,7 @@ def test_key001_filters_and_comparison_by_keyboard_alone(driver, live_server):
 
 def choose_region(driver, code: str) -> None:
     """With the comparison dropdown focused: type a code, take the first match with Enter, close with Escape."""
-    press(driver, code[0])
-    wait_for(lambda: driver.execute_script(
-        "return document.activeElement && document.activeElement.matches('input.dash-dropdown-search');"),
-        PAGE_TIMEOUT, message="the dropdown's search box to take focus")
-    press(driver, code[1:])
-
-    def first_option() -> str:
-        options = driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content .dash-dropdown-option")
-        return options[0].text if options else ""
-
-    wait_for(lambda: f"({code})" in first_option(), PAGE_TIMEOUT,
-             message=lambda: f"{code} as the first option (saw {first_option()!r})")
-    press(driver, Keys.ENTER)
+    take_first_option(driver, code, f"({code})", PAGE_TIMEOUT)
     wait_for(lambda: f"({code})" in driver.find_element(By.ID, "atlas-compare").text, PAGE_TIMEOUT,
              message=f"{code} among the compared regions")
     press(driver, Keys.ESCAPE)

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 from atlas_pages import PAGE_TIMEOUT, chart_labels, query, skip_unless_ci, wait_for_query
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from support import assert_no_console_errors, wait_for
+from support import assert_no_console_errors, press, take_first_option, wait_for
 
 from dashboard import meta_data, partner_views
 from dashboard.i18n import load_catalogue, translate
@@ -56,26 +55,10 @@ def region() -> str:
     return regions.sort_values(["count", "nuts_id"], ascending=[False, True]).iloc[0]["nuts_id"]
 
 
-def press(driver, *keys: str) -> None:
-    ActionChains(driver).send_keys(*keys).perform()
-
-
 def choose(driver, dropdown_id: str, typed: str, expected: str) -> None:
     """Focus a dropdown, type into its search, take the first option with Enter."""
     driver.execute_script("document.getElementById(arguments[0]).focus();", dropdown_id)
-    press(driver, typed[0])
-    wait_for(lambda: driver.execute_script(
-        "return document.activeElement && document.activeElement.matches('input.dash-dropdown-search');"),
-        PAGE_TIMEOUT, message="the dropdown's search box to take focus")
-    press(driver, typed[1:])
-
-    def first_option() -> str:
-        options = driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content .dash-dropdown-option")
-        return options[0].text if options else ""
-
-    wait_for(lambda: expected in first_option(), PAGE_TIMEOUT,
-             message=lambda: f"{expected!r} as the first option (saw {first_option()!r})")
-    press(driver, Keys.ENTER)
+    take_first_option(driver, typed, expected, PAGE_TIMEOUT)
 
 
 def test_pbr001_pick_an_organisation_see_arcs_and_reasons(driver, live_server, organisation):

@@ -8,9 +8,14 @@ shared and often busy.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import CHROME_ARGUMENTS
 from support import wait_for
 
 #: Upper bound for anything the page does after a load or a key press.
@@ -139,3 +144,28 @@ def chart_labels(driver, component_id: str) -> set[str]:
         "const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
         "return gd && gd.data ? gd.data : [];", component_id)
     return {str(label) for trace in data if trace.get("type") == "bar" for label in trace.get("x") or []}
+
+
+@contextmanager
+def own_chromium(language: str, *, prefix: str) -> Iterator[object]:
+    """A Chromium with a profile of its own (another visitor) whose preferred language is ``language``."""
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not chromedriver:
+        skip_unless_ci("browser tests need chromium and chromedriver on PATH (Debian packages chromium, "
+                       "chromium-driver; `make test` installs them)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile_dir = tempfile.mkdtemp(prefix=prefix)
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in (*CHROME_ARGUMENTS, f"--lang={language}", f"--user-data-dir={profile_dir}"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    try:
+        driver.set_page_load_timeout(PAGE_TIMEOUT)
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile_dir, ignore_errors=True)

@@ -8,11 +8,9 @@ which this machine draws several times faster than NUTS 3; the texts are the sam
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 
 import pytest
-from atlas_pages import PAGE_TIMEOUT, open_atlas, query, skip_unless_ci
+from atlas_pages import PAGE_TIMEOUT, open_atlas, own_chromium, query
 from selenium.webdriver.common.by import By
 from support import assert_no_console_errors, wait_for
 
@@ -41,12 +39,6 @@ document.querySelectorAll('[aria-label]:not([class*="maplibregl-"]), [placeholde
 return texts.map(text => text.trim()).filter(Boolean);
 """
 
-#: Chromium's switches of ``tests/conftest.py``, for the one test that needs a browser of its own.
-CHROME_ARGUMENTS = (
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--window-size=1440,1800", "--use-gl=swiftshader", "--enable-unsafe-swiftshader",
-)
 
 
 def english_only(language: str) -> dict[str, str]:
@@ -103,26 +95,8 @@ def test_lng002_header_switch_reloads_in_french(driver, live_server):
 @pytest.fixture
 def italian_browser():
     """A Chromium of its own whose preferred language is Italian (``--lang`` and ``intl.accept_languages``)."""
-    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not chromium or not chromedriver:
-        skip_unless_ci("browser tests need chromium and chromedriver on PATH (Debian packages chromium, "
-                       "chromium-driver; `make test` installs them)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile_dir = tempfile.mkdtemp(prefix="atlas-chromium-it-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in (*CHROME_ARGUMENTS, "--lang=it", f"--user-data-dir={profile_dir}"):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "it"})
-    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
-    try:
-        driver.set_page_load_timeout(PAGE_TIMEOUT)
+    with own_chromium("it", prefix="atlas-chromium-it-") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile_dir, ignore_errors=True)
 
 
 def test_lng003_browser_preference_chooses_italian(italian_browser, live_server):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from atlas_pages import PAGE_TIMEOUT, open_atlas, skip_unless_ci
+from atlas_pages import PAGE_TIMEOUT, open_atlas, own_chromium
 from selenium.webdriver.common.by import By
 from support import assert_no_console_errors, wait_for, wait_for_text
 
@@ -22,12 +22,6 @@ from dashboard.i18n import translate
 
 pytestmark = pytest.mark.browser
 
-#: Chromium's switches of ``tests/conftest.py``, for the second visitor's browser.
-CHROME_ARGUMENTS = (
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--window-size=1440,1800", "--use-gl=swiftshader", "--enable-unsafe-swiftshader",
-)
 
 GOOD_LIST = ("name;country;city;sector;lat;lon;website\n"
              "Alpha Tech;AT;Innsbruck;ict;;;https://example.org\n"
@@ -165,24 +159,8 @@ def test_upl103_oversized_file_is_refused_with_the_limit_named(driver, files):
 @pytest.fixture
 def second_browser():
     """Another Chromium with a profile of its own: another visitor."""
-    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not chromium or not chromedriver:
-        skip_unless_ci("browser tests need chromium and chromedriver on PATH")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile_dir = tempfile.mkdtemp(prefix="atlas-chromium-second-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in (*CHROME_ARGUMENTS, "--lang=en-US", f"--user-data-dir={profile_dir}"):
-        options.add_argument(argument)
-    second = webdriver.Chrome(service=Service(chromedriver), options=options)
-    try:
-        second.set_page_load_timeout(PAGE_TIMEOUT)
+    with own_chromium("en-US", prefix="atlas-chromium-second-") as second:
         yield second
-    finally:
-        second.quit()
-        shutil.rmtree(profile_dir, ignore_errors=True)
 
 
 def test_upl104_another_visitor_does_not_see_the_list(driver, live_server, second_browser):

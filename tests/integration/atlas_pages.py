@@ -15,11 +15,17 @@ from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import CHROME_ARGUMENTS
 from support import wait_for
 
 #: Upper bound for anything the page does after a load or a key press.
 PAGE_TIMEOUT = 60.0
+#: Chromium's switches of ``tests/conftest.py``'s browser fixture, for tests that need a browser of their own
+#: (a test module cannot import the root conftest: ``conftest`` names the nearest one on ``sys.path``).
+CHROME_ARGUMENTS = (
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--window-size=1440,1800", "--use-gl=swiftshader", "--enable-unsafe-swiftshader",
+)
 
 #: True once the map, its MapLibre canvas, the summary line, both overview charts and the table (those unless the
 #: view hides them) have rendered.

@@ -53,6 +53,11 @@ TRACE_CONTEXT, TRACE_VALUES, TRACE_SELECTION, TRACE_CLUSTERS, TRACE_PARTNERS = 0
 #: The visitor's own list: a dark ring with a white centre (two traces), unlike any register marker.
 TRACE_USER_RING, TRACE_USER_CENTRE = 5, 6
 USER_LIST_COLOUR = "#3b0a45"
+#: One hidden style layer per map trace, bottom to top, each trace drawn just beneath its own (its ``below``).
+#: Plotly removes and re-adds every MapLibre layer of every trace on each update when two traces share a
+#: ``below`` value (all share "" by default), and MapLibre then re-tiles every source: with a distinct anchor
+#: per trace an update touches only the sources whose data changed.
+MAP_TRACE_ANCHORS = tuple(f"atlas-anchor-{index}" for index in range(TRACE_USER_CENTRE + 1))
 
 #: Map marker shapes for the sector key's glyphs: ``assets/map.js`` draws these (MapLibre has no marker
 #: shapes of its own without a sprite), so the key and the map show the same symbol by construction.
@@ -135,6 +140,8 @@ def map_style(basemap_url: str = "", basemap_attribution: str = "") -> dict:
                                        "attribution": basemap_attribution}
         style["layers"].append({"id": "basemap", "type": "raster", "source": "basemap",
                                 "paint": {"raster-opacity": 0.6, "raster-fade-duration": 0}})
+    style["layers"] += [{"id": anchor, "type": "background", "layout": {"visibility": "none"}}
+                        for anchor in MAP_TRACE_ANCHORS]
     return style
 
 
@@ -407,6 +414,8 @@ def make_map_figure(
                                    hovertemplate="%{hovertext}<extra></extra>", **user[TRACE_USER_RING]))
     figure.add_trace(go.Scattermap(name=_("upload.legend"), mode="markers", showlegend=False, hoverinfo="skip",
                                    marker={"size": 5, "color": "#ffffff", "opacity": 1}, **user[TRACE_USER_CENTRE]))
+    for trace, anchor in zip(figure.data, MAP_TRACE_ANCHORS, strict=True):
+        trace.below = anchor
     return figure
 
 

@@ -2,11 +2,32 @@
 // The plotly.js the atlas loads: the core plus only the trace types its figures use (the map's regions and
 // points, the charts' bars). Built by js/build-plotly.mjs; see dashboard/vendor/README.md.
 var Plotly = require('plotly.js/lib/core');
+var MapSubplot = require('plotly.js/src/plots/map/map');
 
 Plotly.register([
     require('plotly.js/lib/choroplethmap'),
     require('plotly.js/lib/scattermap'),
     require('plotly.js/lib/bar'),
 ]);
+
+// plotly.js 4.1.1 gives a hidden trace (no data, or visible: false, so no `below` in its full data) the
+// `below` of the trace before it: its loop never resets the value. Two traces then seem to share one `below`,
+// and Plotly removes and re-adds every layer of both on each update, so MapLibre re-tiles their sources even
+// when their data did not change. A hidden trace keeps the `below` its figure gives it, else Plotly's own
+// default for its type.
+var fillBelowLookup = MapSubplot.prototype.fillBelowLookup;
+MapSubplot.prototype.fillBelowLookup = function (calcData, fullLayout) {
+    calcData.forEach(function (calcTrace) {
+        var trace = calcTrace[0].trace;
+        if (typeof trace.below === 'string') { return; }
+        var given = trace._input && trace._input.below;
+        if (typeof given === 'string') {
+            trace.below = given;
+        } else if (!(trace._module && trace._module.getBelow)) {
+            trace.below = '';
+        }
+    });
+    return fillBelowLookup.call(this, calcData, fullLayout);
+};
 
 module.exports = Plotly;

@@ -253,12 +253,20 @@ def stacked_points(points: pd.DataFrame) -> pd.DataFrame:
     Many organisations share a city's coordinates (ten in Lyon, Linz, Nürnberg, Stuttgart): drawn one by one
     only the top one could be hovered or clicked.
     """
-    frame = points.assign(lat=points["lat"].round(5), lon=points["lon"].round(5)).sort_values(["sector", "name", "id"])
-    grouped = frame.groupby(["lat", "lon"], sort=True)
-    return pd.DataFrame({
-        "ids": grouped["id"].agg(list), "names": grouped["name"].agg(list), "sectors": grouped["sector"].agg(list),
-        "cities": grouped["city"].agg(list),
-    }).reset_index()
+    frame = points.assign(lat=points["lat"].round(5), lon=points["lon"].round(5)).sort_values(
+        ["lat", "lon", "sector", "name", "id"])
+    # One sort and slices instead of a groupby per column: this runs on every filter change.
+    position = frame[["lat", "lon"]].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (position[1:] != position[:-1]).any(axis=1)]) if len(frame) else []
+    bounds = list(zip(starts, [*starts[1:], len(frame)]))
+
+    def lists(column: str) -> list[list]:
+        values = frame[column].tolist()
+        return [values[start:end] for start, end in bounds]
+
+    return pd.DataFrame({"lat": position[starts, 0] if len(frame) else [], "lon": position[starts, 1] if len(frame) else [],
+                         "ids": lists("id"), "names": lists("name"), "sectors": lists("sector"),
+                         "cities": lists("city")})
 
 
 def map_trace_values(

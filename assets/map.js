@@ -207,6 +207,8 @@
     if (a === b) { return true; }
     if (!a || !b || a.type !== b.type) { return false; }
     var fa = Array.isArray(a) ? a : a.features, fb = Array.isArray(b) ? b : b.features;
+    // A hidden trace's data is Plotly's blank geometry, a point without coordinates.
+    if (!Array.isArray(fa) && !Array.isArray(fb)) { return JSON.stringify(a) === JSON.stringify(b); }
     if (!Array.isArray(fa) || !Array.isArray(fb) || fa.length !== fb.length) { return false; }
     for (var i = 0; i < fa.length; i++) {
       var f = fa[i], g = fb[i];
@@ -226,24 +228,38 @@
     }
   }
 
-  /* A recolour (the same regions, other classes) arrives apart from the figure: one paint expression on the
-   * values trace's fill instead of Plotly rebuilding and MapLibre re-tiling the trace. Plotly resets the paint
-   * on each of its updates, so it is applied again after every one. */
+  /* A recolour (the same regions, other classes) arrives apart from the figure and is painted as MapLibre
+   * feature state on the regions the values trace's source already holds: through Plotly, new colours rebuild
+   * the trace's GeoJSON, and any change of a data-driven paint property re-tiles the source. Every region fill
+   * takes its colour from the feature state when one is set, else from the figure (Plotly's ``fc``); Plotly sets
+   * its own fill colour again on each update, and is given this same expression, so nothing changes. */
+  var FILL_BY_STATE = ['to-color', ['feature-state', 'fill'], ['get', 'fc']];
+  function isPlotlyFill(value) {
+    return !!value && value.type === 'identity' && value.property === 'fc';
+  }
   var VALUES_TRACE = 1;
-  function applyColours(gd) {
+  function valuesSource(gd) {
     var sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
     var trace = gd._fullData && gd._fullData[VALUES_TRACE];
-    if (!sub || !sub.map || !trace) { return; }
-    var layer = 'plotly-trace-layer-' + trace.uid + '-fill';
-    if (!sub.map.getLayer(layer)) { return; }
+    if (!sub || !sub.map || !trace) { return null; }
+    var id = 'source-' + trace.uid;
+    return sub.map.getSource(id) ? {map: sub.map, id: id} : null;
+  }
+  function applyColours(gd) {
+    var source = valuesSource(gd);
+    if (!source) { return; }
     var colours = gd.__atlasColours;
-    var expression = ['get', 'fc'];
-    if (colours && colours.ids.length) {
-      expression = ['match', ['get', 'nuts']];
-      for (var i = 0; i < colours.ids.length; i++) { expression.push(colours.ids[i], colours.colours[i]); }
-      expression.push(['get', 'fc']);
+    source.map.removeFeatureState({source: source.id});
+    if (!colours) { return; }
+    for (var i = 0; i < colours.ids.length; i++) {
+      source.map.setFeatureState({source: source.id, id: colours.ids[i]}, {fill: colours.colours[i]});
     }
-    sub.map.setPaintProperty(layer, 'fill-color', expression);
+  }
+  /* A source made again (the trace hidden and shown) has lost its feature state. */
+  function coloursLost(gd) {
+    var source = valuesSource(gd), colours = gd.__atlasColours;
+    return !!(source && colours && colours.ids.length &&
+              !source.map.getFeatureState({source: source.id, id: colours.ids[0]}).fill);
   }
   function skipUnchangedData(map) {
     var ids = Object.keys((map.getStyle() || {}).sources || {});
@@ -266,6 +282,39 @@
     }
   }
 
+  /* While a source is being tiled and the camera has not moved, a frame can only draw what is already on
+   * screen. On a software-rendered map (most laptops at a venue, every headless browser) a frame costs some
+   * 80 ms of the main thread, and the worker's replies (tiles, marker images) wait behind each one: a filter
+   * change paid four or five frames. Such frames are skipped until the new data is in and placed, for at most
+   * ``MAX_FRAME_WAIT_MS``; a moving map paints every frame. */
+  var MAX_FRAME_WAIT_MS = 400;
+  function paintOnlyNews(map) {
+    var painter = map.painter;
+    if (!painter || painter.__atlasWaits || typeof painter.render !== 'function') { return; }
+    painter.__atlasWaits = true;
+    var render = painter.render, painted = null, waitingSince = 0, timer = null;
+    painter.render = function (style, options) {
+      var camera = JSON.stringify([map.getCenter(), map.getZoom(), map.getBearing(), map.getPitch(),
+                                   map.getCanvas().width, map.getCanvas().height]);
+      // New symbols mark their placement stale, so MapLibre draws the frame after this one again: only that
+      // one is drawn.
+      var unfinished = !!style && (!style.loaded() || map._placementDirty);
+      var waiting = unfinished && camera === painted && !(options && options.moving);
+      if (waiting) {
+        var now = performance.now();
+        if (!waitingSince) {
+          waitingSince = now;
+          timer = window.setTimeout(function () { timer = null; map.triggerRepaint(); }, MAX_FRAME_WAIT_MS);
+        }
+        if (now - waitingSince < MAX_FRAME_WAIT_MS) { return; }
+      }
+      if (timer !== null) { window.clearTimeout(timer); timer = null; }
+      waitingSince = 0;
+      painted = camera;
+      return render.apply(this, arguments);
+    };
+  }
+
   function attach(gd) {
     var sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
     var map = sub && sub.map;
@@ -280,17 +329,34 @@
     }
     map.on('styleimagemissing', function (event) { addIcon(map, event.id); });
     if (!map.__atlasAddSource) {
-      var addSource = map.addSource;
+      var addSource = map.addSource, addLayer = map.addLayer, setPaintProperty = map.setPaintProperty;
       map.__atlasAddSource = true;
       map.addSource = function (id, spec) {
-        if (spec && spec.type === 'geojson' && spec.data && typeof spec.data === 'object') { tagRegions(spec.data); }
+        if (spec && spec.type === 'geojson' && spec.data && typeof spec.data === 'object') {
+          tagRegions(spec.data);
+          // Regions are addressed by NUTS code for their feature state (``applyColours``).
+          var first = (spec.data.features || [])[0];
+          if (first && typeof first.id === 'string') { spec = Object.assign({}, spec, {promoteId: 'nuts'}); }
+          arguments[1] = spec;
+        }
         var result = addSource.apply(this, arguments);
         var source = this.getSource(id);
         if (source && spec && spec.data && typeof spec.data === 'object') { sourceData.set(source, spec.data); }
         return result;
       };
+      map.addLayer = function (layer) {
+        if (layer && layer.paint && isPlotlyFill(layer.paint['fill-color'])) {
+          arguments[0] = Object.assign({}, layer, {paint: Object.assign({}, layer.paint, {'fill-color': FILL_BY_STATE})});
+        }
+        return addLayer.apply(this, arguments);
+      };
+      map.setPaintProperty = function (layer, name, value) {
+        if (name === 'fill-color' && isPlotlyFill(value)) { arguments[2] = FILL_BY_STATE; }
+        return setPaintProperty.apply(this, arguments);
+      };
     }
     skipUnchangedData(map);
+    paintOnlyNews(map);
     map.on('movestart', function (event) { if (event.originalEvent) { gd.__atlasMoved = true; } });
     // Plotly resizes the map on many updates; only a real change of size (the first layout, a phone turned)
     // needs a new fit.
@@ -310,7 +376,7 @@
           skipUnchangedData(current.map);
           fit(gd, current.map, !gd.__atlasFitKey);
           focus(gd, current.map);
-          if (gd.__atlasColours) { applyColours(gd); }
+          if (coloursLost(gd)) { applyColours(gd); }
         }
       });
     }

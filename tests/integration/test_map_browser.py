@@ -220,13 +220,10 @@ const regions = map.querySourceFeatures('source-' + gd._fullData[v].uid);
 const points = map.querySourceFeatures('source-' + gd._fullData[p].uid + '-symbol');
 const colours = gd.data[v].meta.legend.colours;
 const recoloured = gd.__atlasColours;
-const paintOf = map.getPaintProperty('plotly-trace-layer-' + gd._fullData[v].uid + '-fill', 'fill-color');
-const drawn = f => {
-  if (Array.isArray(paintOf) && paintOf[0] === 'match') {
-    for (let i = 2; i < paintOf.length - 1; i += 2) { if (paintOf[i] === f.properties.nuts) { return paintOf[i + 1]; } }
-  }
-  return f.properties.fc;
-};
+const byState = JSON.stringify(map.getPaintProperty('plotly-trace-layer-' + gd._fullData[v].uid + '-fill',
+                                                   'fill-color')).includes('"feature-state"');
+const drawn = f => (byState && map.getFeatureState({source: 'source-' + gd._fullData[v].uid,
+                                                     id: f.properties.nuts}).fill) || f.properties.fc;
 return {
   expected_colours: Array.from(new Set(recoloured ? recoloured.colours.map(norm)
                                                   : gd.data[v].z.map(z => norm(colours[z])))).sort(),
@@ -271,16 +268,13 @@ if (!map.loaded()) { return null; }
 const paint = document.createElement('canvas').getContext('2d');
 const norm = c => { paint.fillStyle = '#000000'; paint.fillStyle = c; return paint.fillStyle; };
 const uid = gd._fullData[1].uid;
-const expression = map.getPaintProperty('plotly-trace-layer-' + uid + '-fill', 'fill-color');
+// The fill takes a region's colour from its feature state when one is set (assets/map.js), else from Plotly's.
+const byState = JSON.stringify(map.getPaintProperty('plotly-trace-layer-' + uid + '-fill', 'fill-color'))
+  .includes('"feature-state"');
 const drawn = {};
 for (const f of map.querySourceFeatures('source-' + uid)) {
-  let colour = f.properties.fc;
-  if (Array.isArray(expression) && expression[0] === 'match') {
-    for (let i = 2; i < expression.length - 1; i += 2) {
-      if (expression[i] === f.properties.nuts) { colour = expression[i + 1]; }
-    }
-  }
-  drawn[f.properties.nuts || ''] = norm(colour);
+  const state = byState ? map.getFeatureState({source: 'source-' + uid, id: f.properties.nuts}) : {};
+  drawn[f.properties.nuts || ''] = norm(state.fill || f.properties.fc);
 }
 return {drawn: drawn, z: gd.data[1].z, retiled: window.__atlasRetiled || 0};
 """
@@ -288,8 +282,8 @@ return {drawn: drawn, z: gd.data[1].z, retiled: window.__atlasRetiled || 0};
 
 def test_map112_a_sector_click_repaints_region_colours_without_rebuilding_the_trace(browser, live_server):
     """A click that changes only the classes of the same regions paints the class colours on the fill MapLibre
-    already holds: every region shows the colour the server computes for the view, and the values trace's data
-    is neither sent to Plotly again nor re-tiled by MapLibre."""
+    already holds (as feature state): every region shows the colour the server computes for the view, and the
+    values trace's data is neither sent to Plotly again nor re-tiled by MapLibre."""
     from urllib.parse import urlsplit
 
     from dashboard import figures, views
@@ -326,4 +320,64 @@ def test_map112_a_sector_click_repaints_region_colours_without_rebuilding_the_tr
     assert now["drawn"] != before["drawn"]
     assert now["z"] == before["z"]
     assert now["retiled"] == 0
+    assert_no_console_errors(browser)
+
+
+#: Watches MapLibre during a click: which sources it re-tiles, which layers Plotly removes.
+WATCH_JS = """
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+window.__atlasWatch = {retiled: [], removed: []};
+map.on('sourcedata', e => { if (e.sourceDataType === 'content') { window.__atlasWatch.retiled.push(e.sourceId); } });
+const removeLayer = map.removeLayer;
+map.removeLayer = function (id) { window.__atlasWatch.removed.push(id); return removeLayer.apply(this, arguments); };
+return gd._fullData.map(t => t.uid);
+"""
+
+#: The map's layers bottom to top, as the trace they belong to (its index) or the style layer's own id.
+LAYER_ORDER_JS = """
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+const uids = gd._fullData.map(t => t.uid);
+return map.getStyle().layers.map(l => {
+  const trace = uids.findIndex(uid => l.id.indexOf('plotly-trace-layer-' + uid + '-') === 0);
+  return trace >= 0 ? 'trace-' + trace : l.id.replace(/^plotly-layout-layer-.*/, 'borders');
+}).filter((id, i, all) => i === 0 || id !== all[i - 1]);
+"""
+
+REPAINT_JS = """
+const done = arguments[arguments.length - 1];
+const map = document.querySelector('#atlas-map .js-plotly-plot')._fullLayout.map._subplot.map;
+map.once('idle', () => done(true));
+map.triggerRepaint();
+"""
+
+
+def test_map113_a_sector_click_retiles_only_the_markers_and_shows_a_finished_frame(browser, live_server):
+    """A sector click hands MapLibre new markers only: the regions (their colours are feature state) and the
+    hidden selection keep their tiles, no layer is taken down and put back, each trace keeps its place
+    beneath its own anchor; and the frame left on screen is the one a fresh paint draws (frames skipped
+    while the markers were being tiled leave nothing stale)."""
+    open_map(browser, live_server)
+    wait_for(lambda: browser.execute_script(SOURCES_JS), 60, message="MapLibre to draw the figure")
+    order = browser.execute_script(LAYER_ORDER_JS)
+    assert order == ["sea", "borders"] + [name for index in range(7)
+                                          for name in (f"trace-{index}", f"atlas-anchor-{index}")], order
+    uids = browser.execute_script(WATCH_JS)
+    map_box = browser.find_element(By.CSS_SELECTOR, "#atlas-map .js-plotly-plot")
+    before = map_box.screenshot_as_png
+    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
+    wait_for(lambda: (lambda w: w if w["retiled"] else None)(browser.execute_script("return window.__atlasWatch")),
+             60, message="the new markers to be tiled")
+    wait_for(lambda: browser.execute_script(SOURCES_JS), 60, message="MapLibre to settle")
+    watched = browser.execute_script("return window.__atlasWatch")
+    assert set(watched["retiled"]) == {f"source-{uids[3]}-symbol"}
+    assert watched["removed"] == []
+    assert browser.execute_script(LAYER_ORDER_JS) == order
+    shown = map_box.screenshot_as_png
+    assert shown != before
+    browser.set_script_timeout(30)
+    browser.execute_async_script(REPAINT_JS)
+    assert map_box.screenshot_as_png == shown
     assert_no_console_errors(browser)

@@ -1,7 +1,7 @@
 """Row 1: the map callback's request on a filter change, the atlas's ``Patch`` against a naive full rebuild.
 
 Both apps get the very request dash-renderer sends when ``atlas-state.data`` changes (the multi-output map
-callback, with the ``atlas-rendered-level`` store the previous state left), through Flask's test client,
+callback, with the ``atlas-map-sent`` store the previous state left), through Flask's test client,
 with the ``Accept-Encoding`` Chromium sends (both apps compress with Flask-Compress, which picks zstd). The
 atlas's shared cache is cleared before every measured state, so each answer is computed cold; the naive app
 has no cache. Both apps are warmed up once on a state outside the sequence, then take the sequence's requests
@@ -19,8 +19,8 @@ from bench.report import Measure
 from dashboard.state import ViewState
 
 ROW = "1 filter change"
-MAP_OUTPUT = "..atlas-map.figure...atlas-rendered-level.data...atlas-map-colours.data.."
-MAP_OUTPUTS = [{"id": "atlas-map", "property": "figure"}, {"id": "atlas-rendered-level", "property": "data"},
+MAP_OUTPUT = "..atlas-map.figure...atlas-map-sent.data...atlas-map-colours.data.."
+MAP_OUTPUTS = [{"id": "atlas-map", "property": "figure"}, {"id": "atlas-map-sent", "property": "data"},
                {"id": "atlas-map-colours", "property": "data"}]
 
 #: A fixed walk through the filters at NUTS 3, every state distinct: each change is one click a user makes.
@@ -56,22 +56,22 @@ def view_state(changes: dict) -> dict:
     return ViewState.from_dict({**changes, "level": 3}).to_dict()
 
 
-def callback_body(state_data: dict, *, rendered: dict | None = None) -> dict:
+def callback_body(state_data: dict, *, map_sent: dict | None = None) -> dict:
     """The JSON body dash-renderer posts to ``/_dash-update-component`` for the map callback.
 
-    ``rendered`` is what the page's ``atlas-rendered-level`` store holds: the level on screen and a digest of
+    ``map_sent`` is what the page's ``atlas-map-sent`` store holds: the level on screen and a digest of
     each trace property already sent (None: nothing drawn yet, so the server answers with a whole figure).
     """
     return {
         "output": MAP_OUTPUT,
         "outputs": MAP_OUTPUTS,
         "inputs": [{"id": "atlas-state", "property": "data", "value": state_data}],
-        "state": [{"id": "atlas-rendered-level", "property": "data", "value": rendered}],
+        "state": [{"id": "atlas-map-sent", "property": "data", "value": map_sent}],
         "changedPropIds": ["atlas-state.data"],
     }
 
 
-def rendered_after(state_data: dict) -> dict:
+def map_sent_after(state_data: dict) -> dict:
     """The store a browser holds after the map drew ``state_data``: computed as the callback computes it."""
     from dashboard import views
 
@@ -83,7 +83,7 @@ def request_bodies() -> list[bytes]:
     """The sequence's bodies, serialised once (also what the load test rotates through); each carries the
     store left by the state before it, as in a browser clicking through the sequence."""
     states = [view_state(changes) for changes in (WARM_UP_STATE, *STATE_SEQUENCE)]
-    return [json.dumps(callback_body(state, rendered=rendered_after(previous)), separators=(",", ":")).encode()
+    return [json.dumps(callback_body(state, map_sent=map_sent_after(previous)), separators=(",", ":")).encode()
             for previous, state in zip(states, states[1:])]
 
 

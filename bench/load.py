@@ -125,7 +125,7 @@ def worker_rss_mib(app: str, *, filter_changes: bool) -> float:
     with running(gunicorn_command(app, port, workers=1), port=port, env=server_env(), ready_path="/") as server:
         _page_load(server.url)
         if filter_changes:
-            first = json.dumps(callback_body(view_state({}), rendered=None)).encode()
+            first = json.dumps(callback_body(view_state({}), map_sent=None)).encode()
             warm_up(server.url, [first, *request_bodies()[:5]], rounds=1)
             http_status(server.url + "/api/regions?sector=ict", timeout=30)
         time.sleep(0.2)

@@ -4,7 +4,7 @@ For every state change it filters the clusters with pandas, counts them per NUTS
 whole figure with ``plotly.express.choropleth_map`` (the same NUTS 3 display outlines as the atlas, inline as
 a GeoJSON dict) plus a ``plotly.express.scatter_map`` layer of the clusters, and sends all of it. It has the
 atlas's component ids for the parts the benchmark touches (``atlas-sectors``, ``atlas-state``,
-``atlas-rendered-level``, ``atlas-map``), so the same callback request body and the same browser script work
+``atlas-map-sent``, ``atlas-map``), so the same callback request body and the same browser script work
 against both apps.
 
 Run it alone with ``python bench/naive_app.py`` (``PORT``, default 8051).
@@ -87,7 +87,7 @@ def create_app() -> dash.Dash:
     app.layout = html.Div([
         dcc.Checklist(id="atlas-sectors", value=[], options=[{"label": s.label, "value": s.id} for s in SECTORS]),
         dcc.Store(id="atlas-state", data=ViewState().to_dict()),
-        dcc.Store(id="atlas-rendered-level", data=None),
+        dcc.Store(id="atlas-map-sent", data=None),
         dcc.Store(id="atlas-map-colours", data=None),
         dcc.Graph(id="atlas-map", style={"height": "68vh", "minHeight": "420px"}),
     ])
@@ -96,10 +96,10 @@ def create_app() -> dash.Dash:
     def update_state(sectors):
         return ViewState.from_dict({"sectors": sectors or []}).to_dict()
 
-    @app.callback(Output("atlas-map", "figure"), Output("atlas-rendered-level", "data"),
+    @app.callback(Output("atlas-map", "figure"), Output("atlas-map-sent", "data"),
                   Output("atlas-map-colours", "data"),
-                  Input("atlas-state", "data"), State("atlas-rendered-level", "data"))
-    def update_map(state_data, _rendered_level):
+                  Input("atlas-state", "data"), State("atlas-map-sent", "data"))
+    def update_map(state_data, _map_sent):
         state = ViewState.from_dict(state_data)
         return naive_figure(state), state.level, None
 

@@ -14,7 +14,8 @@ class Shell:
 class Atlas:
     LOCATION = "atlas-location"
     STATE = "atlas-state"
-    RENDERED_LEVEL = "atlas-rendered-level"
+    #: What the map was sent: the level on screen and a digest of every trace property sent (``update_map``).
+    MAP_SENT = "atlas-map-sent"
     #: The class colour per region when only the colours changed, painted by ``assets/map.js``.
     MAP_COLOURS = "atlas-map-colours"
     MAP_COLOURS_APPLIED = "atlas-map-colours-applied"

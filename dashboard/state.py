@@ -4,7 +4,7 @@ Parsing is forgiving (a hand-edited or outdated link falls back to defaults valu
 error page); serialising writes only what differs from the defaults, so shared links stay short.
 
 This module is also the one parser for everything a client sends: query strings, the state store, and the
-shapes of callback payloads (``clickData``, the map's rendered-level store, the focus store). Each reader
+shapes of callback payloads (``clickData``, the map's sent-values store, the focus store). Each reader
 accepts *any* JSON value (null, numbers, lists where strings belong, dicts, ``Infinity``, deep nesting, huge
 strings) and answers the nearest valid value, so a callback never sees a shape it did not expect.
 """

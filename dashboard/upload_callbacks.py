@@ -105,9 +105,9 @@ def _digest(value: object) -> str:
     State(Atlas.STATE, "data"),
     prevent_initial_call=True,
 )
-def draw_list(stored, rendered, drawn, state_data):
+def draw_list(stored, map_sent, drawn, state_data):
     """Put the list on the map; again after the map was rebuilt (a new level redraws every trace)."""
-    level = rendered.get("level") if isinstance(rendered, dict) else None
+    level = map_sent.get("level") if isinstance(map_sent, dict) else None
     key = {"level": level, "list": _digest(stored)}
     if key == drawn and triggered_id() != Upload.LIST:
         raise dash.exceptions.PreventUpdate
@@ -124,11 +124,11 @@ def draw_list(stored, rendered, drawn, state_data):
 
 
 clientside_callback(
-    """function(rendered, stored) {
-        return stored ? rendered : window.dash_clientside.no_update;
+    """function(mapSent, stored) {
+        return stored ? mapSent : window.dash_clientside.no_update;
     }""",
     Output(Upload.MAP_GATE, "data"),
-    Input(Atlas.RENDERED_LEVEL, "data"),
+    Input(Atlas.MAP_SENT, "data"),
     State(Upload.LIST, "data"),
 )
 

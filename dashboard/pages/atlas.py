@@ -41,12 +41,12 @@ def layout(**query: str) -> html.Div:
     state = story.as_shown(
         ViewState.from_dict({**ViewState.from_query(_query_string(query)).to_dict(), "lang": language}))
     _ = Translator(language)
-    figure, rendered = first_map(state)
+    figure, map_sent = first_map(state)
     return html.Div(
         [
             dcc.Location(id=Atlas.LOCATION, refresh=False),
             dcc.Store(id=Atlas.STATE, data=state.to_dict()),
-            dcc.Store(id=Atlas.RENDERED_LEVEL, data=rendered),
+            dcc.Store(id=Atlas.MAP_SENT, data=map_sent),
             dcc.Store(id=Atlas.MAP_COLOURS, data=None),
             dcc.Store(id=Atlas.MAP_COLOURS_APPLIED, data=None),
             dcc.Store(id=Atlas.FOCUS, data={"region": state.region, "cluster": state.cluster, "lang": language}),
@@ -251,27 +251,28 @@ def first_map(state: ViewState) -> tuple:
 
 @callback(
     Output(Atlas.MAP, "figure"),
-    Output(Atlas.RENDERED_LEVEL, "data"),
+    Output(Atlas.MAP_SENT, "data"),
     Output(Atlas.MAP_COLOURS, "data"),
     Input(Atlas.STATE, "data"),
-    State(Atlas.RENDERED_LEVEL, "data"),
+    State(Atlas.MAP_SENT, "data"),
     prevent_initial_call=True,
 )
-def update_map(state_data, rendered):
+def update_map(state_data, map_sent):
     """A new figure when the level (and so the geometry) changes; otherwise only the values that changed.
 
-    ``rendered`` remembers the level on screen and a digest of every trace property sent, so a filter change
-    sends, say, the new colours and points but not the unchanged names of the greyed-out regions. When the same
-    regions only change class, their colours go to the browser apart from the figure (``assets/map.js`` paints
-    them on the fill MapLibre already holds): through Plotly, new colours rebuild and re-tile the whole trace.
+    ``map_sent`` remembers the level on screen and a digest of every trace property sent (``painted`` when the
+    last colours went apart from the figure), so a filter change sends, say, the new colours and points but not
+    the unchanged names of the greyed-out regions. When the same regions only change class, their colours go to
+    the browser apart from the figure (``assets/map.js`` paints them on the fill MapLibre already holds): through
+    Plotly, new colours rebuild and re-tile the whole trace.
     """
     state = ViewState.from_dict(state_data)
     camera = views.story_camera(state)
     values = views.map_values(state, state.lang)
     digests = views.value_digests(values)
-    rendered = mapping(rendered)
-    sent = mapping(rendered.get("sent"))
-    if rendered.get("level") != state.level:
+    map_sent = mapping(map_sent)
+    sent = mapping(map_sent.get("sent"))
+    if map_sent.get("level") != state.level:
         figure = views.map_figure(state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
                                   basemap_attribution=CONFIG.basemap_attribution)
         if camera:

@@ -351,7 +351,8 @@ def export_figure(name: str, state: ViewState) -> go.Figure:
     figure = go.Figure(build(state, state.lang))
     title = _(title_key) if title_key else (figure.layout.title.text or "")
     title = re.sub(r"<br>\s*<sup>.*", "", title, flags=re.S).replace("<br>", " ")
-    return slides.as_slide(figure, title=f"{title} · {scope}", caption=caption, _=_)
+    # An empty portfolio has no title of its own: the slide is titled by its scope alone, not " · scope".
+    return slides.as_slide(figure, title=" · ".join(part for part in (title, scope) if part), caption=caption, _=_)
 
 
 def region_profile_title(nuts_id: str, state: ViewState) -> str:
@@ -371,7 +372,9 @@ def region_profile_figure(nuts_id: str, state: ViewState) -> go.Figure | None:
     _ = translator(state.lang)
     level = int(region["level"])
     base = data.base_clusters(state.selection)
-    own = base[base[f"nuts{level}"] == nuts_id]
+    # The mix and specialisation compare against every sector (base_clusters); the list is what is in view.
+    in_view = clusters_in_view(state)
+    own = in_view[in_view[f"nuts{level}"] == nuts_id]
     profile = sector_profile(base, nuts_id=nuts_id, period=state.period)
     neighbours = slides.neighbouring_regions(atlas.regions[atlas.regions["on_map"]], nuts_id,
                                              tuple(matches.geometry.iloc[0].bounds))

@@ -124,8 +124,8 @@ def map_slides(app):
                 for query in queries}
 
 
-def test_sld020_map_slide_names_metric_and_view_and_nothing_drawn_is_empty(map_slides):
-    state, slide = map_slides[""]
+def test_sld020_map_slide_names_metric_and_view_and_no_trace_is_empty(map_slides):
+    slide = map_slides[""][1]
     _ = Translator("en")
     assert (slide.layout.width, slide.layout.height) == (slides.SLIDE_WIDTH, slides.SLIDE_HEIGHT)
     assert heading(slide) == f"{_('metric.count')} · {_('caption.all_sectors')} · {_('level.3')} · " \
@@ -150,7 +150,7 @@ def test_sld021_every_valued_region_and_every_place_is_drawn_once(map_slides):
 
 
 def test_sld022_map_slide_speaks_the_view_language_and_shows_partners_when_asked(map_slides):
-    state, slide = map_slides["?lang=de&partners=1&level=2"]
+    slide = map_slides["?lang=de&partners=1&level=2"][1]
     assert translate("metric.count", "de") in heading(slide) and translate("level.2", "de") in heading(slide)
     names = {trace.name for trace in slide.data}
     assert translate("map.context", "de") in names

@@ -24,3 +24,10 @@ limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Each worker builds the data and the first map page in a background thread, while it already answers."""
+    from dashboard.factory import start_warm_up
+
+    start_warm_up(worker.wsgi)

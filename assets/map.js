@@ -286,7 +286,7 @@
    * screen. On a software-rendered map (most laptops at a venue, every headless browser) a frame costs some
    * 80 ms of the main thread, and the worker's replies (tiles, marker images) wait behind each one: a filter
    * change paid four or five frames. Such frames are skipped until the new data is in and placed, for at most
-   * ``MAX_FRAME_WAIT_MS``; a moving map paints every frame. */
+   * ``MAX_FRAME_WAIT_MS``; a moving map paints every frame. The first frame painted is the drawn map. */
   var MAX_FRAME_WAIT_MS = 400;
   function paintOnlyNews(map) {
     var painter = map.painter;
@@ -299,7 +299,8 @@
       // New symbols mark their placement stale, so MapLibre draws the frame after this one again: only that
       // one is drawn.
       var unfinished = !!style && (!style.loaded() || map._placementDirty);
-      var waiting = unfinished && camera === painted && !(options && options.moving);
+      // Nor is an empty map painted while the first data loads.
+      var waiting = unfinished && (painted === null || camera === painted) && !(options && options.moving);
       if (waiting) {
         var now = performance.now();
         if (!waitingSince) {

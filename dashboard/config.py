@@ -42,6 +42,7 @@ class Config:
     redis_url: str
     cache_timeout: int
     compress: bool
+    warm_up: bool
     basemap_url: str
     basemap_attribution: str
     public_url: str
@@ -71,6 +72,8 @@ class Config:
             redis_url=os.environ.get("REDIS_URL", "").strip(),
             cache_timeout=_int("ATLAS_CACHE_TIMEOUT", 3600),
             compress=_bool("ATLAS_COMPRESS", True),
+            # Each gunicorn worker loads the data and builds the first page in the background as it starts.
+            warm_up=_bool("ATLAS_WARM_UP", True),
             # An XYZ raster tile URL ({z}/{x}/{y}); empty keeps the map fully offline.
             basemap_url=os.environ.get("ATLAS_BASEMAP_URL", "").strip(),
             basemap_attribution=os.environ.get("ATLAS_BASEMAP_ATTRIBUTION", "").strip(),

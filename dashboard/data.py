@@ -6,7 +6,9 @@ pure ``geodata`` functions, cached under hashed keys made of primitive values (t
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,7 +46,25 @@ def _on_map(regions: gpd.GeoDataFrame, clusters: pd.DataFrame) -> pd.Series:
     return regions.geometry.intersects(frame)
 
 
-@lru_cache(maxsize=1)
+#: Held while a process-wide value is first built (see :func:`built_once`).
+_BUILDING = threading.RLock()
+
+
+def built_once(function):
+    """``lru_cache`` whose callers wait for a value being built instead of building it again: on a cold worker
+    the first burst of requests (a room scanning a QR code) and the warm-up thread all ask for the same data
+    at once, and each would otherwise build its own copy."""
+    cached_function = lru_cache(maxsize=8)(function)
+
+    @functools.wraps(function)
+    def wrapper(*args):
+        with _BUILDING:
+            return cached_function(*args)
+
+    return wrapper
+
+
+@built_once
 def load_atlas_data() -> AtlasData:
     regions = io.read_geoparquet(settings.REGIONS_PARQUET)
     joined = io.read_joined_csv(settings.CLUSTERS_JOINED_CSV)
@@ -55,7 +75,7 @@ def load_atlas_data() -> AtlasData:
     return AtlasData(regions=regions, region_table=region_table, clusters=clusters, partners=partners)
 
 
-@lru_cache(maxsize=4)
+@built_once
 def region_geojson(level: int) -> bytes:
     """The display outlines of one NUTS level as GeoJSON, each feature's ``id`` its NUTS code."""
     regions = load_atlas_data().regions
@@ -63,7 +83,7 @@ def region_geojson(level: int) -> bytes:
     return chosen.set_index("nuts_id", drop=False).to_json(drop_id=False, ensure_ascii=False).encode("utf-8")
 
 
-@lru_cache(maxsize=4)
+@built_once
 def region_geojson_etag(level: int) -> str:
     return hashlib.sha256(region_geojson(level)).hexdigest()[:20]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from pathlib import Path
 
 import dash
@@ -92,3 +93,22 @@ def create_app() -> dash.Dash:
     init_rate_limit(server)
     security.register(app)
     return app
+
+
+def warm_up(server: flask.Flask) -> None:
+    """Build the map page once for its default view: the data, the outlines' versions, the first map and the
+    region list are cached from then on (280 ms of a cold worker; 35 ms of a warm one)."""
+    home = next(page for page in dash.page_registry.values() if page["path"] == "/")
+    with server.test_request_context("/"):
+        home["layout"]()
+
+
+def start_warm_up(server: flask.Flask) -> threading.Thread | None:
+    """Warm a new worker in the background (``ATLAS_WARM_UP``): it answers the first page at once, and what that
+    page's content needs is built while the visitor's browser is still loading the scripts. Started by
+    gunicorn's ``post_worker_init`` (gunicorn.conf.py), after the worker has forked."""
+    if not CONFIG.warm_up:
+        return None
+    thread = threading.Thread(target=warm_up, args=(server,), name="atlas-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,45 @@
+"""A new worker builds its data once, in the background, and threads asking at the same time wait for it."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+
+from dashboard import data, factory
+from dashboard.config import CONFIG
+
+
+def test_built_once_builds_a_value_once_for_threads_asking_at_the_same_time():
+    builds = []
+
+    @data.built_once
+    def slow_value(key: str) -> str:
+        builds.append(key)
+        time.sleep(0.2)
+        return key.upper()
+
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(slow_value("outlines"))) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == ["OUTLINES"] * 5
+    assert builds == ["outlines"]
+    assert slow_value("borders") == "BORDERS" and builds == ["outlines", "borders"]
+
+
+def test_warm_up_runs_in_a_background_thread_and_builds_the_home_page(app, monkeypatch):
+    built = []
+    home = next(page for page in factory.dash.page_registry.values() if page["path"] == "/")
+    monkeypatch.setitem(home, "layout", lambda: built.append(threading.current_thread().name))
+    thread = factory.start_warm_up(app.server)
+    thread.join(10)
+    assert thread.daemon and not thread.is_alive()
+    assert built == ["atlas-warm-up"]
+
+
+def test_warm_up_can_be_switched_off(app, monkeypatch):
+    monkeypatch.setattr(factory, "CONFIG", dataclasses.replace(CONFIG, warm_up=False))
+    assert factory.start_warm_up(app.server) is None

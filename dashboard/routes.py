@@ -12,14 +12,16 @@ GEOJSON_MAX_AGE = 365 * 24 * 3600
 
 
 def register(server: Flask) -> None:
-    @server.get("/geo/nuts<int:level>-<etag>.geojson")
-    def region_outlines(level: int, etag: str) -> Response:
-        """Outlines of one level; the URL names the content, so browsers may keep them for a year."""
-        if level not in (0, 1, 2, 3):
+    @server.get('/geo/nuts<any("0", "1", "2", "3"):level>-<etag>.geojson')
+    def region_outlines(level: str, etag: str) -> Response:
+        """Outlines of one level; the URL names the content, so browsers may keep them for a year.
+
+        The level is one of four exact digits: the ``int`` converter would also take "02" or a full-width "２",
+        and give every outline file more than one address.
+        """
+        if etag != data.region_geojson_etag(int(level)):
             abort(404)
-        if etag != data.region_geojson_etag(level):
-            abort(404)
-        response = Response(data.region_geojson(level), mimetype="application/geo+json")
+        response = Response(data.region_geojson(int(level)), mimetype="application/geo+json")
         response.headers["Cache-Control"] = f"public, max-age={GEOJSON_MAX_AGE}, immutable"
         response.set_etag(etag)
         return response.make_conditional(request)

@@ -72,6 +72,15 @@ def test_rte004_head_on_outlines_has_the_headers_and_no_body(client):
     assert int(response.headers["Content-Length"]) == len(data.region_geojson(1))
 
 
+@pytest.mark.parametrize("level", ["02", "002", "\uff12", "\u0662"])
+def test_rte005_a_level_spelt_other_than_one_ascii_digit_is_404(client, level):
+    """Werkzeug reads "02", a full-width or an Arabic-Indic 2 as level 2: each outline file has one address only."""
+    address = f"/geo/nuts{level}-{outline_version(2)}.geojson"
+    response = client.get(address)
+    assert response.status_code == 404, address
+    assert "immutable" not in response.headers.get("Cache-Control", "")
+
+
 # --- exports --------------------------------------------------------------------------------------------------
 
 

@@ -11,6 +11,15 @@ from dashboard.state import ViewState
 GEOJSON_MAX_AGE = 365 * 24 * 3600
 
 
+def unrendered(mimetype: str, headers: dict[str, str], etag: str) -> Response:
+    """An export's headers without its bytes (a 304, or a HEAD before any render): no Content-Length, which
+    Werkzeug would otherwise count from the empty body as 0."""
+    response = Response(status=200, mimetype=mimetype, headers=headers)
+    response.automatically_set_content_length = False
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
 def register(server: Flask) -> None:
     @server.get('/geo/nuts<any("0", "1", "2", "3"):level>-<etag>.geojson')
     def region_outlines(level: str, etag: str) -> Response:
@@ -31,7 +40,8 @@ def register(server: Flask) -> None:
         """A slide-ready PNG or SVG of the map or a chart, or a region's one-page PDF profile.
 
         The same view gives the same bytes: a render is cached under the normalised view, and its ETag
-        names it, so a conditional GET answers 304 and HEAD answers without rendering.
+        names it, so a conditional GET answers 304 and HEAD answers without rendering. A HEAD gives the size
+        of a cached render; before the first render the size is unknown, so it gives no Content-Length.
         """
         state = ViewState.from_query(request.query_string.decode("utf-8", "replace"))
         spec = export_spec(name, fmt)
@@ -41,11 +51,11 @@ def register(server: Flask) -> None:
         etag = key.removeprefix("atlas:")
         headers = {"Cache-Control": f"public, max-age={exports.MAX_AGE_SECONDS}",
                    "Content-Disposition": f'attachment; filename="{views.export_filename(name, fmt, state)}"'}
-        if request.method == "HEAD" or etag in request.if_none_match:
-            response = Response(status=200, mimetype=render.FORMATS[fmt], headers=headers)
-            response.set_etag(etag)
-            return response.make_conditional(request)
+        if etag in request.if_none_match:
+            return unrendered(render.FORMATS[fmt], headers, etag)
         content = exports.cached_render(key)
+        if content is None and request.method == "HEAD":
+            return unrendered(render.FORMATS[fmt], headers, etag)
         if content is None:
             try:
                 content = exports.render_and_store(key, name, fmt, state)

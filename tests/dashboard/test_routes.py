@@ -186,6 +186,20 @@ def test_rte016_exports_that_do_not_exist_are_404_even_for_head(client, renderer
     assert renderer.requests == []
 
 
+def test_rte017_head_gives_the_cached_size_or_none_never_zero(client, renderer):
+    """A HEAD does not render: before any render the size is unknown, so no Content-Length rather than a false 0."""
+    url = "/export/country-mix.png?country=AT"
+    before = client.head(url)
+    assert before.status_code == 200 and before.get_data() == b""
+    assert "Content-Length" not in before.headers
+    rendered = client.get(url).get_data()
+    after = client.head(url)
+    assert after.status_code == 200 and after.get_data() == b""
+    assert after.headers["Content-Length"] == str(len(rendered))
+    assert after.headers["ETag"] == before.headers["ETag"]
+    assert len(renderer.requests) == 1
+
+
 def test_rte020_health_answers_json(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.mimetype == "application/json"

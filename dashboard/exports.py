@@ -45,6 +45,14 @@ def pd_digest(frame) -> bytes:
     return hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes()).digest()
 
 
+def canonical_name(name: str) -> str:
+    """``name`` as the atlas writes it, a region's NUTS code in upper case: ``region-at31`` is ``region-AT31``,
+    with that file name and that one render-cache entry."""
+    if name.startswith("region-"):
+        return "region-" + name.removeprefix("region-").upper()
+    return name
+
+
 def export_spec(name: str, fmt: str) -> tuple[Callable[[ViewState], go.Figure | None], tuple[int, int]] | None:
     """How to draw ``name.fmt`` and its size in pixels, or None when the atlas has no such export."""
     if name.startswith("region-") and fmt == "pdf":

@@ -44,6 +44,7 @@ def register(server: Flask) -> None:
         of a cached render; before the first render the size is unknown, so it gives no Content-Length.
         """
         state = ViewState.from_query(request.query_string.decode("utf-8", "replace"))
+        name = exports.canonical_name(name)
         spec = export_spec(name, fmt)
         if spec is None:
             abort(404)

@@ -179,7 +179,7 @@ def test_rte015_a_failed_render_is_503_with_its_reason_and_not_stored(client, re
 
 
 @pytest.mark.parametrize("url", ["/export/map.gif", "/export/map.pdf", "/export/region-AT31.png",
-                                 "/export/region-XX999.pdf", "/export/slides.png"])
+                                 "/export/region-XX999.pdf", "/export/region-xx999.pdf", "/export/slides.png"])
 def test_rte016_exports_that_do_not_exist_are_404_even_for_head(client, renderer, url):
     assert client.get(url).status_code == 404
     assert client.head(url).status_code == 404
@@ -198,6 +198,18 @@ def test_rte017_head_gives_the_cached_size_or_none_never_zero(client, renderer):
     assert after.headers["Content-Length"] == str(len(rendered))
     assert after.headers["ETag"] == before.headers["ETag"]
     assert len(renderer.requests) == 1
+
+
+def test_rte018_a_lower_case_region_code_is_the_upper_case_export(client, renderer):
+    """NUTS codes are upper case: ``region-at31`` is AT31's profile, under AT31's file name and one cache entry."""
+    canonical = client.get("/export/region-AT31.pdf?sector=ict")
+    lower = client.get("/export/region-at31.pdf?sector=ict")
+    assert lower.status_code == 200
+    assert lower.headers["Content-Disposition"] == \
+        'attachment; filename="alpine-cluster-atlas-region-AT31-ict-2021-2027.pdf"'
+    assert lower.headers["Content-Disposition"] == canonical.headers["Content-Disposition"]
+    assert lower.headers["ETag"] == canonical.headers["ETag"] and lower.get_data() == canonical.get_data()
+    assert [asked["name"] for asked in renderer.requests] == ["region-AT31"]
 
 
 def test_rte020_health_answers_json(client):

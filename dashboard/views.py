@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import date
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -344,14 +343,20 @@ def export_figure(name: str, state: ViewState) -> go.Figure:
     builders = {"top-regions": (top_regions_figure, "chart.top_regions.title"),
                 "country-mix": (country_mix_figure, "chart.country_mix.title"),
                 "comparison": (comparison_figure, "compare.title"),
-                "portfolio": (portfolio_figure, None)}
+                "portfolio": (portfolio_figure, "portfolio.title")}
     if name not in builders:
         raise KeyError(name)
     build, title_key = builders[name]
     figure = go.Figure(build(state, state.lang))
-    title = _(title_key) if title_key else (figure.layout.title.text or "")
-    title = re.sub(r"<br>\s*<sup>.*", "", title, flags=re.S).replace("<br>", " ")
-    # An empty portfolio has no title of its own: the slide is titled by its scope alone, not " · scope".
+    # The slide gets its title as plain text and escapes it once (as_slide): the chart's own title is markup
+    # already, escaped and wrapped. An empty portfolio has no title of its own: the slide is titled by its
+    # scope alone, not " · scope".
+    if name != "portfolio":
+        title = _(title_key)
+    elif figure.layout.title.text:
+        title = _(title_key, region=region_label(portfolio_region(state), state.lang))
+    else:
+        title = ""
     return slides.as_slide(figure, title=" · ".join(part for part in (title, scope) if part), caption=caption, _=_)
 
 

@@ -239,6 +239,20 @@ def test_sld032_a_portfolio_slide_without_clusters_has_no_blank_title_part(app):
                                                                       region=views.region_label("AT31", "en"))
 
 
+
+def test_sld033_a_region_name_with_markup_characters_is_escaped_once_in_a_portfolio_slide(app, monkeypatch):
+    """The chart's title is markup already; the slide must escape the plain title, not that markup, again."""
+    names = views.region_names("en").copy()
+    names["AT31"] = "Linz & <Wels>"
+    monkeypatch.setattr(views, "region_names", lambda language="en": names)
+    with app.server.app_context():
+        slide = views.export_figure("portfolio", ViewState.from_query("?compare=AT31"))
+    assert heading(slide) == "Portfolio of Linz & <Wels> (AT31): sectors by specialisation · All sectors · 2021–2027"
+    markup = slide.layout.title.text
+    assert "Linz &amp; &lt;Wels&gt; (AT31)" in markup
+    assert "&amp;amp;" not in markup and "&amp;lt;" not in markup
+
+
 # --- region profile -------------------------------------------------------------------------------------------
 
 

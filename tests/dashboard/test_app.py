@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 
+import dash
 import pytest
 
 from dashboard import views
@@ -98,3 +99,35 @@ def test_region_api_forgives_a_bad_query(client):
     payload = response.get_json()
     assert payload["level"] == 3
     assert payload["view"] == ""
+
+
+def _layout_ids(component) -> set:
+    ids = {getattr(component, "id", None)}
+    ids |= {getattr(child, "id", None) for child in component._traverse()}
+    return {identifier for identifier in ids if isinstance(identifier, str)}
+
+
+def _outputs_of(key: str) -> list[str]:
+    """The component ids in a ``callback_map`` key (``..a.figure...b.data..`` or ``a.children``)."""
+    return [part.rsplit(".", 1)[0] for part in key.strip(".").split("...") if part]
+
+
+def test_every_component_a_map_page_callback_names_is_on_the_page(app, client):
+    """A callback naming a component the page does not have fails in the browser ("A nonexistent object was
+    used"), and Dash then runs none of the page's callbacks after a click: the map page's callbacks must name
+    only components of the shell and the page."""
+    client.get("/_dash-dependencies")
+    home = next(page for page in dash.page_registry.values() if page["path"] == "/")
+    with app.server.test_request_context("/"):
+        on_page = _layout_ids(home["layout"]()) | _layout_ids(app.layout() if callable(app.layout) else app.layout)
+    checked = 0
+    for key, spec in app.callback_map.items():
+        outputs = [identifier.split("@")[0] for identifier in _outputs_of(key)]
+        named = outputs + [item["id"] for item in spec["inputs"] + spec.get("state", [])]
+        strings = [identifier for identifier in named if isinstance(identifier, str) and not identifier.startswith("{")]
+        if not any(identifier in on_page and identifier.startswith("atlas-") for identifier in outputs):
+            continue
+        checked += 1
+        missing = sorted({identifier for identifier in strings if identifier not in on_page})
+        assert not missing, f"callback {key} names components the map page does not have: {missing}"
+    assert checked >= 10

@@ -209,6 +209,23 @@ def client(app):
     return app.server.test_client()
 
 
+@pytest.fixture
+def install_renderer(monkeypatch):
+    """Puts a test's stand-in in place of the export render process (with a browser found, so exports are
+    offered), on an empty cache; gives the stand-in back."""
+    from dashboard import render
+    from dashboard.cache import cache
+
+    def install(stand_in):
+        monkeypatch.setattr(render, "_renderer", stand_in)
+        monkeypatch.setattr(render, "browser_path", lambda: "/usr/bin/chromium")
+        cache.clear()
+        return stand_in
+
+    yield install
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """The app (``python app.py``, in-process cache) on a free port; yields its base URL.

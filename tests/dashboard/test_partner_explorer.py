@@ -63,11 +63,22 @@ def test_pex002_same_country_switch_in_the_api(client, organisation_id):
     ("/api/peers", 400, "region"),
     ("/api/peers?region=AT", 400, "region"),
     ("/api/peers?region=ZZ999", 404, "region"),
+    ("/api/partners?organisation=" + "x" * 81, 400, "organisation"),
+    ("/api/partners?organisation=%20%20", 400, "organisation"),
+    ("/api/peers?region=AT33&period=2030-2036", 400, "period"),
+    ("/api/peers?region=AT3", 400, "region"),
+    ("/api/peers?region=AT3%21", 400, "region"),
+    ("/api/peers?region=AT33%3Cscript%3E", 400, "region"),
+    ("/api/peers?region=CH099", 404, "region"),
 ])
 def test_pex003_errors_name_the_parameter(client, url, status, parameter):
+    """A bad or unknown parameter is a 4xx in JSON naming it, in the field and in the message."""
     response = client.get(url)
     assert response.status_code == status
-    assert response.get_json()["parameter"] == parameter
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["parameter"] == parameter
+    assert parameter in body["error"]
 
 
 def test_pex004_peers_api(client, region_code):

@@ -186,13 +186,8 @@ class FakeRenderer:
 
 
 @pytest.fixture
-def fake_renderer(monkeypatch):
-    fake = FakeRenderer()
-    monkeypatch.setattr(render, "_renderer", fake)
-    monkeypatch.setattr(render, "browser_path", lambda: "/usr/bin/chromium")
-    cache.clear()
-    yield fake
-    cache.clear()
+def fake_renderer(install_renderer):
+    return install_renderer(FakeRenderer())
 
 
 def test_trs020_head_answers_without_rendering(client, fake_renderer):

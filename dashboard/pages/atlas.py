@@ -6,6 +6,7 @@ store, calls one function in ``dashboard.views`` and returns.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import dash
@@ -30,10 +31,20 @@ CONTROLS = (
 )
 
 
-def region_options(_: Translator) -> list[dict]:
+@lru_cache(maxsize=8)
+def region_options(language: str) -> tuple[dict, ...]:
+    """Every NUTS 0–3 region as a comparison option (825 of them, 85 KB)."""
+    _ = Translator(language)
     table = load_atlas_data().region_table.sort_values(["level", "country", "name"])
-    return [{"label": f"{name} ({code}) · {_(f'level.{level}')}", "value": code, "search": f"{name} {code}"}
-            for code, name, level in zip(table["nuts_id"], table["name"], table["level"])]
+    return tuple({"label": f"{name} ({code}) · {_(f'level.{level}')}", "value": code, "search": f"{name} {code}"}
+                 for code, name, level in zip(table["nuts_id"], table["name"], table["level"]))
+
+
+def compared_options(state: ViewState) -> list[dict]:
+    """The options the page starts with: only the regions compared, so their chips have labels. The others
+    arrive when the comparison comes into view (:func:`load_region_options`): the first paint does not wait
+    for them."""
+    return [option for option in region_options(state.lang) if option["value"] in state.compare]
 
 
 def layout(**query: str) -> html.Div:
@@ -58,7 +69,7 @@ def layout(**query: str) -> html.Div:
             components.filter_panel(_, state),
             html.Div([components.map_section(_, figure), upload.section(_, userlist.limits()),
                       components.charts_section(_),
-                      components.compare_section(_, region_options(_), state), components.table_section(_)],
+                      components.compare_section(_, compared_options(state), state), components.table_section(_)],
                      className="content"),
         ],
         id=Atlas.ROOT,
@@ -402,6 +413,26 @@ def update_views(state_data, visible, rendered, href):
     parts = [render(state, href) if section in due else no_update
              for section, section_parts in VIEW_PARTS.items() for _component, _property, render in section_parts]
     return {"parts": parts, "rendered": {**rendered, **due}}
+
+
+@callback(
+    Output(Atlas.COMPARE, "options"),
+    Input(Atlas.VISIBLE_VIEWS, "data"),
+    Input(Atlas.COMPARE, "value"),
+    State(Atlas.COMPARE, "options"),
+    State(Atlas.STATE, "data"),
+    prevent_initial_call=True,
+)
+def load_region_options(visible, compared, shown, state_data):
+    """Every region to compare, once: when the comparison is first on screen, or when a region is compared
+    from elsewhere (a click on the map) before that, so its chip has a label."""
+    language = ViewState.from_dict(mapping(state_data)).lang
+    shown = shown if isinstance(shown, list) else []
+    labelled = {option.get("value") for option in shown if isinstance(option, dict)}
+    wanted = LazyView.COMPARE in string_list(visible) or not set(string_list(compared)) <= labelled
+    if not wanted or len(shown) >= len(region_options(language)):
+        raise dash.exceptions.PreventUpdate
+    return list(region_options(language))
 
 
 @callback(

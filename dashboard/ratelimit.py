@@ -2,7 +2,9 @@
 
 One budget covers all of ``/api/*`` and another all of ``/export/*`` (scopes ``api`` and ``export``), keyed by
 the client's address. Without ``REDIS_URL`` each process counts for itself (``memory://``). When Redis is away
-the request is served rather than refused (``swallow_errors``): a limit is a courtesy, not a gate.
+the request is served rather than refused: each process counts in memory meanwhile and asks Redis again after
+1, 2, 4, … s (Flask-Limiter's in-memory fallback), so a hung Redis costs one short timeout now and then, not
+one per request. A limit is a courtesy, not a gate.
 """
 
 from __future__ import annotations
@@ -20,12 +22,21 @@ LOG = logging.getLogger(__name__)
 #: URL prefixes and the limit each shares among its routes.
 SCOPES = {"/api": ("api", lambda: CONFIG.api_rate_limit), "/export/": ("export", lambda: CONFIG.export_rate_limit)}
 
-limiter = Limiter(get_remote_address, headers_enabled=True, swallow_errors=True, strategy="fixed-window",
-                  key_prefix="atlas-limit")
+def make_limiter() -> Limiter:
+    return Limiter(get_remote_address, headers_enabled=True, swallow_errors=True, in_memory_fallback_enabled=True,
+                   strategy="fixed-window", key_prefix="atlas-limit")
+
+
+limiter = make_limiter()
 
 
 def storage_uri(redis_url: str) -> str:
     return redis_url or "memory://"
+
+
+def storage_options(redis_url: str) -> dict:
+    """Short socket timeouts: a Redis that does not answer must not hold a request for long."""
+    return {"socket_connect_timeout": 0.5, "socket_timeout": 0.5} if redis_url else {}
 
 
 def scope_of(path: str) -> str | None:
@@ -41,8 +52,7 @@ def init_rate_limit(server: Flask) -> None:
     Call after all routes are registered: the limits wrap the view functions that exist at that moment.
     """
     server.config["RATELIMIT_STORAGE_URI"] = storage_uri(CONFIG.redis_url)
-    server.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-                             if CONFIG.redis_url else {})
+    server.config.setdefault("RATELIMIT_STORAGE_OPTIONS", storage_options(CONFIG.redis_url))
     limiter.init_app(server)
     wrapped: set[str] = set()
     for rule in server.url_map.iter_rules():

@@ -63,3 +63,34 @@ def test_trs050_a_hung_redis_costs_one_timeout_then_is_skipped_and_retried(redis
     assert [record.getMessage().split(" (")[0].split(";")[0] for record in lines] == [
         "cache: backend unavailable", "cache: backend answers again"]
     assert all(record.exc_info is None for record in lines)  # no traceback
+
+
+def test_trs051_a_hung_redis_does_not_hold_every_rate_limited_request(redis_process, caplog):
+    """The rate limiter counts in memory while Redis hangs: one warning, then requests are served at once (no
+    half-second timeout and traceback per request), and limits still apply."""
+    from flask import Flask
+
+    from dashboard import ratelimit
+
+    caplog.set_level(logging.INFO, logger="flask-limiter")
+    server = Flask("limited")
+    server.config.update(RATELIMIT_STORAGE_URI=redis_process.url,
+                         RATELIMIT_STORAGE_OPTIONS=ratelimit.storage_options(redis_process.url))
+    limiter = ratelimit.make_limiter()
+    limiter.init_app(server)
+    server.add_url_rule("/api/thing", "thing", limiter.shared_limit("30 per minute", scope="api")(lambda: "ok"))
+    client = server.test_client()
+    assert client.get("/api/thing").status_code == 200
+
+    os.kill(redis_process.process.pid, signal.SIGSTOP)
+    started = time.perf_counter()
+    statuses = [client.get("/api/thing").status_code for _ in range(40)]
+    elapsed = time.perf_counter() - started
+    os.kill(redis_process.process.pid, signal.SIGCONT)
+
+    # Counting restarts in memory: the 30 a minute hold again from the first request Redis did not answer.
+    assert 29 <= statuses.count(200) <= 30 and statuses[-10:] == [429] * 10, statuses
+    assert elapsed < 0.5 * 4, f"40 requests took {elapsed:.2f} s"
+    records = [record for record in caplog.records if record.name == "flask-limiter"]
+    assert any("falling back to in-memory" in record.getMessage() for record in records)
+    assert not [record for record in records if record.exc_info], [r.getMessage() for r in records]

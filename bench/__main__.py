@@ -25,7 +25,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench.common import machine_lines
+from bench.common import machine_lines, unthrottle
 from bench.report import Measure, error_measure, render_table
 
 ROWS: dict[str, str] = {
@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown rows: {', '.join(unknown)} (known: {', '.join(ROWS)})", file=sys.stderr)
         return 2
 
+    unthrottle()
     started = time.perf_counter()
     print("Alpine Cluster Atlas benchmark: each row against a baseline run in the same process and run")
     print(f"command: {shlex.join(['python', '-m', 'bench', *argv])}  ({sys.executable})")

@@ -38,15 +38,19 @@ def arc_nodes(arcs: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(ends).drop_duplicates("id").sort_values("id", ignore_index=True)
 
 
+def _map_layout_spec(borders_url: str, _: Translate, *, uirevision: str) -> dict:
+    return {
+        "font": {"family": FONT, "color": INK, "size": 13}, "paper_bgcolor": "white", "separators": _.separators,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "uirevision": uirevision, "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
+        "map": {"style": map_style(), "center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM,
+                "layers": [{"source": borders_url, "sourcetype": "geojson", "type": "line", "color": "#3e4c59",
+                            "line": {"width": 1.2}, "below": "traces", "sourceattribution": _("attribution.nuts")}]},
+    }
+
+
 def _map_layout(figure: go.Figure, borders_url: str, _: Translate, *, uirevision: str) -> None:
-    figure.update_layout(
-        font={"family": FONT, "color": INK, "size": 13}, paper_bgcolor="white", separators=_.separators,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0}, uirevision=uirevision, showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
-        map={"style": map_style(), "center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM,
-             "layers": [{"source": borders_url, "sourcetype": "geojson", "type": "line", "color": "#3e4c59",
-                         "line": {"width": 1.2}, "below": "traces", "sourceattribution": _("attribution.nuts")}]},
-    )
+    figure.update_layout(_map_layout_spec(borders_url, _, uirevision=uirevision))
 
 
 def _org_hover(frame: pd.DataFrame, _: Translate) -> list[str]:
@@ -84,31 +88,36 @@ def cooperation_map_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: 
 
 
 def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, borders_url: str,
-                       _: Translate) -> go.Figure:
-    """The chosen organisation and an arc to each suggested partner."""
-    figure = go.Figure()
+                       _: Translate) -> dict:
+    """The chosen organisation and an arc to each suggested partner.
+
+    A plain figure dict: it is rebuilt on every pick, and validating it as a ``go.Figure`` took most of the
+    click's server time (``go.Figure(spec)`` validates it in tests)."""
+    traces: list[dict] = []
     if origin is not None and len(candidates):
         frame = pd.DataFrame({"a_lon": origin["lon"], "a_lat": origin["lat"],
                               "b_lon": candidates["lon"].to_numpy(), "b_lat": candidates["lat"].to_numpy()})
         lon, lat = segments(frame)
-        figure.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", name=_("partners.legend.arcs"),
-                                       line={"width": 2.5, "color": SELECTED_COLOUR}, hoverinfo="skip"))
-        figure.add_trace(go.Scattermap(
-            lon=candidates["lon"].tolist(), lat=candidates["lat"].tolist(), mode="markers+text",
-            name=_("partners.legend.candidates"), text=[str(i) for i in range(1, len(candidates) + 1)],
-            textposition="top right", textfont={"size": 13, "color": INK},
-            marker={"size": 11, "color": [SECTOR_COLOURS[s] for s in candidates["sector"]]},
-            hovertext=_org_hover(candidates, _), hovertemplate="%{hovertext}<extra></extra>"))
+        traces.append({"type": "scattermap", "lon": lon, "lat": lat, "mode": "lines",
+                       "name": _("partners.legend.arcs"), "line": {"width": 2.5, "color": SELECTED_COLOUR},
+                       "hoverinfo": "skip"})
+        traces.append({
+            "type": "scattermap", "lon": candidates["lon"].tolist(), "lat": candidates["lat"].tolist(),
+            "mode": "markers+text", "name": _("partners.legend.candidates"),
+            "text": [str(i) for i in range(1, len(candidates) + 1)], "textposition": "top right",
+            "textfont": {"size": 13, "color": INK},
+            "marker": {"size": 11, "color": [SECTOR_COLOURS[s] for s in candidates["sector"]]},
+            "hovertext": _org_hover(candidates, _), "hovertemplate": "%{hovertext}<extra></extra>"})
     if origin is not None:
-        figure.add_trace(go.Scattermap(
-            lon=[origin["lon"]], lat=[origin["lat"]], mode="markers", name=_("partners.legend.origin"),
-            marker={"size": 18, "color": SELECTED_COLOUR},
-            hovertext=_org_hover(origin.to_frame().T, _), hovertemplate="%{hovertext}<extra></extra>"))
+        traces.append({
+            "type": "scattermap", "lon": [float(origin["lon"])], "lat": [float(origin["lat"])], "mode": "markers",
+            "name": _("partners.legend.origin"), "marker": {"size": 18, "color": SELECTED_COLOUR},
+            "hovertext": _org_hover(origin.to_frame().T, _), "hovertemplate": "%{hovertext}<extra></extra>"})
     else:
         # A map trace with no points: Plotly draws the map (borders, ready for a choice), not empty axes.
-        figure.add_trace(go.Scattermap(lon=[], lat=[], mode="markers", showlegend=False, hoverinfo="skip"))
-    _map_layout(figure, borders_url, _, uirevision="partner-map")
-    return figure
+        traces.append({"type": "scattermap", "lon": [], "lat": [], "mode": "markers", "showlegend": False,
+                       "hoverinfo": "skip"})
+    return {"data": traces, "layout": _map_layout_spec(borders_url, _, uirevision="partner-map")}
 
 
 def static_cooperation_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: pd.DataFrame,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import meta_data, partner_views, story
@@ -153,6 +154,25 @@ def test_pex901_with_no_organisation_chosen_the_partner_map_is_a_map_not_empty_a
     from dashboard import cooperation
     from dashboard.i18n import Translator
 
-    figure = cooperation.partner_map_figure(None, pd.DataFrame(), borders_url="/geo/nuts0.geojson", _=Translator("en"))
+    figure = go.Figure(cooperation.partner_map_figure(None, pd.DataFrame(), borders_url="/geo/nuts0.geojson",
+                                                      _=Translator("en")))
     assert [trace.type for trace in figure.data] == ["scattermap"]
     assert len(figure.data[0].lon) == 0
+    assert figure.layout.map.layers[0].source == "/geo/nuts0.geojson"
+
+
+def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner():
+    """The figure is a plain dict; as a ``go.Figure`` it is valid and holds one arc per suggestion."""
+    from dashboard import cooperation, partner_views
+    from dashboard.i18n import Translator
+    from dashboard.partners_state import ExplorerState
+
+    state = ExplorerState.from_dict({"organisation": "at-silicon-alps-cluster"})
+    origin, table = partner_views.partner_suggestions(state)
+    assert len(table) >= 2
+    figure = go.Figure(cooperation.partner_map_figure(origin, table, borders_url="/geo/nuts0.geojson",
+                                                      _=Translator("en")))
+    arcs, candidates, chosen = figure.data
+    assert sum(value is None for value in arcs.lon) == len(table)
+    assert list(candidates.text) == [str(n) for n in range(1, len(table) + 1)]
+    assert (chosen.lon[0], chosen.lat[0]) == (origin["lon"], origin["lat"])

@@ -375,7 +375,8 @@
         if (current && current.map) {
           ensureIcons(gd, current.map);
           skipUnchangedData(current.map);
-          fit(gd, current.map, !gd.__atlasFitKey);
+          // Plotly set the figure's camera (a new figure, a story step): the fit is applied again over it.
+          fit(gd, current.map, !gd.__atlasFitKey || !!current.atlasCameraSet);
           focus(gd, current.map);
           if (coloursLost(gd)) { applyColours(gd); }
         }

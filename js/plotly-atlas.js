@@ -30,4 +30,26 @@ MapSubplot.prototype.fillBelowLookup = function (calcData, fullLayout) {
     return fillBelowLookup.call(this, calcData, fullLayout);
 };
 
+// Plotly sets the map's camera from the figure on every update, undoing a camera the page set itself (the
+// atlas fits the map to the window in assets/map.js: the server cannot know its size), so on a phone each
+// filter change jumped back to the camera the server assumed for a desktop. The camera is now set only when
+// the figure's camera changed since Plotly last set it; `atlasCameraSet` tells the page that it was.
+var updateLayout = MapSubplot.prototype.updateLayout;
+MapSubplot.prototype.updateLayout = function (fullLayout) {
+    var opts = fullLayout[this.id];
+    var camera = JSON.stringify([opts.center, opts.zoom, opts.bearing, opts.pitch]);
+    this.atlasCameraSet = camera !== this.atlasCamera;
+    this.atlasCamera = camera;
+    if (this.atlasCameraSet) {
+        return updateLayout.call(this, fullLayout);
+    }
+    var dragging = this.dragging;
+    this.dragging = true;  // Plotly's own guard: it leaves the camera alone while the map is being dragged
+    try {
+        return updateLayout.call(this, fullLayout);
+    } finally {
+        this.dragging = dragging;
+    }
+};
+
 module.exports = Plotly;

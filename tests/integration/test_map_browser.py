@@ -381,3 +381,35 @@ def test_map113_a_sector_click_retiles_only_the_markers_and_shows_a_finished_fra
     browser.execute_async_script(REPAINT_JS)
     assert map_box.screenshot_as_png == shown
     assert_no_console_errors(browser)
+
+
+PLACES_JS = """
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+const points = gd.data.find(t => t.type === 'scattermap' && t.customdata);
+return map.loaded() ? points.lat.length : null;
+"""
+
+
+def test_map114_a_narrow_window_keeps_the_whole_programme_area_in_view_after_a_filter_change(browser, live_server):
+    """The server's first camera assumes a desktop map; the page fits the real one. Plotly used to set the
+    figure's camera again on every update, so after any filter change a phone showed only the middle of the
+    Alps: the fit must hold through updates."""
+    open_map(browser, live_server, size=PHONE)
+    regions = load_atlas_data().regions
+    west, south, east, north = regions[(regions["level"] == 3) & regions["in_area_2021_2027"]].total_bounds
+
+    def whole_area():
+        c = camera(browser)
+        b = c["bounds"]
+        return c if b[0] <= west and b[2] >= east and b[1] <= south and b[3] >= north else None
+
+    wait_for(whole_area, 60, message=lambda: f"the programme area in view (camera {camera(browser)})")
+    before = browser.execute_script(PLACES_JS)
+    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
+    browser.execute_script("arguments[0].click();", checkbox)
+    wait_for(lambda: (lambda n: n is not None and n != before)(browser.execute_script(PLACES_JS)), 60,
+             message="the markers to follow the click")
+    settled = wait_for(whole_area, 30, message=lambda: f"the programme area still in view (camera {camera(browser)})")
+    assert settled["zoom"] < 4.8, settled  # the phone's own fit, not the desktop camera the server assumed
+    assert_no_console_errors(browser)

@@ -447,8 +447,12 @@ def _chart_spec(traces: list[dict], **layout) -> dict:
     return {"data": traces, "layout": base | layout}
 
 
-def make_top_regions_figure(counts: pd.DataFrame, names: pd.Series, *, _: Translate, top: int = 12) -> dict:
-    """Stacked bars: clusters by sector in the regions with the most clusters in view."""
+def make_top_regions_figure(counts: pd.DataFrame, names: pd.Series, *, _: Translate, top: int = 12,
+                            fill: bool = False) -> dict:
+    """Stacked bars: clusters by sector in the regions with the most clusters in view.
+
+    ``fill``: no height of its own, so the chart takes the height of its panel (the presentation's right half);
+    on the page the height follows the number of bars."""
     totals = counts.sum(axis=1)
     totals = totals[totals > 0].sort_values(ascending=False).head(top)
     if totals.empty:
@@ -459,13 +463,14 @@ def make_top_regions_figure(counts: pd.DataFrame, names: pd.Series, *, _: Transl
                "name": _(f"sector.{sector.id}"), "marker": {"color": sector.colour},
                "hovertemplate": "%{y}<br>" + safe_text(_(f"sector.{sector.id}")) + ": %{x}<extra></extra>"}
               for sector in SECTORS if ordered[sector.id].sum() != 0]
-    x_axis = {"title": {"text": _("chart.clusters")}, "gridcolor": "#e4e7eb"}
+    x_axis = {"title": {"text": _("chart.clusters")}, "gridcolor": "#e4e7eb", "automargin": True}
     if totals.max() <= 8:
         x_axis["dtick"] = 1
+    size = {} if fill else {"height": max(280, 26 * len(ordered) + 120)}
     return _chart_spec(
         traces, title=_chart_title(_("chart.top_regions.title")), separators=_.separators, barmode="stack",
-        height=max(280, 26 * len(ordered) + 120), showlegend=False, margin={"l": 8, "r": 8, "t": 56, "b": 8},
-        xaxis=x_axis, yaxis={"automargin": True})
+        showlegend=False, margin={"l": 8, "r": 8, "t": 56, "b": 8}, xaxis=x_axis, yaxis={"automargin": True},
+        **size)
 
 
 def make_country_mix_figure(counts: pd.DataFrame, country_names: dict[str, str], *, _: Translate) -> dict:

@@ -165,7 +165,8 @@ def clusters_in_area(state: ViewState) -> pd.DataFrame:
 
 def top_regions_figure(state: ViewState, language: str) -> dict:
     counts = sector_counts(clusters_in_area(state), level=state.level)
-    return figures.make_top_regions_figure(counts, region_names(language), _=translator(language))
+    return figures.make_top_regions_figure(counts, region_names(language), _=translator(language),
+                                           fill=state.present)
 
 
 def country_mix_figure(state: ViewState, language: str) -> dict:

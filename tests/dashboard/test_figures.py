@@ -245,6 +245,15 @@ def test_top_regions_stack_sectors_and_rank_by_total():
     assert totals == sorted(totals)
 
 
+def test_top_regions_grow_with_their_bars_on_the_page_and_fill_their_panel_when_presenting():
+    counts = counts_frame({f"AT1{i:02d}": {"ict": i + 1} for i in range(12)})
+    page = chart(figures.make_top_regions_figure(counts, pd.Series(dtype=str), _=_))
+    slide = chart(figures.make_top_regions_figure(counts, pd.Series(dtype=str), _=_, fill=True))
+    assert page.layout.height == 26 * 12 + 120
+    assert slide.layout.height is None  # Plotly takes the size of the panel
+    assert slide.layout.xaxis.automargin and page.layout.xaxis.automargin  # the axis title clears the ticks
+
+
 def test_top_regions_keep_only_the_top():
     counts = counts_frame({f"AT1{i:02d}": {"ict": i + 1} for i in range(20)})
     figure = chart(figures.make_top_regions_figure(counts, pd.Series(dtype=str), _=_, top=5))

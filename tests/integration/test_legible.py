@@ -121,7 +121,8 @@ def test_lgb006_blank_exports_are_not_offered(browser, live_server):
     assert translate("export.needs_territories") in rows["comparison"].text
 
 
-#: Where every visible box of the presentation lies, the QR code's size, and what scrolls or is cut off.
+#: Where every visible box of the presentation lies, the QR code's size, what scrolls or is cut off, and how
+#: the top-regions chart sits in its panel.
 PRESENTATION_BOXES_JS = """
 const view = {width: window.innerWidth, height: window.innerHeight};
 const box = el => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left,
@@ -138,6 +139,12 @@ return {view: view, scroll: {height: document.documentElement.scrollHeight, widt
         outside: shown.map(el => [el.className || el.id, box(el)]).filter(([name, b]) =>
             b.top < -0.5 || b.left < -0.5 || b.bottom > view.height + 0.5 || b.right > view.width + 0.5),
         qr: document.querySelector('.qr-image').getBoundingClientRect().height, clipped: clipped,
+        chart: (() => {
+            const graph = document.querySelector('#atlas-top-regions');
+            const svg = graph.querySelector('.main-svg'), title = graph.querySelector('.xtitle');
+            const panel = graph.closest('.panel').getBoundingClientRect();
+            return {graph: box(graph), svg: box(svg), title: box(title), panelBottom: panel.bottom};
+        })(),
         wordsInBar: words.bottom <= bar.bottom + 0.5,
         map: document.querySelector('#atlas-map').getBoundingClientRect().height};
 """
@@ -155,6 +162,8 @@ def test_lgb007_presentation_fills_the_screen_without_scrolling_or_clipping(brow
         browser.get(live_server + "/?present=1&story=alps4eu-key-sectors&step=1")
         wait_until_atlas_ready(browser)
         wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".story-title"), 60)
+        wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#atlas-top-regions .xtitle"), 60,
+                 message="the top-regions chart")
         measured = browser.execute_script(PRESENTATION_BOXES_JS)
         assert measured["view"] == {"width": size[0], "height": size[1]}
         assert measured["scroll"]["height"] <= size[1] and measured["scroll"]["width"] <= size[0], measured["scroll"]
@@ -163,6 +172,11 @@ def test_lgb007_presentation_fills_the_screen_without_scrolling_or_clipping(brow
         assert measured["wordsInBar"], "the story text runs out of its bar"
         assert measured["qr"] >= 0.2 * size[1], measured["qr"]
         assert measured["map"] >= 0.4 * size[1], "the map fills most of the screen below the bar"
+        chart = measured["chart"]
+        # The chart fills its half down to the panel's bottom, and nothing of it (its axis title) is cut off.
+        assert chart["panelBottom"] - chart["svg"]["bottom"] <= 24, chart
+        assert chart["svg"]["bottom"] <= chart["graph"]["bottom"] + 0.5, chart
+        assert chart["title"]["bottom"] <= chart["graph"]["bottom"] + 0.5, chart
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 

@@ -125,8 +125,9 @@ def empty_figure(message: str) -> go.Figure:
 # --- map ------------------------------------------------------------------------------------------------
 
 
-def map_style(basemap_url: str = "", basemap_attribution: str = "") -> dict:
-    """A MapLibre style that needs no tile server; an XYZ raster basemap is added only when configured."""
+def map_style(basemap_url: str = "", basemap_attribution: str = "", anchors: tuple[str, ...] = ()) -> dict:
+    """A MapLibre style that needs no tile server; an XYZ raster basemap is added only when configured, and a
+    hidden layer for each of ``anchors`` (the traces' ``below``, :data:`MAP_TRACE_ANCHORS`) above it."""
     # MapLibre requires "sources"; Plotly drops an empty object when it updates the figure, so the style
     # carries one empty GeoJSON source to stay valid across updates.
     # No paint transitions: MapLibre's default eases every changed colour over 300 ms, and a repaint is done
@@ -141,7 +142,7 @@ def map_style(basemap_url: str = "", basemap_attribution: str = "") -> dict:
         style["layers"].append({"id": "basemap", "type": "raster", "source": "basemap",
                                 "paint": {"raster-opacity": 0.6, "raster-fade-duration": 0}})
     style["layers"] += [{"id": anchor, "type": "background", "layout": {"visibility": "none"}}
-                        for anchor in MAP_TRACE_ANCHORS]
+                        for anchor in anchors]
     return style
 
 
@@ -389,7 +390,7 @@ def make_map_figure(
     figure = go.Figure(layout=_base_layout(
         separators=_.separators,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        map={"style": map_style(basemap_url, basemap_attribution), **camera,
+        map={"style": map_style(basemap_url, basemap_attribution, anchors=MAP_TRACE_ANCHORS), **camera,
              "layers": [{"source": borders_url, "sourcetype": "geojson", "type": "line",
                          "color": "#3e4c59", "line": {"width": 1.2}, "below": "traces",
                          "sourceattribution": _("attribution.nuts")}]},

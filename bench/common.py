@@ -145,10 +145,11 @@ def free_port() -> int:
 UNTHROTTLED = {"ATLAS_API_RATE_LIMIT": "1000000 per minute", "ATLAS_EXPORT_RATE_LIMIT": "1000000 per minute"}
 
 
-def unthrottle() -> None:
-    """Raise the rate limits for the apps this process builds (before ``dashboard.config`` is first imported)."""
+def unthrottle(environment=os.environ) -> None:
+    """Raise the rate limits in ``environment``, unless it sets them: this process's, for the apps it builds
+    (before ``dashboard.config`` is first imported), or a server's."""
     for key, value in UNTHROTTLED.items():
-        os.environ.setdefault(key, value)
+        environment.setdefault(key, value)
 
 
 def server_env(**overrides: str | None) -> dict[str, str]:
@@ -158,8 +159,7 @@ def server_env(**overrides: str | None) -> dict[str, str]:
     env["HOST"] = LOOPBACK
     env["PYTHONUNBUFFERED"] = "1"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
-    for key, value in UNTHROTTLED.items():
-        env.setdefault(key, value)
+    unthrottle(env)
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)

@@ -238,8 +238,12 @@
     return !!value && value.type === 'identity' && value.property === 'fc';
   }
   var VALUES_TRACE = 1;
+  /* Plotly's map subplot of the figure, which holds the MapLibre map (``sub.map``). */
+  function subplotOf(gd) {
+    return gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+  }
   function valuesSource(gd) {
-    var sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    var sub = subplotOf(gd);
     var trace = gd._fullData && gd._fullData[VALUES_TRACE];
     if (!sub || !sub.map || !trace) { return null; }
     var id = 'source-' + trace.uid;
@@ -317,7 +321,7 @@
   }
 
   function attach(gd) {
-    var sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    var sub = subplotOf(gd);
     var map = sub && sub.map;
     if (!map || gd.__atlasMap === map) { return; }
     gd.__atlasMap = map;
@@ -369,7 +373,7 @@
     if (!gd.__atlasListening) {
       gd.__atlasListening = true;
       gd.on('plotly_afterplot', function () {
-        var current = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+        var current = subplotOf(gd);
         if (current && current.map && current.map !== gd.__atlasMap) { attach(gd); return; }
         gd.__atlasPlotted = true;
         if (current && current.map) {

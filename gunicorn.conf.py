@@ -10,6 +10,7 @@ Every value can be overridden from the environment (``WEB_CONCURRENCY``, ``GUNIC
 """
 
 import os
+import sys
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8050')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -27,7 +28,12 @@ accesslog = "-"
 
 
 def post_worker_init(worker):
-    """Each worker builds the data and the first map page in a background thread, while it already answers."""
+    """Each worker builds the data and the first map page in a background thread, while it already answers.
+
+    Only a worker that serves the atlas: another app started from this folder with this file (the naive
+    baseline of ``user_speed.py``, say) must not pay for importing the atlas before its first answer."""
+    if "dashboard.factory" not in sys.modules:
+        return
     from dashboard.factory import start_warm_up
 
     start_warm_up(worker.wsgi)

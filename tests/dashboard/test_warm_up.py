@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 from dashboard import data, factory
 from dashboard.config import CONFIG
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_built_once_builds_a_value_once_for_threads_asking_at_the_same_time():
@@ -43,3 +48,15 @@ def test_warm_up_runs_in_a_background_thread_and_builds_the_home_page(app, monke
 def test_warm_up_can_be_switched_off(app, monkeypatch):
     monkeypatch.setattr(factory, "CONFIG", dataclasses.replace(CONFIG, warm_up=False))
     assert factory.start_warm_up(app.server) is None
+
+
+def test_gunicorn_hook_warms_only_a_worker_that_serves_the_atlas():
+    """Another app started from this folder (the naive baseline of the speed comparison) would otherwise
+    import the whole atlas before its first answer."""
+    script = ("import runpy, sys, types\n"
+              "hooks = runpy.run_path('gunicorn.conf.py')\n"
+              "hooks['post_worker_init'](types.SimpleNamespace(wsgi=object()))\n"
+              "print('dashboard.factory' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -28,7 +28,8 @@ LOOPBACK = "127.0.0.1"
 CHROMIUM_BINARY = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--use-gl=swiftshader", "--enable-unsafe-swiftshader")
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--no-first-run", "--use-gl=swiftshader", "--enable-unsafe-swiftshader")
 
 PACKAGES = ("dash", "plotly", "flask", "flask-compress", "flask-talisman", "gunicorn", "redis", "pandas",
             "geopandas", "shapely", "numpy", "selenium")
@@ -349,7 +350,7 @@ def chromium(*, width: int = 1440, height: int = 1000, performance_log: bool = F
         options.add_argument(flag)
     options.add_argument(f"--window-size={width},{height}")
     if performance_log:
-        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     # A page whose main thread is busy for a minute must still be measured, not abandoned.
     driver.set_page_load_timeout(300)

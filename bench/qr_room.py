@@ -46,6 +46,28 @@ var pending = window.store ? ['requested', 'prioritized', 'blocked', 'executing'
     .reduce(function (n, k) { return n + ((window.store.getState().callbacks || {})[k] || []).length; }, 0) : 1;
 return !!(gd && gd.data && gd.data.length && sub && sub.map && sub.map.loaded()) && pending === 0;
 """
+#: What the page shows when the map is not drawn in time: each part of ``MAP_DRAWN`` and the callbacks pending.
+MAP_STATE = """
+var gd = document.querySelector('#atlas-map .js-plotly-plot');
+var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+var map = sub && sub.map;
+var callbacks = window.store ? (window.store.getState().callbacks || {}) : null;
+var pending = {};
+if (callbacks) {
+    ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed', 'stored'].forEach(function (k) {
+        (callbacks[k] || []).forEach(function (cb) {
+            (pending[k] = pending[k] || []).push(cb.callback && cb.callback.output);
+        });
+    });
+}
+return {graph: !!gd, traces: gd && gd.data ? gd.data.length : null, maplibre: !!map,
+        style_loaded: map && map.style ? map.style.loaded() : null, map_loaded: map ? map.loaded() : null,
+        sources_loading: map && map.style ? (function (tiles) {
+            return Object.keys(tiles).filter(function (id) { return !tiles[id].loaded(); });
+        })(map.style.tileManagers || map.style.sourceCaches || {}) : null,
+        images_loaded: map && map.style && map.style.imageManager ? map.style.imageManager.isLoaded() : null,
+        renderer: !!window.store, pending: pending, ready_state: document.readyState};
+"""
 ACCESS_LOG_FORMAT = "ATLAS_ACCESS %(m)s %(U)s?%(q)s %(s)s"
 
 
@@ -97,7 +119,8 @@ def capture(server, view: str) -> PageRequests:
         deadline = time.monotonic() + CAPTURE_TIMEOUT
         while not driver.execute_script(MAP_DRAWN):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the map at {view} was not drawn within {CAPTURE_TIMEOUT:.0f} s")
+                raise TimeoutError(f"the map at {view} was not drawn within {CAPTURE_TIMEOUT:.0f} s\n"
+                                   + not_drawn_report(driver, server))
             time.sleep(0.2)
         time.sleep(2.0)  # late requests (the borders' worker, a chart scrolled into view)
         posts = []
@@ -112,6 +135,20 @@ def capture(server, view: str) -> PageRequests:
         driver.quit()
     gets = [path for path in logged_gets(server.log())[before:] if path != view]
     return PageRequests(page=view, gets=list(dict.fromkeys(gets)), posts=posts)
+
+
+def not_drawn_report(driver, server) -> str:
+    """Why the map is not drawn: the page's own state, its console and the server's last log lines."""
+    try:
+        page = json.dumps(driver.execute_script(MAP_STATE), sort_keys=True)
+    except Exception as error:  # the page itself may be what hangs
+        page = f"(the page did not answer: {type(error).__name__}: {error})"
+    try:
+        console = "\n".join(entry.get("message", "") for entry in driver.get_log("browser")[-20:])
+    except Exception as error:
+        console = f"(no console: {type(error).__name__})"
+    log = "\n".join(server.log().splitlines()[-40:])
+    return f"page: {page}\nconsole:\n{console}\nserver log (last lines):\n{log}"
 
 
 def _fetch(url: str, data: bytes | None = None) -> bool:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from typing import NamedTuple
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
@@ -71,20 +72,103 @@ def footer_content(_: Translator) -> list:
     return [html.P(_("footer.text")), html.P(_("footer.sources"))]
 
 
+#: The header ``assets/page_address.js`` adds to the layout request: the address the browser shows.
+PAGE_HEADER = "X-Atlas-Page"
+MAX_ADDRESS_LENGTH = 4096
+
+
+class PageAddress(NamedTuple):
+    """The address the browser shows: its path, its query string (``?…`` or empty) and the whole of it."""
+
+    path: str
+    search: str
+    href: str
+
+
+def page_address() -> PageAddress | None:
+    """The address of the page the browser shows, when the request names it (:data:`PAGE_HEADER`): the layout
+    request does. None for any other request, or an address that is not a page's (another scheme, too long)."""
+    if not has_request_context():
+        return None
+    href = request.headers.get(PAGE_HEADER, "")
+    if not href or len(href) > MAX_ADDRESS_LENGTH:
+        return None
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # a malformed address names no page
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc or not parts.path.startswith("/"):
+        return None
+    return PageAddress(parts.path, f"?{parts.query}" if parts.query else "", href)
+
+
+def dash_query(search: str) -> dict:
+    """A query string as Dash pages hands it to a page's ``layout``: one value as a string, several as a list."""
+    parsed = parse_qs(search.removeprefix("?"), keep_blank_values=True)
+    return {key: values[0] if len(values) == 1 else values for key, values in parsed.items()}
+
+
+def routed_page(path: str) -> dict:
+    """The registered page for ``path`` (a trailing slash is the same page), else the not-found page."""
+    wanted = "/" + path.strip("/")
+    for page in site_pages():
+        if page["relative_path"] == wanted:
+            return page
+    return next(page for module, page in dash.page_registry.items() if module.split(".")[-1] == NOT_FOUND_MODULE)
+
+
+#: The ids of Dash pages' container: its location, content, title store and title output, in that order.
+PAGES_LOCATION, PAGES_CONTENT, PAGES_STORE, PAGES_DUMMY = (child.id for child in dash.page_container.children)
+
+
+def routed_container(path: str, search: str) -> html.Div:
+    """Dash pages' container with the page already in it: the browser draws it from the layout request, with
+    no routing callback first. Its location holds the address it was built for, the one the browser shows,
+    so mounting it changes nothing."""
+    page = routed_page(path)
+    title = page["title"]() if callable(page["title"]) else page["title"]
+    content = page["layout"](**dash_query(search)) if callable(page["layout"]) else page["layout"]
+    return html.Div([
+        dcc.Location(id=PAGES_LOCATION, refresh="callback-nav", pathname=path, search=search),
+        html.Div(content, id=PAGES_CONTENT, disable_n_clicks=True),
+        dcc.Store(id=PAGES_STORE, data={"title": title}),
+        html.Div(id=PAGES_DUMMY, disable_n_clicks=True),
+    ])
+
+
 def layout() -> html.Div:
-    """The frame. Its texts are filled by :func:`update_shell` from the page URL, which the layout request
-    itself does not carry."""
+    """The frame, with the page the browser shows in it when the request names its address (see
+    :func:`page_address`); else empty, and filled from the browser's address by :func:`update_shell` and
+    Dash pages' routing callback."""
+    address = page_address()
+    if address is None:
+        location = dcc.Location(id=Shell.LOCATION, refresh=False)
+        header, footer, skip, main = None, None, None, dash.page_container
+    else:
+        location = dcc.Location(id=Shell.LOCATION, refresh=False, pathname=address.path, search=address.search)
+        header, footer, skip = frame_texts(address.search)
+        main = routed_container(address.path, address.search)
     return html.Div(
         [
-            dcc.Location(id=Shell.LOCATION, refresh=False),
+            location,
             dcc.Store(id=Shell.LANGUAGE_APPLIED),
-            html.A(id=Shell.SKIP, href="#main", className="skip-link"),
-            html.Header(id=Shell.HEADER, className="site-header"),
-            html.Main(dash.page_container, id="main", className="site-main"),
-            html.Footer(id=Shell.FOOTER, className="site-footer"),
+            html.A(skip, id=Shell.SKIP, href="#main", className="skip-link"),
+            html.Header(header, id=Shell.HEADER, className="site-header"),
+            html.Main(main, id="main", className="site-main"),
+            html.Footer(footer, id=Shell.FOOTER, className="site-footer"),
         ],
         className="shell",
     )
+
+
+def frame_texts(search: str | None) -> tuple[list, list, str]:
+    """Header, footer and skip link for the page at ``search``: in its language, and trimmed when embedded."""
+    search = search if isinstance(search, str) else ""
+    query = parse_query(search)
+    _ = Translator(request_language(query.get("lang", [""])[-1]))
+    if is_true(query.get("embed", [""])[-1]):
+        return embed_header(_, search), [], _("shell.skip")
+    return header_content(_), footer_content(_), _("shell.skip")
 
 
 @callback(
@@ -93,14 +177,11 @@ def layout() -> html.Div:
     Output(Shell.SKIP, "children"),
     Input(Shell.LOCATION, "pathname"),
     State(Shell.LOCATION, "search"),
+    prevent_initial_call=True,
 )
 def update_shell(_pathname, search):
-    search = search if isinstance(search, str) else ""
-    query = parse_query(search)
-    _ = Translator(request_language(query.get("lang", [""])[-1]))
-    if is_true(query.get("embed", [""])[-1]):
-        return embed_header(_, search), [], _("shell.skip")
-    return header_content(_), footer_content(_), _("shell.skip")
+    """The frame's texts when the layout came without them (no address known) or the address changed."""
+    return frame_texts(search)
 
 
 def embed_header(_: Translator, search: str | None) -> list:

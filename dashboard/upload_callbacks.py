@@ -111,6 +111,10 @@ def draw_list(stored, map_sent, drawn, state_data):
     key = {"level": level, "list": _digest(stored)}
     if key == drawn and triggered_id() != Upload.LIST:
         raise dash.exceptions.PreventUpdate
+    if stored is None and drawn is None:
+        # A page without a list (the store reports its empty value as it mounts): the map's list traces are
+        # empty already, and redrawing them would repaint the map just after its first paint.
+        raise dash.exceptions.PreventUpdate
     _ = _translator(state_data)
     rows = userlist.from_store(stored)
     values = figures.user_list_trace_values(userlist.map_points(rows, _("upload.legend")))
@@ -154,11 +158,15 @@ clientside_callback(
     Input(Upload.LIST, "data"),
     Input(Upload.GATE, "data"),
     State(Atlas.STATE, "data"),
+    State(Upload.CLEAR, "hidden"),
+    prevent_initial_call=True,
 )
-def count_list(stored, _gate, state_data):
+def count_list(stored, _gate, state_data, showing_none):
     """Your list per region beside the register's organisations in view, compared regions first."""
     rows = userlist.from_store(stored)
     if rows is None:
+        if showing_none is True:
+            raise dash.exceptions.PreventUpdate
         return None, True, True
     state = ViewState.from_dict(state_data if isinstance(state_data, dict) else None)
     _ = Translator(state.lang)

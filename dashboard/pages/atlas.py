@@ -17,7 +17,7 @@ from dashboard import upload_callbacks  # noqa: F401  (registers the callbacks o
 from dashboard.config import CONFIG
 from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator, translate
-from dashboard.shell import request_language
+from dashboard.shell import PageAddress, dash_query, page_address, request_language
 from dashboard.ids import Atlas, LazyView
 from dashboard.state import (MAX_COMPARED, MAX_QUERY_LENGTH, ViewState, clicked_point, mapping, string_list, text,
                              whole_number, with_changes)
@@ -53,9 +53,14 @@ def layout(**query: str) -> html.Div:
         ViewState.from_dict({**ViewState.from_query(_query_string(query)).to_dict(), "lang": language}))
     _ = Translator(language)
     figure, map_sent = first_map(state)
-    return html.Div(
+    address = shown_address(query)
+    page = html.Div(
         [
-            dcc.Location(id=Atlas.LOCATION, refresh=False),
+            # Built for the address the browser shows, the location holds it: mounting it changes nothing, so
+            # no callback runs before the map is drawn. Otherwise it reports the address, and ``update_state``
+            # reads the view from it.
+            dcc.Location(id=Atlas.LOCATION, refresh=False, **(
+                {"pathname": address.path, "search": address.search} if address else {})),
             dcc.Store(id=Atlas.STATE, data=state.to_dict()),
             dcc.Store(id=Atlas.MAP_SENT, data=map_sent),
             dcc.Store(id=Atlas.MAP_COLOURS, data=None),
@@ -75,6 +80,27 @@ def layout(**query: str) -> html.Div:
         id=Atlas.ROOT,
         className=root_class(state),
     )
+    if address:
+        render_always(page, state, address.href)
+    return page
+
+
+def shown_address(query: dict) -> PageAddress | None:
+    """The address the browser shows, when the request names it (the layout request) and it is this page's
+    with the view ``query`` holds."""
+    address = page_address()
+    if address is None or address.path != "/" or dash_query(address.search) != query:
+        return None
+    return address
+
+
+def render_always(page: html.Div, state: ViewState, href: str) -> None:
+    """Fill the parts that are on screen with the map (summary, cards, presentation bar, downloads) into the
+    page, and note them as rendered: the page's first paint waits for no :func:`update_views`."""
+    for component, prop, render in VIEW_PARTS[ALWAYS]:
+        target = page if component == Atlas.ROOT else page[component]
+        setattr(target, prop, render(state, href))
+    page[Atlas.RENDERED_VIEWS].data = {ALWAYS: view_key(state, href, ALWAYS)}
 
 
 def root_class(state: ViewState) -> str:
@@ -144,6 +170,7 @@ def _everything(state: ViewState, search: str | None, current: dict | None, *, w
             "_buttons": {button: Input(button, "n_clicks") for button in PRESENTATION_BUTTONS}},
     state={"current": State(Atlas.STATE, "data"), "pathname": State(Atlas.LOCATION, "pathname"),
            "before": State(Atlas.BEFORE_PRESENT, "data")},
+    prevent_initial_call=True,
 )
 def update_state(search, controls, partners, focus, _buttons, current, pathname, before):
     """Keep URL, controls and the state store in step: the URL wins on load and on back/forward.

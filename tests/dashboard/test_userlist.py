@@ -68,7 +68,9 @@ def test_usr005_size_is_checked_before_decoding():
 
 @pytest.mark.parametrize("junk", [None, 1, "x", [1], {"a": 1}])
 def test_usr006_callbacks_answer_junk_without_raising(junk):
-    assert upload_callbacks.count_list(junk, junk, junk) == (None, True, True)
+    assert upload_callbacks.count_list(junk, junk, junk, junk) == (None, True, True)
+    with pytest.raises(dash.exceptions.PreventUpdate):  # no list, and none shown: nothing to send
+        upload_callbacks.count_list(junk, junk, junk, True)
     with pytest.raises(dash.exceptions.PreventUpdate):
         upload_callbacks.table_rows(junk, junk, junk)
     assert upload_callbacks._problem_records(junk) == []

@@ -11,6 +11,7 @@ Every value can be overridden from the environment (``WEB_CONCURRENCY``, ``GUNIC
 
 import os
 import sys
+import time
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8050')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -25,14 +26,32 @@ limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
 accesslog = "-"
+# The app is imported, and its data built, once in the master before the port opens and the workers fork:
+# a visitor never waits for an import or a cold worker (a platform routes to the port as soon as it is bound),
+# and the workers share the data's memory. Arrow's thread pools and redis-py's connections are fork-safe.
+preload_app = True
+
+
+def serves_atlas() -> bool:
+    """Only the atlas is warmed: another app started from this folder with this file (the naive baseline of
+    ``user_speed.py``, say) must not pay for importing the atlas."""
+    return "dashboard.factory" in sys.modules
+
+
+def on_starting(server):
+    """Build the data and the default map page in the master, after the preload and before the port opens."""
+    if serves_atlas():
+        from dashboard.factory import warm_up
+
+        started = time.perf_counter()
+        warm_up(server.app.wsgi())
+        server.log.info("Atlas warmed up in %.2f s: data and default map page built", time.perf_counter() - started)
 
 
 def post_worker_init(worker):
-    """Each worker builds the data and the first map page in a background thread, while it already answers.
-
-    Only a worker that serves the atlas: another app started from this folder with this file (the naive
-    baseline of ``user_speed.py``, say) must not pay for importing the atlas before its first answer."""
-    if "dashboard.factory" not in sys.modules:
+    """Without the preload (``--no-preload``), each worker builds the data and the first map page in a
+    background thread while it already answers; after it, this finds everything built."""
+    if not serves_atlas() or worker.cfg.preload_app:
         return
     from dashboard.factory import start_warm_up
 

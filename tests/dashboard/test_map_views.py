@@ -66,7 +66,12 @@ def test_map207_map_page_preloads_the_outlines_of_its_level(client):
     for level in (2, 0):
         assert f'<link rel="preload" href="{views.geojson_url(level)}" as="fetch" crossorigin="anonymous">' in head
     assert views.geojson_url(3) not in head
-    assert 'rel="preload"' not in client.get("/about").get_data(as_text=True)
+    about = client.get("/about").get_data(as_text=True)
+    assert "/geo/" not in about and "async-graph.js" not in about
+    assert '<link rel="preload" href="/_dash-component-suites/dash/dcc/async-dropdown.js" as="script">' in about
+    for path in ("/", "/partners"):
+        assert ('<link rel="preload" href="/_dash-component-suites/dash/dcc/async-graph.js" as="script">'
+                in client.get(path).get_data(as_text=True))
 
 
 def test_map208_focus_is_the_focused_regions_extent():

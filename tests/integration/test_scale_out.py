@@ -80,7 +80,9 @@ def test_without_redis_url_each_worker_uses_its_own_in_process_cache(start_serve
     for pid, cache in answers:
         first_answer_of.setdefault(pid, cache)
     assert set(first_answer_of.values()) == {"miss"}, answers
-    assert output.count(FALLBACK_WARNING) >= 2, f"each worker should warn about the fallback:\n{output[-3000:]}"
+    # The app, its cache among it, is built once before the workers fork (gunicorn.conf.py preloads it), so the
+    # fallback is announced once; each worker then holds its own copy, as the misses above show.
+    assert output.count(FALLBACK_WARNING) >= 1, f"the fallback should be announced:\n{output[-3000:]}"
 
 
 def require_redis_server() -> None:

@@ -67,3 +67,16 @@ def test_trs041_a_large_body_is_refused_with_413(start_server, size) -> None:
         assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
     finally:
         server.stop()
+
+
+def test_trs042_the_port_opens_after_the_app_is_imported_and_warm(start_server) -> None:
+    """A platform routes visitors to the port as soon as it is bound: by then the master has imported the app
+    and built its data and default map page, and the workers fork from it warm."""
+    server = start_server(GUNICORN, {"WEB_CONCURRENCY": "2"}, timeout=START_TIMEOUT)
+    try:
+        assert requests.get(server.url + "/", timeout=30).status_code == 200
+        log = server.output()
+        warmed, listening = log.find("Atlas warmed up in"), log.find("Listening at:")
+        assert 0 <= warmed < listening, log
+    finally:
+        server.stop()

@@ -169,6 +169,10 @@
     }
     gd.__atlasFitKey = key;
     if (gd.__atlasMoved) { return; }
+    fitNow(gd, map, extent);
+  }
+
+  function fitNow(gd, map, extent) {
     gd.__atlasSize = canvasSize(map);
     var box = map.getContainer().getBoundingClientRect();
     var pad = Math.max(4, Math.min(16, Math.round(Math.min(box.width, box.height) / 40)));
@@ -177,6 +181,18 @@
     gd.__atlasFocusKey = undefined;
     focus(gd, map);
   }
+
+  /* Called by the atlas's plotly.js (js/plotly-atlas.js) right after it creates a map, before MapLibre loads
+   * anything: the first tiles are cut for the fitted camera, so the map is drawn once, already framed, instead
+   * of drawn at the camera the server assumed and then fitted and drawn again. True when it fitted. */
+  window.atlasMapCreated = function (gd, map) {
+    var meta = valuesMeta(gd);
+    var extent = meta && meta.fit;
+    if (!extent || !gd.closest || !gd.closest('#atlas-map')) { return false; }
+    gd.__atlasFitKey = extent.join(',');
+    fitNow(gd, map, extent);
+    return true;
+  };
 
   /* A focused region (a click, the URL, the comparison) is brought into view only if it is not in view. */
   function focus(gd, map) {

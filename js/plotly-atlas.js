@@ -52,4 +52,19 @@ MapSubplot.prototype.updateLayout = function (fullLayout) {
     }
 };
 
+// A page may frame a new map before MapLibre loads anything (assets/map.js fits the atlas's map to its window):
+// `window.atlasMapCreated(gd, map)` is called right after the map is created and returns true when it set the
+// camera. Plotly then keeps that camera when it first lays the map out, as it keeps one the page set later.
+var createMap = MapSubplot.prototype.createMap;
+MapSubplot.prototype.createMap = function (calcData, fullLayout) {
+    var result = createMap.apply(this, arguments);
+    var framed = typeof window !== 'undefined' && typeof window.atlasMapCreated === 'function' && this.map &&
+        window.atlasMapCreated(this.gd, this.map);
+    if (framed) {
+        var opts = fullLayout[this.id];
+        this.atlasCamera = JSON.stringify([opts.center, opts.zoom, opts.bearing, opts.pitch]);
+    }
+    return result;
+};
+
 module.exports = Plotly;

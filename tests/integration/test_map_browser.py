@@ -413,3 +413,63 @@ def test_map114_a_narrow_window_keeps_the_whole_programme_area_in_view_after_a_f
     settled = wait_for(whole_area, 30, message=lambda: f"the programme area still in view (camera {camera(browser)})")
     assert settled["zoom"] < 4.8, settled  # the phone's own fit, not the desktop camera the server assumed
     assert_no_console_errors(browser)
+
+
+#: Records every callback request of the page from its very start: what it asked for, and the answer's status.
+CALL_LOG_JS = """
+window.__atlasCalls = [];
+const pageFetch = window.fetch;
+window.fetch = function (resource, init) {
+    const url = typeof resource === 'string' ? resource : resource.url;
+    const answer = pageFetch.apply(this, arguments);
+    if (url.indexOf('_dash-update-component') >= 0) {
+        const call = {output: JSON.parse(init.body).output, status: null};
+        window.__atlasCalls.push(call);
+        answer.then(response => { call.status = response.status; });
+    }
+    return answer;
+};
+// The zoom of every frame the map finished (each MapLibre idle), from the first.
+window.__atlasIdleZooms = [];
+const watchMap = setInterval(function () {
+    const gd = document.querySelector('#atlas-map .js-plotly-plot');
+    const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot &&
+        gd._fullLayout.map._subplot.map;
+    if (!map) { return; }
+    clearInterval(watchMap);
+    map.on('idle', function () { window.__atlasIdleZooms.push(map.getZoom()); });
+}, 2);
+"""
+
+FIRST_DRAW_JS = """
+return {header: document.querySelector('#shell-header').innerText,
+        summary: document.querySelector('#atlas-summary').innerText};
+"""
+
+
+def test_map115_the_first_paint_waits_for_no_callback_and_is_framed_once(browser, live_server):
+    """The layout request carries the page the browser shows: the frame, the view's controls, the map and the
+    parts beside it arrive in its answer, so no routing, frame, state, map or view callback answers with
+    content before the map is drawn; and the map is drawn at its fitted camera, not fitted after drawing."""
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CALL_LOG_JS})
+    try:
+        browser.set_window_size(*PHONE)
+        browser.get(live_server + "/?sector=ict&lang=de")
+        wait_for(lambda: browser.execute_script(MAP_JS), 90, message="the map to load")
+        first = browser.execute_script(FIRST_DRAW_JS)
+        wait_for(lambda: browser.execute_script(
+            "return (window.__atlasCalls || []).every(c => c.status !== null) || null"), 30,
+            message="the page's callbacks to be answered")
+        calls = browser.execute_script("return window.__atlasCalls")
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+    answered = [call["output"] for call in calls if call["status"] == 200]
+    assert not [output for output in answered if any(
+        part in output for part in ("_pages_content", "shell-header", "atlas-state.data", "atlas-map.figure",
+                                    "atlas-summary"))], answered
+    assert "Karte" in first["header"] and first["summary"].strip()
+    # Every frame MapLibre finished shows the fitted camera, the first included: it was not drawn at the
+    # camera the server assumed and fitted afterwards.
+    zooms = browser.execute_script("return window.__atlasIdleZooms")
+    assert zooms and max(zooms) - min(zooms) < 1e-6 and abs(zooms[-1] - camera(browser)["zoom"]) < 1e-6, zooms
+    assert_no_console_errors(browser)

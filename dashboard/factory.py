@@ -41,15 +41,33 @@ def defer_scripts(scripts: str, libraries: tuple[str, ...]) -> tuple[str, list[s
     return pattern.sub(take, scripts), deferred
 
 
+#: Scripts Dash includes that the atlas does without: Babel's polyfill for 2015's browsers (its one part Dash's
+#: renderer needs comes with the atlas's own scripts) and dash_table's, a component the atlas never draws.
+UNUSED_SCRIPTS = ("polyfill@", "/dash_table/")
+
+
+def own_scripts_first(scripts: str, url: str) -> str:
+    """The page's script tags without :data:`UNUSED_SCRIPTS`, and the atlas's own (``assets/*.js`` as one file)
+    first: its fetch hook (``page_address.js``) and the renderer's runtime must be in place before the
+    renderer starts."""
+    tags = [tag for tag in re.findall(r"<script[^>]*>.*?</script>", scripts, flags=re.DOTALL)
+            if not any(name in tag for name in UNUSED_SCRIPTS)]
+    return "\n".join([f'<script src="{url}"></script>', *tags])
+
+
 class AtlasDash(dash.Dash):
     """Dash whose HTML page names its language in ``<html lang>`` before any script runs, and loads the atlas's
     own plotly.js (only the trace types it draws) before the renderer starts, so ``dcc.Graph`` finds
     ``window.Plotly`` and never fetches Dash's full bundle."""
 
     def interpolate_index(self, **kwargs) -> str:
-        bundle = static_files.plotly_bundle_url(self.config.requests_pathname_prefix)
+        prefix = self.config.requests_pathname_prefix
+        bundle = static_files.plotly_bundle_url(prefix)
         scripts, deferred = defer_scripts(kwargs.get("scripts", ""), components.DEFERRED_LIBRARIES)
+        scripts = own_scripts_first(scripts, static_files.page_assets_url("js", prefix))
         kwargs["scripts"] = f'{scripts}\n<script src="{bundle}"></script>'
+        kwargs["css"] = (f'<link rel="stylesheet" href="{static_files.page_assets_url("css", prefix)}">\n'
+                         + kwargs.get("css", ""))
         kwargs["metas"] = kwargs.get("metas", "") + "".join(
             f'\n<meta name="atlas-deferred-script" content="{html.escape(url)}">' for url in deferred)
         page = super().interpolate_index(**kwargs)
@@ -96,6 +114,9 @@ def create_app() -> dash.Dash:
         use_pages=True,
         pages_folder=str(ROOT / "dashboard" / "pages"),
         assets_folder=str(ROOT / "assets"),
+        # The atlas's scripts and stylesheets go out as one file each (static_files.page_assets); the files
+        # themselves are still served, by name, for anyone asking for one.
+        assets_ignore=r".*\.(js|css)$",
         title=translate("app.title"),
         update_title=None,
         suppress_callback_exceptions=True,

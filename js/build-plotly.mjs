@@ -45,3 +45,19 @@ await writeFile(`${outfile}.br`, brotliCompressSync(bundle, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bundle.length },
 }));
 await writeFile(`${outfile}.gz`, gzipSync(bundle, { level: 9 }));
+
+// Dash's renderer needs the global `regeneratorRuntime`, which Dash brings in Babel's whole polyfill (core-js
+// 2 for browsers of 2015). The atlas sends only the runtime, ahead of its own scripts (dashboard/static_files.py).
+const runtimeFile = path.join(root, 'dashboard', 'vendor', 'regenerator-runtime.min.js');
+await build({
+    entryPoints: [path.join(root, 'node_modules', 'regenerator-runtime', 'runtime.js')],
+    outfile: runtimeFile,
+    format: 'iife',
+    bundle: true,
+    minify: true,
+    legalComments: 'eof',
+    target: 'es2016',
+    logLevel: 'warning',
+});
+await writeFile(path.join(root, 'dashboard', 'vendor', 'LICENSE.regenerator-runtime.txt'),
+                await readFile(path.join(root, 'node_modules', 'regenerator-runtime', 'LICENSE')));

@@ -76,12 +76,36 @@ def test_sta005_static_files_are_compressed_once(app, client):
 
 def test_sta006_versioned_assets_are_kept_for_a_year_others_revalidate(client):
     css = next(src for src in re.findall(r'href="([^"]+\.css[^"]*)"', client.get("/").get_data(as_text=True)))
-    assert "?m=" in css
-    with client.get(css) as versioned:
-        assert versioned.headers["Cache-Control"] == static_files.LONG_CACHE
-    with client.get(css.split("?")[0]) as unversioned:
+    assert css.startswith("/vendor/atlas-")
+    for versioned in (css, "/assets/style.css?m=1"):
+        with client.get(versioned) as answer:
+            assert answer.headers["Cache-Control"] == static_files.LONG_CACHE
+    with client.get("/assets/style.css") as unversioned:
         assert unversioned.status_code == 200
         assert unversioned.headers.get("Cache-Control") != static_files.LONG_CACHE
+
+
+def test_sta011_the_atlas_sends_its_own_scripts_and_stylesheets_as_one_file_each(client):
+    """Two requests instead of a dozen; no Babel polyfill (only its runtime, which Dash's renderer needs, and
+    before the renderer) and no dash_table, which the atlas never draws."""
+    page = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert scripts[0] == static_files.page_assets_url("js") and stylesheets == [static_files.page_assets_url("css")]
+    assert not [src for src in scripts if "/assets/" in src or "polyfill" in src or "dash_table" in src], scripts
+    assert scripts.index(scripts[0]) < next(i for i, src in enumerate(scripts) if "dash_renderer" in src)
+    js = client.get(scripts[0])
+    assert js.status_code == 200 and js.mimetype == "application/javascript"
+    assert js.headers["Cache-Control"] == static_files.LONG_CACHE
+    body = js.get_data()
+    assert body.startswith(static_files.REGENERATOR_RUNTIME.read_bytes())
+    files = sorted(static_files.ASSETS_DIR.glob("*.js"))
+    positions = [body.index(path.read_bytes()) for path in files]
+    assert len(files) >= 5 and positions == sorted(positions)
+    css = client.get(stylesheets[0]).get_data()
+    assert css == b"\n".join(path.read_bytes() for path in sorted(static_files.ASSETS_DIR.glob("*.css")))
+    assert client.get("/vendor/atlas-0000000000000000.js").status_code == 404
+    assert client.get(scripts[0].replace(".js", ".py")).status_code == 404
 
 
 def test_sta007_dynamic_answers_are_not_cached_as_static(client):

@@ -139,7 +139,7 @@ def map_section(_: Translator, figure=None) -> html.Section:
                     dcc.Loading(dcc.Graph(
                         id=Atlas.MAP, className="map", responsive=True,
                         config=graph_config(_, "alpine-cluster-atlas-map", scrollZoom=True), **graph_options,
-                    ), delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}),
+                    ), delay_show=400, show_initially=False, overlay_style={"visibility": "visible", "opacity": 0.6}),
                     html.Div(id=Atlas.MAP_PLACE, className="map-place", **{"aria-live": "polite"}),
                 ], className="map-frame"),
                 # Beside the map (under it on a phone, with the map shortened): a click shows its card

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
@@ -9,15 +10,18 @@ from pathlib import Path
 
 import dash
 import flask
+from dash._utils import to_json
 from flask_compress import Compress
 
 from dashboard import api, components, guard, routes, security, shell, static_files, userlist, views
-from dashboard.cache import init_cache
+from dashboard.cache import MemoryStore, init_cache
 from dashboard.config import CONFIG
 from dashboard.i18n import translate
 from dashboard.ratelimit import init_rate_limit
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Bytes of built page layouts a worker keeps (one is 150-250 KB): the views a room or a talk opens.
+BUILT_LAYOUT_BYTES = 32 * 1024 * 1024
 #: dcc's chunks that a page needs for its first render: every page's language switch; the maps and charts.
 FIRST_RENDER_CHUNKS = ("async-dropdown.js",)
 GRAPH_CHUNKS = ("async-graph.js",)
@@ -93,11 +97,30 @@ class AtlasDash(dash.Dash):
             return
         with self._setting_up:
             if not self._set_up:
-                super()._setup_server()
+                with shell.frame_only():  # Dash builds the layout here only to check it
+                    super()._setup_server()
                 self._set_up = True
 
     _set_up = False
     _setting_up = threading.Lock()
+
+    def serve_layout(self):
+        """A page's layout is built once per worker for each address (and language the browser prefers when the
+        address names none), then sent as built: a room opening one view costs one build, not one per phone.
+        It depends on nothing else of the request; the frame without a page (no address named) is built
+        each time, as it costs nothing."""
+        key = shell.layout_key()
+        if key is None:
+            return super().serve_layout()
+        body = self._built_layouts.get(key)
+        if body is None:
+            body = to_json(self.get_layout()).encode("utf-8")
+            self._built_layouts.set(key, body, 0)
+        return self.backend.make_response(body, mimetype="application/json")
+
+    @functools.cached_property
+    def _built_layouts(self) -> MemoryStore:
+        return MemoryStore(max_bytes=BUILT_LAYOUT_BYTES)
 
     def index(self, *args, **kwargs):
         """The page; with HTTP status 404 when the path names no page (Dash would answer 200), so links

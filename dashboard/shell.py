@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -102,6 +105,15 @@ def page_address() -> PageAddress | None:
     return PageAddress(parts.path, f"?{parts.query}" if parts.query else "", href)
 
 
+def layout_key() -> str | None:
+    """What the layout request's answer depends on: the address the browser shows, and the language the browser
+    prefers when the address names none. None when the request names no address."""
+    address = page_address()
+    if address is None:
+        return None
+    return f"{address.href}|{request_language(parse_query(address.search).get('lang', [''])[-1])}"
+
+
 def dash_query(search: str) -> dict:
     """A query string as Dash pages hands it to a page's ``layout``: one value as a string, several as a list."""
     parsed = parse_qs(search.removeprefix("?"), keep_blank_values=True)
@@ -136,11 +148,24 @@ def routed_container(path: str, search: str) -> html.Div:
     ])
 
 
+#: Set while Dash builds the layout only to check it (its one-time set-up): the frame alone is enough.
+_FRAME_ONLY = contextvars.ContextVar("atlas_frame_only", default=False)
+
+
+@contextmanager
+def frame_only() -> Iterator[None]:
+    token = _FRAME_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _FRAME_ONLY.reset(token)
+
+
 def layout() -> html.Div:
     """The frame, with the page the browser shows in it when the request names its address (see
     :func:`page_address`); else empty, and filled from the browser's address by :func:`update_shell` and
     Dash pages' routing callback."""
-    address = page_address()
+    address = None if _FRAME_ONLY.get() else page_address()
     if address is None:
         location = dcc.Location(id=Shell.LOCATION, refresh=False)
         header, footer, skip, main = None, None, None, dash.page_container

@@ -275,16 +275,18 @@ clientside_callback(
 )
 
 
-def first_map(state: ViewState) -> tuple:
-    """The map of the page's first view and what :func:`update_map` remembers of it: built with the page, the
-    first paint waits for no callback."""
+@lru_cache(maxsize=64)
+def first_map(state: ViewState) -> tuple[dict, dict]:
+    """The map of the page's first view (as the figure's JSON structure) and what :func:`update_map` remembers
+    of it: built with the page, so the first paint waits for no callback; and once per view and worker, since
+    building the figure is most of a page's build. Nothing may change what it returns."""
     values = views.map_values(state, state.lang)
     figure = views.map_figure(state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
                               basemap_attribution=CONFIG.basemap_attribution)
     camera = views.story_camera(state)
     if camera:
         figure.update_layout(map=camera["map"], uirevision=camera["uirevision"])
-    return figure, {"level": state.level, "sent": views.value_digests(values)}
+    return figure.to_plotly_json(), {"level": state.level, "sent": views.value_digests(values)}
 
 
 @callback(

@@ -110,3 +110,26 @@ def test_a_map_page_routed_by_the_browser_leaves_its_location_to_the_browser(app
     with app.server.test_request_context("/_dash-layout", headers={shell.PAGE_HEADER: f"{HOST}/?sector=agrifood"}):
         page = atlas.layout(sector="ict")  # not the view the address names: left to the browser
     assert "search" not in page[Atlas.LOCATION].to_plotly_json()["props"]
+
+
+def test_a_page_layout_is_built_once_per_address_and_language(app, client, atlas, monkeypatch):
+    """A room opening one view costs one build: the same address (and preferred language, when the address
+    names none) is answered with the layout built the first time; another address or language is built."""
+    builds = []
+    build = atlas.layout
+
+    def counted(**query):
+        builds.append(query)
+        return build(**query)
+
+    home = next(page for page in dash.page_registry.values() if page["path"] == "/")
+    monkeypatch.setitem(home, "layout", counted)
+    address = "http://layout-once.test/?sector=agrifood"
+    first = client.get("/_dash-layout", headers={shell.PAGE_HEADER: address}).get_data()
+    again = client.get("/_dash-layout", headers={shell.PAGE_HEADER: address}).get_data()
+    assert first == again and len(builds) == 1
+    german = client.get("/_dash-layout", headers={shell.PAGE_HEADER: address, "Accept-Language": "de"})
+    assert len(builds) == 2
+    assert translate("nav.about", "de") in text_of(find(json.loads(german.get_data(as_text=True)), Shell.HEADER))
+    client.get("/_dash-layout", headers={shell.PAGE_HEADER: address + "&level=2"})
+    assert len(builds) == 3

@@ -107,6 +107,10 @@ def create_app() -> dash.Dash:
     server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/json", "application/javascript"]
     server.config["COMPRESS_MIN_SIZE"] = 500
     Compress(server)
+    # Dash's one-time set-up (it registers the scripts it serves) runs before the first request and marks itself
+    # done before it is: threads answering a first page load meanwhile refuse its scripts. It runs here, once,
+    # before gunicorn's workers fork (the atlas makes such threads wait: dashboard.factory.AtlasDash).
+    server.test_client().get("/")
     return app
 
 

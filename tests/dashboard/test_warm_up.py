@@ -55,6 +55,7 @@ def test_gunicorn_hook_warms_only_a_worker_that_serves_the_atlas():
     import the whole atlas before its first answer."""
     script = ("import runpy, sys, types\n"
               "hooks = runpy.run_path('gunicorn.conf.py')\n"
+              "hooks['on_starting'](types.SimpleNamespace(app=None, log=None))\n"
               "hooks['post_worker_init'](types.SimpleNamespace(wsgi=object()))\n"
               "print('dashboard.factory' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)

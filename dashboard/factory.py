@@ -86,7 +86,7 @@ class AtlasDash(dash.Dash):
         page (the language switch's dropdown; the graphs of the pages that have them): fetched with the
         scripts, not after the page's first render."""
         base = f"{self.config.requests_pathname_prefix}_dash-component-suites/dash/dcc/"
-        chunks = FIRST_RENDER_CHUNKS + (GRAPH_CHUNKS if "/" + path.strip("/") in GRAPH_PAGES else ())
+        chunks = FIRST_RENDER_CHUNKS + (GRAPH_CHUNKS if shell.page_path(path) in GRAPH_PAGES else ())
         return "".join(f'<link rel="preload" href="{base}{chunk}" as="script">' for chunk in chunks)
 
     def _setup_server(self):

@@ -6,10 +6,11 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash._pages import _parse_query_string
 from flask import has_request_context, request
 
 from dashboard.components import dropdown_labels
@@ -38,10 +39,20 @@ def site_pages() -> list[dict]:
     return [page for module, page in dash.page_registry.items() if module.split(".")[-1] != NOT_FOUND_MODULE]
 
 
+def page_path(path: str) -> str:
+    """A page's path as registered: a trailing slash is the same page."""
+    return "/" + path.strip("/")
+
+
+def site_page(path: str) -> dict | None:
+    """The site's page at ``path``, if there is one."""
+    wanted = page_path(path)
+    return next((page for page in site_pages() if page["relative_path"] == wanted), None)
+
+
 def is_page_path(path: str) -> bool:
-    """Whether ``path`` is one of the site's pages (a trailing slash is the same page)."""
-    wanted = "/" + path.strip("/")
-    return any(page["relative_path"] == wanted for page in site_pages())
+    """Whether ``path`` is one of the site's pages."""
+    return site_page(path) is not None
 
 
 def navigation(_: Translator) -> html.Nav:
@@ -115,18 +126,15 @@ def layout_key() -> str | None:
 
 
 def dash_query(search: str) -> dict:
-    """A query string as Dash pages hands it to a page's ``layout``: one value as a string, several as a list."""
-    parsed = parse_qs(search.removeprefix("?"), keep_blank_values=True)
-    return {key: values[0] if len(values) == 1 else values for key, values in parsed.items()}
+    """A query string (``?…`` or empty) as Dash pages' routing hands it to a page's ``layout``, by Dash's own
+    parser: a page built into the layout must get what the routing callback would give it."""
+    return _parse_query_string(search)
 
 
 def routed_page(path: str) -> dict:
-    """The registered page for ``path`` (a trailing slash is the same page), else the not-found page."""
-    wanted = "/" + path.strip("/")
-    for page in site_pages():
-        if page["relative_path"] == wanted:
-            return page
-    return next(page for module, page in dash.page_registry.items() if module.split(".")[-1] == NOT_FOUND_MODULE)
+    """The registered page for ``path``, else the not-found page."""
+    return site_page(path) or next(page for module, page in dash.page_registry.items()
+                                   if module.split(".")[-1] == NOT_FOUND_MODULE)
 
 
 #: The ids of Dash pages' container: its location, content, title store and title output, in that order.

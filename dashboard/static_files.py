@@ -1,14 +1,18 @@
-"""Static files: the atlas's own plotly.js, long-lived cache headers, and compression done once per worker.
+"""Static files: the atlas's own plotly.js, long-lived cache headers, and compression done once.
 
 A room of phones opening the same view asks every worker for the same scripts; compressing them again on each
 request cost most of a worker's time per page load. Here each static body is compressed once (at the highest
-level, since it is paid once) and the result reused for every later request of the same file.
+level, since it is paid once) and the result reused for every later request of the same file. The files the
+map page names are compressed before the server opens its port (``factory.warm_up``, in gunicorn's master), so
+the workers inherit them and a new worker's first visitor does not wait for a compression per file.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import html
+import re
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -125,6 +129,17 @@ class CompressedBodies:
 
 def is_static(path: str) -> bool:
     return path.startswith(STATIC_PREFIXES)
+
+
+#: Encodings whose compressed bodies are made before a worker answers anyone: what browsers ask for.
+WARM_ENCODINGS = ("br", "gzip")
+
+
+def page_static_urls(page: str) -> list[str]:
+    """The static files an HTML page names in its ``src`` and ``href`` attributes (scripts, stylesheets,
+    preloads), in page order: what a first visitor's browser asks for at once."""
+    urls = [html.unescape(url) for url in re.findall(r'\s(?:src|href)="(/[^"]*)"', page)]
+    return list(dict.fromkeys(url for url in urls if is_static(url.split("?")[0])))
 
 
 def cache_headers(response: Response) -> Response:

@@ -57,11 +57,15 @@ def test_sta004_dash_plotly_address_answers_with_the_partial_bundle(client):
     assert client.get("/vendor/plotly-atlas-0000.min.js").status_code == 404
 
 
-def test_sta005_static_files_are_compressed_once(app, client):
+def compressed_store(app) -> static_files.CompressedBodies:
+    """The app's store of compressed static bodies (held by its response handler)."""
     bodies = next(function for function in app.server.after_request_funcs[None]
                   if function.__name__ == "static_response").__closure__
-    store = next(cell.cell_contents for cell in bodies
-                 if isinstance(cell.cell_contents, static_files.CompressedBodies))
+    return next(cell.cell_contents for cell in bodies if isinstance(cell.cell_contents, static_files.CompressedBodies))
+
+
+def test_sta005_static_files_are_compressed_once(app, client):
+    store = compressed_store(app)
     script = next(src for src in page_scripts(client) if "dash_renderer" in src)
     before = store.compressions
     first = client.get(script, headers=BROWSER)
@@ -130,3 +134,31 @@ def test_sta009_compressed_bodies_drop_the_oldest_beyond_their_budget():
     assert list(bodies.entries) == [("b",)]
     assert gzip.decompress(bodies.get(("b",), data, "gzip")) == data
     assert bodies.compressions == 2
+
+
+def test_sta012_warm_up_compresses_the_map_pages_static_files_before_anyone_asks(app):
+    """A new worker's first visitor otherwise waited for a compression per file (17 of them, one after the
+    other): after the warm-up in gunicorn's master, no request of the page's files compresses anything."""
+    from dashboard import factory
+
+    store = compressed_store(app)
+    factory.warm_up(app.server)
+    client = app.server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    urls = static_files.page_static_urls(page)
+    assert static_files.plotly_bundle_url() in urls and any("dash_renderer" in url for url in urls)
+    assert any(url.startswith("/geo/") for url in urls), "the outlines the page preloads"
+    before = store.compressions
+    for url in urls + ["/_dash-component-suites/dash/dcc/async-upload.js"]:
+        for encoding in ("br", "gzip"):
+            response = client.get(url, headers={"Accept-Encoding": encoding})
+            assert response.status_code == 200, url
+    assert store.compressions == before
+
+
+def test_sta013_page_static_urls_names_only_static_files_once():
+    page = ('<link rel="stylesheet" href="/vendor/atlas-1.css"><a href="/about">About</a>'
+            '<script src="/_dash-component-suites/dash/x.js?v=1&amp;m=2"></script>'
+            '<link rel="preload" href="/geo/nuts3-1.geojson"><script src="/vendor/atlas-1.css"></script>')
+    assert static_files.page_static_urls(page) == [
+        "/vendor/atlas-1.css", "/_dash-component-suites/dash/x.js?v=1&m=2", "/geo/nuts3-1.geojson"]

@@ -39,6 +39,7 @@ def test_warm_up_runs_in_a_background_thread_and_builds_the_home_page(app, monke
     built = []
     home = next(page for page in factory.dash.page_registry.values() if page["path"] == "/")
     monkeypatch.setitem(home, "layout", lambda: built.append(threading.current_thread().name))
+    app.__dict__.pop("_built_layouts", None)  # a new worker has built no page yet
     thread = factory.start_warm_up(app.server)
     thread.join(10)
     assert thread.daemon and not thread.is_alive()

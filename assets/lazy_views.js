@@ -3,12 +3,16 @@
    are on screen (a disclosure counts only while open), so a filter change costs nothing for parts below the
    fold; a section scrolled into view renders once. Sections carry a data-view attribute in the layout.
    A section whose components come from a library the page left out (data-scripts, e.g. AG Grid for the
-   table) counts as visible only once that library's scripts (<meta name="atlas-deferred-script">) ran. */
+   table) counts as visible only once that library's scripts (<meta name="atlas-deferred-script">) ran.
+   On the map page nothing is reported until the map is first drawn (assets/map.js: atlas:mapdrawn), at most
+   MAP_WAIT_MS after the page started: a section's request, rendering and drawing would otherwise share the
+   main thread with the map's first paint. Nothing on screen is nothing to report: the store starts empty. */
 (function () {
   var STORE = "atlas-visible-views";
   // A section counts once it has stayed on screen this long: while the page builds, graphs and grids grow and
   // push the sections below them down, and a section that only flashed past must not compute.
   var SETTLE_MS = 400;
+  var MAP_WAIT_MS = 3000;
   var timer = null;
   var published = null;
   var watched = typeof WeakSet === "function" ? new WeakSet() : null;
@@ -63,9 +67,13 @@
     timer = setTimeout(publish, SETTLE_MS);
   }
 
+  function mapPending() {
+    return !window.atlasMapDrawn && performance.now() < MAP_WAIT_MS && !!document.getElementById("atlas-map");
+  }
+
   function publish() {
     var clientside = window.dash_clientside;
-    if (!clientside || !clientside.set_props || !document.querySelector("[data-view]")) { return; }
+    if (!clientside || !clientside.set_props || !document.querySelector("[data-view]") || mapPending()) { return; }
     var names = visibleNames();
     var key = names.join(",");
     if (key === published) { return; }
@@ -74,6 +82,8 @@
   }
 
   var observer = new IntersectionObserver(schedule);
+  document.addEventListener("atlas:mapdrawn", schedule);
+  window.setTimeout(schedule, MAP_WAIT_MS);
 
   function watchNew() {
     var found = false;
@@ -83,7 +93,7 @@
       observer.observe(element);
       found = true;
     });
-    if (found) { published = null; }  // a page (re)rendered: its store starts empty, so tell it again
+    if (found) { published = ""; }  // a page (re)rendered: its store starts empty, so tell it what is seen
   }
 
   /* An address with a fragment (``/?compare=…#compare`` from the peer regions) opens at that section once the

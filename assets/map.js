@@ -336,6 +336,14 @@
     };
   }
 
+  /* The first map with its data is on screen: the sections that wait for it (assets/lazy_views.js) may now
+   * compute and draw, without competing with the map's first paint for the main thread. */
+  function announceDrawn() {
+    if (window.atlasMapDrawn) { return; }
+    window.atlasMapDrawn = true;
+    document.dispatchEvent(new CustomEvent('atlas:mapdrawn'));
+  }
+
   function attach(gd) {
     var sub = subplotOf(gd);
     var map = sub && sub.map;
@@ -392,6 +400,7 @@
         var current = subplotOf(gd);
         if (current && current.map && current.map !== gd.__atlasMap) { attach(gd); return; }
         gd.__atlasPlotted = true;
+        if (current && current.map && !window.atlasMapDrawn) { current.map.once('idle', announceDrawn); }
         if (current && current.map) {
           ensureIcons(gd, current.map);
           skipUnchangedData(current.map);

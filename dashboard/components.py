@@ -9,7 +9,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import upload
-from dashboard.figures import INK, PARTNER_GLYPH
+from dashboard.figures import INK, PARTNER_GLYPH, pending_chart
 from dashboard.i18n import DEFAULT_LANGUAGE, Translator, load_catalogue
 from dashboard.ids import Atlas, LazyView
 from dashboard.state import LEVELS, METRICS, ViewState
@@ -191,7 +191,8 @@ def graph_config(_: Translator, filename: str, **options) -> dict:
 
 
 def graph(_: Translator, component_id: str, filename: str) -> dcc.Graph:
-    return dcc.Graph(id=component_id, className="chart", config=graph_config(_, filename))
+    return dcc.Graph(id=component_id, className="chart", figure=pending_chart(),
+                     config=graph_config(_, filename))
 
 
 def sector_key(_: Translator) -> html.Ul:

@@ -115,6 +115,13 @@ def _chart_title(text: str) -> dict:
     return {"text": text, "font": {"size": 15}, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"}
 
 
+def pending_chart() -> dict:
+    """What a chart holds until its section comes on screen and is computed: a blank, not a pair of empty axes.
+    Plotly lays out default axes and tick labels for an empty figure, some 20 ms a chart, while the map's
+    first paint waits for the main thread."""
+    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+
+
 def empty_figure(message: str) -> go.Figure:
     figure = go.Figure(layout=_base_layout(xaxis={"visible": False}, yaxis={"visible": False}))
     figure.add_annotation(text=safe_text(message), showarrow=False, font={"size": 14, "color": MUTED},

@@ -56,7 +56,9 @@ def section(_: Translator, limits: geo_upload.UploadLimits) -> html.Section:
                 html.Button(_("upload.clear"), id=Upload.CLEAR, className="button", n_clicks=0, hidden=True),
             ], className="button-row"),
             html.Div(id=Upload.COUNTS, className="upload-counts"),
-            dcc.Store(id=Upload.LIST, storage_type="session"),
+            # null is what an empty session store holds: mounting it changes nothing, so a page without a list
+            # sends no list callback on load (one with a list reports it).
+            dcc.Store(id=Upload.LIST, storage_type="session", data=None),
             dcc.Store(id=Upload.PROBLEMS),
             dcc.Store(id=Upload.DRAWN),
             dcc.Store(id=Upload.GATE),

@@ -61,16 +61,19 @@ def layout(**query: str) -> html.Div:
             # reads the view from it.
             dcc.Location(id=Atlas.LOCATION, refresh=False, **(
                 {"pathname": address.path, "search": address.search} if address else {})),
+            # A store starts with the value its storage holds when empty (none in memory, null in a session),
+            # so mounting it changes nothing: dcc.Store reports any other start as a change, and every callback
+            # reading it would run before the map is drawn.
             dcc.Store(id=Atlas.STATE, data=state.to_dict()),
             dcc.Store(id=Atlas.MAP_SENT, data=map_sent),
-            dcc.Store(id=Atlas.MAP_COLOURS, data=None),
-            dcc.Store(id=Atlas.MAP_COLOURS_APPLIED, data=None),
+            dcc.Store(id=Atlas.MAP_COLOURS),
+            dcc.Store(id=Atlas.MAP_COLOURS_APPLIED),
             dcc.Store(id=Atlas.FOCUS, data={"region": state.region, "cluster": state.cluster, "lang": language}),
             dcc.Store(id=Atlas.FULLSCREEN),
             # The view before a presentation, to come back to on leaving it (kept across a reload).
-            dcc.Store(id=Atlas.BEFORE_PRESENT, storage_type="session"),
-            dcc.Store(id=Atlas.VISIBLE_VIEWS, data=None),
-            dcc.Store(id=Atlas.RENDERED_VIEWS, data=None),
+            dcc.Store(id=Atlas.BEFORE_PRESENT, storage_type="session", data=None),
+            dcc.Store(id=Atlas.VISIBLE_VIEWS),
+            dcc.Store(id=Atlas.RENDERED_VIEWS),
             components.filter_panel(_, state),
             html.Div([components.map_section(_, figure), upload.section(_, userlist.limits()),
                       components.charts_section(_),

@@ -103,7 +103,7 @@ def test_a_map_page_routed_by_the_browser_leaves_its_location_to_the_browser(app
     with app.server.test_request_context("/_dash-update-component"):
         page = atlas.layout(sector="ict")
     assert page[Atlas.LOCATION].to_plotly_json()["props"].keys() == {"id", "refresh"}
-    assert page[Atlas.RENDERED_VIEWS].data is None
+    assert getattr(page[Atlas.RENDERED_VIEWS], "data", None) is None
     with app.server.test_request_context("/_dash-layout", headers={shell.PAGE_HEADER: f"{HOST}/?sector=ict"}):
         page = atlas.layout(sector="ict")
     assert page[Atlas.LOCATION].search == "?sector=ict"
@@ -133,3 +133,18 @@ def test_a_page_layout_is_built_once_per_address_and_language(app, client, atlas
     assert translate("nav.about", "de") in text_of(find(json.loads(german.get_data(as_text=True)), Shell.HEADER))
     client.get("/_dash-layout", headers={shell.PAGE_HEADER: address + "&level=2"})
     assert len(builds) == 3
+
+
+def test_stores_mount_without_reporting_a_change_and_charts_start_blank(client):
+    """dcc.Store reports a start other than its storage's empty value (nothing in memory, null in a session)
+    as a change when it mounts, which runs every callback reading it before the map is drawn; and a chart that
+    is not yet computed is a blank, not the default axes Plotly would lay out."""
+    layout = layout_of(client, f"{HOST}/")
+    for store in (Atlas.MAP_COLOURS, Atlas.MAP_COLOURS_APPLIED, Atlas.VISIBLE_VIEWS):
+        assert "data" not in find(layout, store)["props"], store
+    for store in (Atlas.BEFORE_PRESENT, "upload-list"):
+        props = find(layout, store)["props"]
+        assert props["storage_type"] == "session" and props["data"] is None, store
+    for chart in (Atlas.TOP_REGIONS, Atlas.COUNTRY_MIX, Atlas.COMPARISON, Atlas.PORTFOLIO):
+        figure = find(layout, chart)["props"]["figure"]
+        assert figure["data"] == [] and figure["layout"]["xaxis"]["visible"] is False, chart

@@ -423,7 +423,7 @@ window.fetch = function (resource, init) {
     const url = typeof resource === 'string' ? resource : resource.url;
     const answer = pageFetch.apply(this, arguments);
     if (url.indexOf('_dash-update-component') >= 0) {
-        const call = {output: JSON.parse(init.body).output, status: null};
+        const call = {output: JSON.parse(init.body).output, status: null, at: performance.now()};
         window.__atlasCalls.push(call);
         answer.then(response => { call.status = response.status; });
     }
@@ -438,6 +438,15 @@ const watchMap = setInterval(function () {
     if (!map) { return; }
     clearInterval(watchMap);
     map.on('idle', function () { window.__atlasIdleZooms.push(map.getZoom()); });
+    // When the map is first drawn with its data (MapLibre loaded, the regions coloured).
+    const drawn = setInterval(function () {
+        if (map.loaded() && gd._fullData.some(t => t.z && t.z.length)) {
+            clearInterval(drawn);
+            window.__atlasDrawnAt = performance.now();
+            window.__atlasChartTicksAtDraw = document.querySelectorAll('#atlas-top-regions .xtick, ' +
+                '#atlas-top-regions .ytick, #atlas-country-mix .xtick, #atlas-comparison .xtick').length;
+        }
+    }, 2);
 }, 2);
 """
 
@@ -445,6 +454,32 @@ FIRST_DRAW_JS = """
 return {header: document.querySelector('#shell-header').innerText,
         summary: document.querySelector('#atlas-summary').innerText};
 """
+
+
+def test_map116_nothing_competes_with_the_maps_first_paint(browser, live_server):
+    """Until the map is first drawn, the page sends no callback at all (stores mount without reporting a
+    change, the sections on screen are reported after the map is drawn), and the charts below the fold are
+    blanks, not empty axes Plotly lays out; scrolled into view, they are computed and drawn."""
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CALL_LOG_JS})
+    try:
+        browser.set_window_size(*DESKTOP)
+        browser.get(live_server + "/")
+        wait_for(lambda: browser.execute_script("return window.__atlasDrawnAt || null"), 90,
+                 message="the map to be drawn")
+        drawn_at = browser.execute_script("return window.__atlasDrawnAt")
+        ticks_at_draw = browser.execute_script("return window.__atlasChartTicksAtDraw")
+        browser.execute_script("document.querySelector('#atlas-top-regions').scrollIntoView({block: 'center'})")
+        wait_for(lambda: browser.execute_script(
+            "return document.querySelectorAll('#atlas-top-regions .bars .point').length || null"), 30,
+            message="the top-regions chart to be drawn once on screen")
+        calls = browser.execute_script("return window.__atlasCalls")
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+    early = [call["output"][:80] for call in calls if call["at"] < drawn_at]
+    assert early == [], early
+    assert ticks_at_draw == 0
+    assert any("atlas-top-regions.figure" in call["output"] and call["status"] == 200 for call in calls), calls
+    assert_no_console_errors(browser)
 
 
 def test_map115_the_first_paint_waits_for_no_callback_and_is_framed_once(browser, live_server):

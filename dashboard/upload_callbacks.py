@@ -127,6 +127,7 @@ def draw_list(stored, map_sent, drawn, state_data):
     return patch, key, _("upload.legend_count", filename=stored.get("filename", ""), rows=_.number(len(rows))), False
 
 
+# The gates pass on changes only: at load a stored list reaches its callbacks through the list store itself.
 clientside_callback(
     """function(mapSent, stored) {
         return stored ? mapSent : window.dash_clientside.no_update;
@@ -134,6 +135,7 @@ clientside_callback(
     Output(Upload.MAP_GATE, "data"),
     Input(Atlas.MAP_SENT, "data"),
     State(Upload.LIST, "data"),
+    prevent_initial_call=True,
 )
 
 
@@ -148,6 +150,7 @@ clientside_callback(
     Input(Atlas.STATE, "data"),
     Input(Atlas.RENDERED_VIEWS, "data"),
     State(Upload.LIST, "data"),
+    prevent_initial_call=True,
 )
 
 

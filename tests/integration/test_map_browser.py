@@ -482,6 +482,24 @@ def test_map116_nothing_competes_with_the_maps_first_paint(browser, live_server)
     assert_no_console_errors(browser)
 
 
+def test_map117_the_layout_is_asked_for_while_the_scripts_load_and_once(browser, live_server):
+    """The page asks for its layout and the callbacks' dependencies as soon as its first script runs, not
+    after every script ran (Dash's renderer starts at DOMContentLoaded): one round trip less before the first
+    paint. The renderer takes those answers; neither is asked for twice."""
+    open_map(browser, live_server)
+    entries = browser.execute_script("""
+        const nav = performance.getEntriesByType('navigation')[0];
+        return {ready: nav.domContentLoadedEventStart,
+                requests: performance.getEntriesByType('resource')
+                    .filter(e => /_dash-(layout|dependencies)$/.test(e.name))
+                    .map(e => ({name: e.name.split('/').pop(), start: e.startTime}))};""")
+    names = sorted(entry["name"] for entry in entries["requests"])
+    assert names == ["_dash-dependencies", "_dash-layout"], entries
+    assert all(entry["start"] < entries["ready"] for entry in entries["requests"]), entries
+    assert browser.execute_script("return document.querySelector('#shell-header').innerText.length > 0")
+    assert_no_console_errors(browser)
+
+
 def test_map115_the_first_paint_waits_for_no_callback_and_is_framed_once(browser, live_server):
     """The layout request carries the page the browser shows: the frame, the view's controls, the map and the
     parts beside it arrive in its answer, so no routing, frame, state, map or view callback answers with

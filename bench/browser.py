@@ -12,7 +12,7 @@ them within it is measured on the clicks it made (at least one), and the table s
 Row 6 loads ``/`` in a fresh Chromium (empty profile, so nothing comes from the browser cache), waits for the
 map to be drawn and the network to be quiet, and adds up ``transferSize``, ``encodedBodySize`` and
 ``decodedBodySize`` of the navigation and every resource entry (scripts, CSS, ``_dash-layout``,
-``_dash-dependencies``, the initial callbacks, the region GeoJSON), with compression on against
+``_dash-dependencies``, any callback it sends, the region GeoJSON), with compression on against
 ``ATLAS_COMPRESS=0``. MapLibre fetches the country borders' GeoJSON in a web worker, whose requests the page's
 Performance API does not list: requests in the server's access log that the page did not list are fetched
 once more with the browser's ``Accept-Encoding`` and added with their body sizes. Row 5's first page load (a

@@ -9,7 +9,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import upload
-from dashboard.figures import INK, PARTNER_GLYPH, pending_chart
+from dashboard.figures import INK, PARTNER_GLYPH
 from dashboard.i18n import DEFAULT_LANGUAGE, Translator, load_catalogue
 from dashboard.ids import Atlas, LazyView
 from dashboard.state import LEVELS, METRICS, ViewState
@@ -190,9 +190,27 @@ def graph_config(_: Translator, filename: str, **options) -> dict:
     }
 
 
-def graph(_: Translator, component_id: str, filename: str) -> dcc.Graph:
-    return dcc.Graph(id=component_id, className="chart", figure=pending_chart(),
+def graph(_: Translator, component_id: str, filename: str, figure) -> dcc.Graph:
+    """A chart, mounted with its figure and sized by it from the start: until Plotly has drawn, a graph has no
+    height of its own, and the sections below it would move up into view and back down. A figure without a
+    height fills its panel (the presentation's chart)."""
+    layout = figure.get("layout", {}) if isinstance(figure, dict) else figure.layout.to_plotly_json()
+    style = {"height": f"{layout['height']}px"} if layout.get("height") else {}
+    return dcc.Graph(id=component_id, className="chart", figure=figure, style=style,
                      config=graph_config(_, filename))
+
+
+def charts(_: Translator, top_regions, country_mix) -> list[dcc.Graph]:
+    """The charts section's graphs, drawn into its grid when the section is computed (on screen): a graph in
+    the page before that cost some 90 ms of the map's first paint (mounting, Plotly laying out a blank)."""
+    return [graph(_, Atlas.TOP_REGIONS, "top-regions", top_regions),
+            graph(_, Atlas.COUNTRY_MIX, "sector-mix-by-country", country_mix)]
+
+
+def comparison_charts(_: Translator, comparison, portfolio) -> list[dcc.Graph]:
+    """The comparison's graphs, drawn into its grid when the comparison is computed (on screen)."""
+    return [graph(_, Atlas.COMPARISON, "territory-comparison", comparison),
+            graph(_, Atlas.PORTFOLIO, "region-portfolio", portfolio)]
 
 
 def sector_key(_: Translator) -> html.Ul:
@@ -211,8 +229,7 @@ def sector_key(_: Translator) -> html.Ul:
 def charts_section(_: Translator) -> html.Section:
     return html.Section(
         [html.H2(_("charts.title")),
-         html.Div([graph(_, Atlas.TOP_REGIONS, "top-regions"), graph(_, Atlas.COUNTRY_MIX, "sector-mix-by-country")],
-                  className="chart-grid")],
+         html.Div(id=Atlas.CHARTS_GRID, className="chart-grid")],
         className="panel", **{"aria-label": _("charts.title"), "data-view": LazyView.CHARTS},
     )
 
@@ -226,9 +243,7 @@ def compare_section(_: Translator, region_options: list[dict], state: ViewState)
             dcc.Dropdown(id=Atlas.COMPARE, options=region_options, value=list(state.compare), multi=True,
                          searchable=True, placeholder=_("compare.placeholder"), className="compare-dropdown",
                          maxHeight=320, labels=dropdown_labels(_)),
-            html.Div([graph(_, Atlas.COMPARISON, "territory-comparison"),
-                      graph(_, Atlas.PORTFOLIO, "region-portfolio")],
-                     className="chart-grid compare-grid"),
+            html.Div(id=Atlas.COMPARE_GRID, className="chart-grid compare-grid"),
         ],
         className="panel", id="compare", **{"aria-label": _("compare.heading"), "data-view": LazyView.COMPARE},
     )

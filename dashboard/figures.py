@@ -115,15 +115,13 @@ def _chart_title(text: str) -> dict:
     return {"text": text, "font": {"size": 15}, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"}
 
 
-def pending_chart() -> dict:
-    """What a chart holds until its section comes on screen and is computed: a blank, not a pair of empty axes.
-    Plotly lays out default axes and tick labels for an empty figure, some 20 ms a chart, while the map's
-    first paint waits for the main thread."""
-    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+#: Height of a chart that only says why it is empty (no bars, nothing picked yet): a line of text, not a panel.
+EMPTY_CHART_HEIGHT = 220
 
 
 def empty_figure(message: str) -> go.Figure:
-    figure = go.Figure(layout=_base_layout(xaxis={"visible": False}, yaxis={"visible": False}))
+    figure = go.Figure(layout=_base_layout(xaxis={"visible": False}, yaxis={"visible": False},
+                                           height=EMPTY_CHART_HEIGHT))
     figure.add_annotation(text=safe_text(message), showarrow=False, font={"size": 14, "color": MUTED},
                           xref="paper", yref="paper", x=0.5, y=0.5)
     return figure

@@ -391,12 +391,15 @@ VIEW_PARTS = {
         (Atlas.EXPORTS, "children", lambda state, href: cards.export_links(state, state.lang)),
     ),
     LazyView.CHARTS: (
-        (Atlas.TOP_REGIONS, "figure", lambda state, href: views.top_regions_figure(state, state.lang)),
-        (Atlas.COUNTRY_MIX, "figure", lambda state, href: views.country_mix_figure(state, state.lang)),
+        (Atlas.CHARTS_GRID, "children",
+         lambda state, href: components.charts(Translator(state.lang), views.top_regions_figure(state, state.lang),
+                                               views.country_mix_figure(state, state.lang))),
     ),
     LazyView.COMPARE: (
-        (Atlas.COMPARISON, "figure", lambda state, href: views.comparison_figure(state, state.lang)),
-        (Atlas.PORTFOLIO, "figure", lambda state, href: views.portfolio_figure(state, state.lang)),
+        (Atlas.COMPARE_GRID, "children",
+         lambda state, href: components.comparison_charts(Translator(state.lang),
+                                                          views.comparison_figure(state, state.lang),
+                                                          views.portfolio_figure(state, state.lang))),
     ),
     LazyView.TABLE: (
         (Atlas.TABLE_SLOT, "children",

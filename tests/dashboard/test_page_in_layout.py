@@ -135,10 +135,11 @@ def test_a_page_layout_is_built_once_per_address_and_language(app, client, atlas
     assert len(builds) == 3
 
 
-def test_stores_mount_without_reporting_a_change_and_charts_start_blank(client):
+def test_stores_mount_without_reporting_a_change_and_charts_wait_for_their_section(client):
     """dcc.Store reports a start other than its storage's empty value (nothing in memory, null in a session)
-    as a change when it mounts, which runs every callback reading it before the map is drawn; and a chart that
-    is not yet computed is a blank, not the default axes Plotly would lay out."""
+    as a change when it mounts, which runs every callback reading it before the map is drawn; and the charts
+    below the map are not in the page until their section is computed (a graph costs its mounting and a blank
+    Plotly lays out during the map's first paint)."""
     layout = layout_of(client, f"{HOST}/")
     for store in (Atlas.MAP_COLOURS, Atlas.MAP_COLOURS_APPLIED, Atlas.VISIBLE_VIEWS):
         assert "data" not in find(layout, store)["props"], store
@@ -146,5 +147,6 @@ def test_stores_mount_without_reporting_a_change_and_charts_start_blank(client):
         props = find(layout, store)["props"]
         assert props["storage_type"] == "session" and props["data"] is None, store
     for chart in (Atlas.TOP_REGIONS, Atlas.COUNTRY_MIX, Atlas.COMPARISON, Atlas.PORTFOLIO):
-        figure = find(layout, chart)["props"]["figure"]
-        assert figure["data"] == [] and figure["layout"]["xaxis"]["visible"] is False, chart
+        assert find(layout, chart) is None, chart
+    for grid in (Atlas.CHARTS_GRID, Atlas.COMPARE_GRID):
+        assert not find(layout, grid)["props"].get("children"), grid

@@ -443,8 +443,7 @@ const watchMap = setInterval(function () {
         if (map.loaded() && gd._fullData.some(t => t.z && t.z.length)) {
             clearInterval(drawn);
             window.__atlasDrawnAt = performance.now();
-            window.__atlasChartTicksAtDraw = document.querySelectorAll('#atlas-top-regions .xtick, ' +
-                '#atlas-top-regions .ytick, #atlas-country-mix .xtick, #atlas-comparison .xtick').length;
+            window.__atlasChartsAtDraw = document.querySelectorAll('.chart-grid .js-plotly-plot').length;
         }
     }, 2);
 }, 2);
@@ -458,8 +457,8 @@ return {header: document.querySelector('#shell-header').innerText,
 
 def test_map116_nothing_competes_with_the_maps_first_paint(browser, live_server):
     """Until the map is first drawn, the page sends no callback at all (stores mount without reporting a
-    change, the sections on screen are reported after the map is drawn), and the charts below the fold are
-    blanks, not empty axes Plotly lays out; scrolled into view, they are computed and drawn."""
+    change, the sections on screen are reported after the map is drawn), and the charts below the fold are not
+    in the page yet (no graph mounted, no blank laid out); scrolled into view, they are computed and drawn."""
     script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CALL_LOG_JS})
     try:
         browser.set_window_size(*DESKTOP)
@@ -467,8 +466,8 @@ def test_map116_nothing_competes_with_the_maps_first_paint(browser, live_server)
         wait_for(lambda: browser.execute_script("return window.__atlasDrawnAt || null"), 90,
                  message="the map to be drawn")
         drawn_at = browser.execute_script("return window.__atlasDrawnAt")
-        ticks_at_draw = browser.execute_script("return window.__atlasChartTicksAtDraw")
-        browser.execute_script("document.querySelector('#atlas-top-regions').scrollIntoView({block: 'center'})")
+        charts_at_draw = browser.execute_script("return window.__atlasChartsAtDraw")
+        browser.execute_script("document.querySelector('#atlas-charts-grid').scrollIntoView({block: 'center'})")
         wait_for(lambda: browser.execute_script(
             "return document.querySelectorAll('#atlas-top-regions .bars .point').length || null"), 30,
             message="the top-regions chart to be drawn once on screen")
@@ -477,8 +476,8 @@ def test_map116_nothing_competes_with_the_maps_first_paint(browser, live_server)
         browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
     early = [call["output"][:80] for call in calls if call["at"] < drawn_at]
     assert early == [], early
-    assert ticks_at_draw == 0
-    assert any("atlas-top-regions.figure" in call["output"] and call["status"] == 200 for call in calls), calls
+    assert charts_at_draw == 0
+    assert any("atlas-charts-grid.children" in call["output"] and call["status"] == 200 for call in calls), calls
     assert_no_console_errors(browser)
 
 

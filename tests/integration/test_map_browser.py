@@ -476,6 +476,20 @@ def test_map116_nothing_competes_with_the_maps_first_paint(browser, live_server)
         browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
     early = [call["output"][:80] for call in calls if call["at"] < drawn_at]
     assert early == [], early
+    # The region and border outlines are tiled with a narrow margin (less for the worker to cut before the
+    # first paint); the markers keep MapLibre's, so a symbol on a tile's edge is whole.
+    margins = browser.execute_script("""
+        const map = document.querySelector('#atlas-map .js-plotly-plot')._fullLayout.map._subplot.map;
+        const margin = id => map.getSource(id).workerOptions.geojsonVtOptions.buffer / (8192 / 512);
+        const ids = Object.keys(map.getStyle().sources).filter(id => map.getSource(id).type === 'geojson');
+        return {regions: ids.filter(id => map.getSource(id).promoteId === 'nuts' || map.getSource(id).promoteId &&
+                                          map.getSource(id).promoteId.nuts).map(margin),
+                borders: map.getStyle().layers.filter(layer => layer.id.startsWith('plotly-layout-layer'))
+                    .map(layer => margin(layer.source)),
+                markers: ids.filter(id => /-symbol$/.test(id)).map(margin)};""")
+    assert margins["regions"] and set(margins["regions"]) == {16}, margins
+    assert margins["borders"] == [16], margins
+    assert margins["markers"] and set(margins["markers"]) == {128}, margins
     assert charts_at_draw == 0
     assert any("atlas-charts-grid.children" in call["output"] and call["status"] == 200 for call in calls), calls
     assert_no_console_errors(browser)

@@ -50,13 +50,14 @@ def defer_scripts(scripts: str, libraries: tuple[str, ...]) -> tuple[str, list[s
 UNUSED_SCRIPTS = ("polyfill@", "/dash_table/")
 
 
-def own_scripts_first(scripts: str, url: str) -> str:
-    """The page's script tags without :data:`UNUSED_SCRIPTS`, and the atlas's own (``assets/*.js`` as one file)
-    first: its fetch hook (``page_address.js``) and the renderer's runtime must be in place before the
-    renderer starts."""
+def own_scripts_first(scripts: str, urls: list[str]) -> str:
+    """The page's script tags without :data:`UNUSED_SCRIPTS`, after the atlas's own ``urls``: first its
+    scripts (``assets/*.js`` as one file), whose fetch hook (``page_address.js``) and the renderer's runtime
+    must be in place before the renderer starts; then its plotly.js, the largest file, so that it arrives and
+    runs while Dash's scripts are still arriving (a busy worker answers a page's requests in their order)."""
     tags = [tag for tag in re.findall(r"<script[^>]*>.*?</script>", scripts, flags=re.DOTALL)
             if not any(name in tag for name in UNUSED_SCRIPTS)]
-    return "\n".join([f'<script src="{url}"></script>', *tags])
+    return "\n".join([*(f'<script src="{url}"></script>' for url in urls), *tags])
 
 
 class AtlasDash(dash.Dash):
@@ -68,8 +69,7 @@ class AtlasDash(dash.Dash):
         prefix = self.config.requests_pathname_prefix
         bundle = static_files.plotly_bundle_url(prefix)
         scripts, deferred = defer_scripts(kwargs.get("scripts", ""), components.DEFERRED_LIBRARIES)
-        scripts = own_scripts_first(scripts, static_files.page_assets_url("js", prefix))
-        kwargs["scripts"] = f'{scripts}\n<script src="{bundle}"></script>'
+        kwargs["scripts"] = own_scripts_first(scripts, [static_files.page_assets_url("js", prefix), bundle])
         kwargs["css"] = (f'<link rel="stylesheet" href="{static_files.page_assets_url("css", prefix)}">\n'
                          + kwargs.get("css", ""))
         kwargs["metas"] = kwargs.get("metas", "") + "".join(

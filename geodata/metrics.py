@@ -69,29 +69,29 @@ def region_metrics(
     at_level = regions[regions["level"] == level]
     inside = clusters[clusters[in_area]]
 
+    # Plain arrays from here: this runs on every filter change, and pandas' per-column bookkeeping (indexes
+    # set and reset, masked assignments) cost more than the arithmetic.
     counts = sector_counts(inside, level=level).reindex(at_level["nuts_id"], fill_value=0)
-    total = counts.sum(axis=1)
-    chosen_count = counts[chosen].sum(axis=1)
+    total = counts.to_numpy().sum(axis=1)
+    chosen_count = counts[chosen].to_numpy().sum(axis=1)
     area_total = float(total.sum())
     area_share = float(chosen_count.sum()) / area_total if area_total else np.nan
-
-    result = at_level[list(REGION_ATTRIBUTES)].set_index("nuts_id")
-    result["in_area"] = at_level.set_index("nuts_id")[in_area]
-    result["area_km2_in_area"] = at_level.set_index("nuts_id")[area_in_programme_column(period)]
+    region_in_area = at_level[in_area].to_numpy(dtype=bool)
+    area_km2_in_area = at_level[area_in_programme_column(period)].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         share = chosen_count / total
         lq = share / area_share if area_share else share * np.nan
-        density = chosen_count / result["area_km2_in_area"] * DENSITY_AREA_KM2
-    result["count"] = chosen_count
-    result["count_all_sectors"] = total
-    result["density"] = density
-    result["share"] = share
-    result["lq"] = lq
-    result["lq_reliable"] = total >= MIN_CLUSTERS_FOR_LQ
-    outside = ~result["in_area"]
-    result.loc[outside, ["count", "count_all_sectors", "density", "share", "lq"]] = np.nan
-    result.loc[outside, "lq_reliable"] = False
-    return result.reset_index()
+        density = chosen_count / area_km2_in_area * DENSITY_AREA_KM2
+
+    def inside_only(values: np.ndarray) -> np.ndarray:
+        """Regions outside the programme area get no value (NaN), not a misleading zero."""
+        return np.where(region_in_area, values, np.nan)
+
+    result = at_level[list(REGION_ATTRIBUTES)].reset_index(drop=True)
+    return result.assign(in_area=region_in_area, area_km2_in_area=area_km2_in_area,
+                         count=inside_only(chosen_count), count_all_sectors=inside_only(total),
+                         density=inside_only(density), share=inside_only(share), lq=inside_only(lq),
+                         lq_reliable=(total >= MIN_CLUSTERS_FOR_LQ) & region_in_area)
 
 
 def sector_profile(clusters: pd.DataFrame, *, nuts_id: str, period: str) -> pd.DataFrame:

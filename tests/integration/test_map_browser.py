@@ -7,6 +7,7 @@ Positions are read from MapLibre itself (the camera, ``project``), boxes from th
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
@@ -449,6 +450,16 @@ const watchMap = setInterval(function () {
 }, 2);
 """
 
+@contextmanager
+def logging_calls(browser):
+    """Pages opened inside log their callback requests and when their map was drawn (:data:`CALL_LOG_JS`)."""
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CALL_LOG_JS})
+    try:
+        yield
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+
+
 FIRST_DRAW_JS = """
 return {header: document.querySelector('#shell-header').innerText,
         summary: document.querySelector('#atlas-summary').innerText};
@@ -459,8 +470,7 @@ def test_map116_nothing_competes_with_the_maps_first_paint(browser, live_server)
     """Until the map is first drawn, the page sends no callback at all (stores mount without reporting a
     change, the sections on screen are reported after the map is drawn), and the charts below the fold are not
     in the page yet (no graph mounted, no blank laid out); scrolled into view, they are computed and drawn."""
-    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CALL_LOG_JS})
-    try:
+    with logging_calls(browser):
         browser.set_window_size(*DESKTOP)
         browser.get(live_server + "/")
         wait_for(lambda: browser.execute_script("return window.__atlasDrawnAt || null"), 90,
@@ -472,8 +482,6 @@ def test_map116_nothing_competes_with_the_maps_first_paint(browser, live_server)
             "return document.querySelectorAll('#atlas-top-regions .bars .point').length || null"), 30,
             message="the top-regions chart to be drawn once on screen")
         calls = browser.execute_script("return window.__atlasCalls")
-    finally:
-        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
     early = [call["output"][:80] for call in calls if call["at"] < drawn_at]
     assert early == [], early
     # The region and border outlines are tiled with a narrow margin (less for the worker to cut before the
@@ -517,8 +525,7 @@ def test_map115_the_first_paint_waits_for_no_callback_and_is_framed_once(browser
     """The layout request carries the page the browser shows: the frame, the view's controls, the map and the
     parts beside it arrive in its answer, so no routing, frame, state, map or view callback answers with
     content before the map is drawn; and the map is drawn at its fitted camera, not fitted after drawing."""
-    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CALL_LOG_JS})
-    try:
+    with logging_calls(browser):
         browser.set_window_size(*PHONE)
         browser.get(live_server + "/?sector=ict&lang=de")
         wait_for(lambda: browser.execute_script(MAP_JS), 90, message="the map to load")
@@ -527,8 +534,6 @@ def test_map115_the_first_paint_waits_for_no_callback_and_is_framed_once(browser
             "return (window.__atlasCalls || []).every(c => c.status !== null) || null"), 30,
             message="the page's callbacks to be answered")
         calls = browser.execute_script("return window.__atlasCalls")
-    finally:
-        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
     answered = [call["output"] for call in calls if call["status"] == 200]
     assert not [output for output in answered if any(
         part in output for part in ("_pages_content", "shell-header", "atlas-state.data", "atlas-map.figure",

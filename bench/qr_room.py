@@ -5,9 +5,9 @@ Redis (a throw-away ``redis-server`` on a loopback port), then the same against 
 same gunicorn. A complete page load is every request a fresh browser makes for the page: first one headless
 Chromium loads the view and its requests are recorded (the HTML, every script and stylesheet, ``_dash-layout``,
 ``_dash-dependencies``, the callbacks it sends while loading (none on a phone today), the region outlines,
-including the borders that MapLibre fetches from a web worker, which only the server's access log shows). Each replayed load then makes
-those requests like a browser: the HTML, then the other GETs six at a time, then the callbacks one after the
-other, each with the browser's ``Accept-Encoding``.
+including the borders that MapLibre fetches from a web worker, which only the server's access log shows).
+Each replayed load then makes those requests like a browser: the HTML, then the other GETs six at a time, then
+the callbacks one after the other, each with the browser's ``Accept-Encoding``.
 
 Reported per app: errors (non-2xx answers and failed connections), p95 complete-load time, and worker CPU per
 page load (user + system time of the gunicorn workers over the run, from ``/proc``, divided by the loads).

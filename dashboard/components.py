@@ -202,7 +202,7 @@ def graph(_: Translator, component_id: str, filename: str, figure) -> dcc.Graph:
 
 def charts(_: Translator, top_regions, country_mix) -> list[dcc.Graph]:
     """The charts section's graphs, drawn into its grid when the section is computed (on screen): a graph in
-    the page before that cost some 90 ms of the map's first paint (mounting, Plotly laying out a blank)."""
+    the page before that was mounted, and a blank laid out by Plotly, during the map's first paint."""
     return [graph(_, Atlas.TOP_REGIONS, "top-regions", top_regions),
             graph(_, Atlas.COUNTRY_MIX, "sector-mix-by-country", country_mix)]
 

@@ -22,6 +22,8 @@ from dashboard.ratelimit import init_rate_limit
 ROOT = Path(__file__).resolve().parent.parent
 #: Bytes of built page layouts a worker keeps (one is 150-250 KB): the views a room or a talk opens.
 BUILT_LAYOUT_BYTES = 32 * 1024 * 1024
+#: Where Dash serves dcc's chunks, the parts of its components loaded on demand.
+DCC_CHUNKS = "_dash-component-suites/dash/dcc/"
 #: dcc's chunks that a page needs for its first render: every page's language switch; the maps and charts.
 FIRST_RENDER_CHUNKS = ("async-dropdown.js",)
 GRAPH_CHUNKS = ("async-graph.js",)
@@ -85,7 +87,7 @@ class AtlasDash(dash.Dash):
         """``<link rel=preload>`` for the parts of Dash's components that load on demand and are drawn with the
         page (the language switch's dropdown; the graphs of the pages that have them): fetched with the
         scripts, not after the page's first render."""
-        base = f"{self.config.requests_pathname_prefix}_dash-component-suites/dash/dcc/"
+        base = f"{self.config.requests_pathname_prefix}{DCC_CHUNKS}"
         chunks = FIRST_RENDER_CHUNKS + (GRAPH_CHUNKS if shell.page_path(path) in GRAPH_PAGES else ())
         return "".join(f'<link rel="preload" href="{base}{chunk}" as="script">' for chunk in chunks)
 
@@ -175,15 +177,12 @@ def warm_up(server: flask.Flask) -> None:
     """Answer the map page's first requests once, in this process: Dash's one-time set-up, the data, the
     outlines' versions, the first map and the parts beside it are built and cached from then on (0.3–0.4 s
     once; a warm answer takes milliseconds). The static files the page names are compressed here too (0.3 s
-    once): a new worker's first page load otherwise paid a compression for each of its 17 files, one after
-    the other on a busy worker."""
+    once): a new worker's first page load otherwise paid a compression for each of its files, one after the
+    other on a busy worker."""
     client = server.test_client()
-    page = ""
-    for path in WARM_UP_REQUESTS:
-        response = client.get(path, headers={shell.PAGE_HEADER: "http://localhost/"})
-        page = page or response.get_data(as_text=True)
-    chunks = [f"/_dash-component-suites/dash/dcc/{chunk}" for chunk in ON_DEMAND_CHUNKS]
-    for url in static_files.page_static_urls(page) + chunks:
+    answers = {path: client.get(path, headers={shell.PAGE_HEADER: "http://localhost/"}) for path in WARM_UP_REQUESTS}
+    chunks = [f"/{DCC_CHUNKS}{chunk}" for chunk in ON_DEMAND_CHUNKS]
+    for url in static_files.page_static_urls(answers["/"].get_data(as_text=True)) + chunks:
         for encoding in static_files.WARM_ENCODINGS:
             client.get(url, headers={"Accept-Encoding": encoding})
 

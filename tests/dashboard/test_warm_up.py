@@ -39,7 +39,8 @@ def test_warm_up_runs_in_a_background_thread_and_builds_the_home_page(app, monke
     built = []
     home = next(page for page in factory.dash.page_registry.values() if page["path"] == "/")
     monkeypatch.setitem(home, "layout", lambda: built.append(threading.current_thread().name))
-    app.__dict__.pop("_built_layouts", None)  # a new worker has built no page yet
+    # A new worker has built no page yet; the layouts built here (with the page replaced) are dropped after.
+    monkeypatch.setitem(app.__dict__, "_built_layouts", factory.MemoryStore(max_bytes=factory.BUILT_LAYOUT_BYTES))
     thread = factory.start_warm_up(app.server)
     thread.join(10)
     assert thread.daemon and not thread.is_alive()

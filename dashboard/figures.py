@@ -111,8 +111,24 @@ def _base_layout(**overrides) -> go.Layout:
     return layout
 
 
+#: Characters a line of a chart's title holds on a phone (a chart some 320 px wide): Plotly does not wrap.
+TITLE_LINE = 38
+#: The same for a title over one of two panels side by side.
+PANEL_TITLE_LINE = 16
+#: Height of a line of a chart's title, for the room above the plot.
+TITLE_LINE_PX = 20
+
+
+def wrapped(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` characters (broken at spaces), joined by Plotly's ``<br>``."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
 def _chart_title(text: str) -> dict:
-    return {"text": text, "font": {"size": 15}, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"}
+    """A title at the chart's top left. Padded from the top: Plotly measures a title of several lines from its
+    first line's middle, and without the pad that line was cut at the chart's top edge."""
+    return {"text": text, "font": {"size": 15}, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top",
+            "yref": "container", "pad": {"t": 8}}
 
 
 #: Height of a chart that only says why it is empty (no bars, nothing picked yet): a line of text, not a panel.
@@ -472,10 +488,12 @@ def make_top_regions_figure(counts: pd.DataFrame, names: pd.Series, *, _: Transl
     x_axis = {"title": {"text": _("chart.clusters")}, "gridcolor": "#e4e7eb", "automargin": True}
     if totals.max() <= 8:
         x_axis["dtick"] = 1
-    size = {} if fill else {"height": max(280, 26 * len(ordered) + 120)}
+    title = wrapped(_("chart.top_regions.title"), TITLE_LINE)
+    extra = TITLE_LINE_PX * title.count("<br>")
+    size = {} if fill else {"height": max(280, 26 * len(ordered) + 120) + extra}
     return _chart_spec(
-        traces, title=_chart_title(_("chart.top_regions.title")), separators=_.separators, barmode="stack",
-        showlegend=False, margin={"l": 8, "r": 8, "t": 56, "b": 8}, xaxis=x_axis, yaxis={"automargin": True},
+        traces, title=_chart_title(title), separators=_.separators, barmode="stack",
+        showlegend=False, margin={"l": 8, "r": 8, "t": 56 + extra, "b": 8}, xaxis=x_axis, yaxis={"automargin": True},
         **size)
 
 
@@ -486,10 +504,12 @@ def make_country_mix_figure(counts: pd.DataFrame, country_names: dict[str, str],
         return empty_figure(_("chart.empty")).to_plotly_json()
     shares = counts.div(counts.sum(axis=1), axis=0)
     labels = [f"{country_names.get(code, code)} ({_.number(counts.loc[code].sum())})" for code in counts.index]
+    title = wrapped(_("chart.country_mix.title"), TITLE_LINE)
+    extra = TITLE_LINE_PX * title.count("<br>")
     figure = go.Figure(layout=_base_layout(
-        title=_chart_title(_("chart.country_mix.title")), separators=_.separators,
-        barmode="stack", height=max(280, 34 * len(counts) + 120), showlegend=False,
-        margin={"l": 8, "r": 8, "t": 56, "b": 8},
+        title=_chart_title(title), separators=_.separators,
+        barmode="stack", height=max(280, 34 * len(counts) + 120) + extra, showlegend=False,
+        margin={"l": 8, "r": 8, "t": 56 + extra, "b": 8},
         xaxis={"range": [0, 1], "gridcolor": "#e4e7eb", "tickvals": [i / 5 for i in range(6)],
                "ticktext": [_.percent(i / 5) for i in range(6)]},
         yaxis={"automargin": True, "autorange": "reversed"},
@@ -549,12 +569,17 @@ def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, 
     colours = territory_colours(list(rows["nuts_id"]))
     titles = []
     for metric in COMPARISON_METRICS:
-        title = f"<b>{safe_text(_(f'metric.{metric}.short'))}</b>"
+        title = f"<b>{wrapped(safe_text(_(f'metric.{metric}.short')), PANEL_TITLE_LINE)}</b>"
         reference = references.get(metric)
         if reference is not None and not np.isnan(reference) and (sectors_chosen or metric not in ("share", "lq")):
-            title += "<br>– – " + safe_text(
-                _("compare.reference", value=format_metric(metric, reference, _)))
+            title += "<br>" + wrapped("– – " + safe_text(
+                _("compare.reference", value=format_metric(metric, reference, _))), PANEL_TITLE_LINE)
         titles.append(title)
+    chart_title = wrapped(safe_text(_("compare.title")), TITLE_LINE)
+    # Room above the panels for the chart's title and the first row's panel titles, as many lines as they have.
+    title_lines = chart_title.count("<br>") + 1
+    panel_lines = max(title.count("<br>") + 1 for title in titles[:2])
+    title_room = 28 + TITLE_LINE_PX * title_lines + 16 * panel_lines
     # Two by two: four panels in a row overprint their titles on a phone.
     figure = make_subplots(rows=2, cols=2, horizontal_spacing=0.12, vertical_spacing=0.2, subplot_titles=titles)
     for index, metric in enumerate(COMPARISON_METRICS):
@@ -585,15 +610,16 @@ def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, 
         figure.update_yaxes(**cell, **axis)
     for annotation in figure.layout.annotations:
         if annotation.text in titles:
-            annotation.update(yshift=4)
+            annotation.update(yshift=4, font={"size": 14})
     if not sectors_chosen:
         lower = figure.layout.yaxis3.domain
         figure.add_annotation(text="<br>".join(textwrap.wrap(safe_text(_("compare.pick_sector")), 44)),
                               showarrow=False, xref="paper", yref="paper", x=0.5, y=sum(lower) / 2,
                               font={"size": 13, "color": MUTED}, align="center")
     figure.update_layout(_base_layout(
-        height=560 + 24 * len(rows), margin={"l": 8, "r": 8, "t": 96, "b": 8}, separators=_.separators,
-        title=_chart_title(_("compare.title")), showlegend=True, barmode="overlay",
+        height=464 + title_room + 24 * len(rows), margin={"l": 8, "r": 8, "t": title_room, "b": 8},
+        separators=_.separators,
+        title=_chart_title(chart_title), showlegend=True, barmode="overlay",
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.04, "yanchor": "top",
                 "font": {"size": 12}, "itemclick": False, "itemdoubleclick": False},
     ))
@@ -622,7 +648,7 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
     if cut.all():
         # Nothing left to flatten: every bar is long, so the axis shows them whole.
         limit, cut = float(ordered["lq"].max()), ordered["lq"] > np.inf
-    title = "<br>".join(textwrap.wrap(_("portfolio.title", region=safe_text(region_name)), 52))
+    title = wrapped(_("portfolio.title", region=safe_text(region_name)), TITLE_LINE)
     notes = []
     if not reliable:
         notes.append(safe_text(_("portfolio.unreliable", minimum=MIN_CLUSTERS_FOR_LQ)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -249,7 +250,11 @@ def test_top_regions_grow_with_their_bars_on_the_page_and_fill_their_panel_when_
     counts = counts_frame({f"AT1{i:02d}": {"ict": i + 1} for i in range(12)})
     page = chart(figures.make_top_regions_figure(counts, pd.Series(dtype=str), _=_))
     slide = chart(figures.make_top_regions_figure(counts, pd.Series(dtype=str), _=_, fill=True))
-    assert page.layout.height == 26 * 12 + 120
+    # Twelve bars, and a line more for each line the title wraps into (Plotly does not wrap; phones need it).
+    title_lines = page.layout.title.text.count("<br>") + 1
+    assert title_lines == len(textwrap.wrap(_("chart.top_regions.title"), figures.TITLE_LINE))
+    assert page.layout.height == 26 * 12 + 120 + figures.TITLE_LINE_PX * (title_lines - 1)
+    assert page.layout.margin.t == 56 + figures.TITLE_LINE_PX * (title_lines - 1)
     assert slide.layout.height is None  # Plotly takes the size of the panel
     assert slide.layout.xaxis.automargin and page.layout.xaxis.automargin  # the axis title clears the ticks
 
@@ -290,10 +295,11 @@ def test_comparison_has_a_reference_line_per_ratio():
 def test_cmp001_reference_values_sit_in_the_panel_titles_not_on_the_bars():
     references = {"count": np.nan, "density": 6.5, "share": 0.2, "lq": 1.0}
     figure = figures.make_comparison_figure(COMPARISON_ROWS, references, _=_)
-    texts = annotation_texts(figure)
+    texts = [text.replace("<br>", " ") for text in annotation_texts(figure)]  # titles wrap for phones
     reference_text = figures.safe_text(_("compare.reference", value=_.number(6.5, 1)))
     assert any(reference_text in text and _("metric.density.short") in text for text in texts)
-    panel_titles = [a for a in figure.layout.annotations if reference_text in a.text]
+    panel_titles = [a for a in figure.layout.annotations if reference_text in a.text.replace("<br>", " ")]
+    assert panel_titles
     assert all(a.yref == "paper" and a.y >= 1 for a in panel_titles), "reference labels above the plot, off the bars"
 
 

@@ -237,7 +237,7 @@ def test_lgb010_comparison_labels_and_legend_do_not_overprint(browser, live_serv
     browser.set_window_size(*size)
     codes = "ITH1,AT34,CH01,DE21,FRK2,SI04"
     open_atlas(browser, live_server, f"/?level=2&sector=ict&compare={codes}")
-    browser.execute_script("document.getElementById('atlas-comparison').scrollIntoView();")
+    browser.execute_script("document.getElementById('compare').scrollIntoView();")
     seen = wait_for(lambda: browser.execute_script(COMPARISON_JS), 60, message="the comparison chart")
     assert len(seen["legend"]) == 6
     clashes = [(a, b) for i, a in enumerate(seen["legend"]) for b in seen["legend"][i + 1:] if overlap(a, b)]
@@ -248,6 +248,43 @@ def test_lgb010_comparison_labels_and_legend_do_not_overprint(browser, live_serv
     open_atlas(browser, live_server, "/?level=2&sector=ict&compare=" + ",".join(reversed(codes.split(","))))
     again = wait_for(lambda: browser.execute_script(COMPARISON_JS), 60, message="the reordered comparison")
     assert again["colours"] == seen["colours"], "a territory keeps its colour whatever the order"
+
+
+CHART_TITLES_JS = """
+return ['atlas-top-regions', 'atlas-country-mix', 'atlas-comparison', 'atlas-portfolio'].map(id => {
+    const graph = document.getElementById(id);
+    if (!graph || !graph.querySelector('.main-svg .gtitle')) { return null; }
+    const chart = graph.getBoundingClientRect();
+    return Array.from(graph.querySelectorAll('.gtitle, .annotation-text')).map(text => {
+        const box = text.getBoundingClientRect();
+        return {chart: id, text: text.textContent, left: box.left - chart.left, top: box.top - chart.top,
+                right: chart.right - box.right};
+    });
+});
+"""
+
+
+@pytest.mark.parametrize("language", ["fr", "it"])
+def test_lgb012_chart_titles_fit_their_charts_on_a_phone(browser, live_server, language):
+    """Plotly does not wrap a title: on a phone the charts' and the comparison panels' titles ran past the
+    chart's right edge, and a title of two lines had its first line cut at the top."""
+    set_viewport(browser, 390, 844)
+    try:
+        open_atlas(browser, live_server, f"/?compare=AT312,ITC11&sector=ict&lang={language}")
+        for section, chart in (("atlas-charts-grid", "atlas-top-regions"), ("compare", "atlas-portfolio")):
+            browser.execute_script("document.getElementById(arguments[0]).scrollIntoView();", section)
+            wait_for(lambda chart=chart: browser.find_elements(By.CSS_SELECTOR, f"#{chart} .gtitle"), 60,
+                     message=f"the chart {chart}")
+        charts = wait_for(lambda: (lambda seen: seen if all(seen) else None)(browser.execute_script(CHART_TITLES_JS)),
+                          60, message="the four charts with their titles")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    titles = [title for chart in charts for title in chart]
+    assert {title["chart"] for title in titles} == {"atlas-top-regions", "atlas-country-mix", "atlas-comparison",
+                                                    "atlas-portfolio"}
+    assert sum(title["chart"] == "atlas-comparison" for title in titles) == 5, "the chart's and four panels' titles"
+    cut = [title for title in titles if min(title["left"], title["top"], title["right"]) < 0]
+    assert not cut, cut
 
 
 @pytest.mark.parametrize("size", [(1600, 1000), (1280, 720), (1920, 1080), (390, 844)])

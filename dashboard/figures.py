@@ -131,6 +131,12 @@ def _chart_title(text: str) -> dict:
             "yref": "container", "pad": {"t": 8}}
 
 
+def _wrapped_title(text: str) -> tuple[dict, int]:
+    """A chart's title wrapped for a phone, and the pixels its lines beyond the first add above the plot."""
+    title = wrapped(text, TITLE_LINE)
+    return _chart_title(title), TITLE_LINE_PX * title.count("<br>")
+
+
 #: Height of a chart that only says why it is empty (no bars, nothing picked yet): a line of text, not a panel.
 EMPTY_CHART_HEIGHT = 220
 
@@ -488,11 +494,10 @@ def make_top_regions_figure(counts: pd.DataFrame, names: pd.Series, *, _: Transl
     x_axis = {"title": {"text": _("chart.clusters")}, "gridcolor": "#e4e7eb", "automargin": True}
     if totals.max() <= 8:
         x_axis["dtick"] = 1
-    title = wrapped(_("chart.top_regions.title"), TITLE_LINE)
-    extra = TITLE_LINE_PX * title.count("<br>")
+    title, extra = _wrapped_title(_("chart.top_regions.title"))
     size = {} if fill else {"height": max(280, 26 * len(ordered) + 120) + extra}
     return _chart_spec(
-        traces, title=_chart_title(title), separators=_.separators, barmode="stack",
+        traces, title=title, separators=_.separators, barmode="stack",
         showlegend=False, margin={"l": 8, "r": 8, "t": 56 + extra, "b": 8}, xaxis=x_axis, yaxis={"automargin": True},
         **size)
 
@@ -504,10 +509,9 @@ def make_country_mix_figure(counts: pd.DataFrame, country_names: dict[str, str],
         return empty_figure(_("chart.empty")).to_plotly_json()
     shares = counts.div(counts.sum(axis=1), axis=0)
     labels = [f"{country_names.get(code, code)} ({_.number(counts.loc[code].sum())})" for code in counts.index]
-    title = wrapped(_("chart.country_mix.title"), TITLE_LINE)
-    extra = TITLE_LINE_PX * title.count("<br>")
+    title, extra = _wrapped_title(_("chart.country_mix.title"))
     figure = go.Figure(layout=_base_layout(
-        title=_chart_title(title), separators=_.separators,
+        title=title, separators=_.separators,
         barmode="stack", height=max(280, 34 * len(counts) + 120) + extra, showlegend=False,
         margin={"l": 8, "r": 8, "t": 56 + extra, "b": 8},
         xaxis={"range": [0, 1], "gridcolor": "#e4e7eb", "tickvals": [i / 5 for i in range(6)],
@@ -613,7 +617,7 @@ def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, 
             annotation.update(yshift=4, font={"size": 14})
     if not sectors_chosen:
         lower = figure.layout.yaxis3.domain
-        figure.add_annotation(text="<br>".join(textwrap.wrap(safe_text(_("compare.pick_sector")), 44)),
+        figure.add_annotation(text=wrapped(safe_text(_("compare.pick_sector")), 44),
                               showarrow=False, xref="paper", yref="paper", x=0.5, y=sum(lower) / 2,
                               font={"size": 13, "color": MUTED}, align="center")
     figure.update_layout(_base_layout(

@@ -2,8 +2,8 @@
 
 Each test runs the real ``gunicorn app:server --workers 2`` on a free loopback port. ``/api/regions`` says which
 worker answered (``X-Atlas-Worker``, its pid) and whether the metrics came from the cache (``X-Atlas-Cache``).
-Every request opens a new connection (``Connection: close``), so the kernel hands successive requests to
-either worker; a test asks until both have answered.
+The two-worker tests choose which worker answers: one worker is kept busy by a held request (``workers.py``)
+while the other answers first.
 
 The cross-worker test uses the shared ``redis_server`` fixture. The outage test stops Redis and starts it again
 on the same port, which that fixture cannot do, so it runs its own ``redis-server`` (same flags: loopback
@@ -19,6 +19,7 @@ import time
 
 import pytest
 import requests
+from workers import SYNC_WORKERS, HeldRequest
 
 from bench.common import RedisServer, free_port
 
@@ -26,8 +27,6 @@ pytestmark = pytest.mark.redis
 
 GUNICORN = [sys.executable, "-m", "gunicorn", "app:server", "--workers", "2", "--bind", "127.0.0.1:{port}"]
 START_TIMEOUT = 60.0
-#: How many requests a test may make waiting for the second worker to answer.
-MAX_REQUESTS = 60
 #: The warning ``dashboard/cache.py`` logs when ``REDIS_URL`` is not set.
 FALLBACK_WARNING = "REDIS_URL is not set; using an in-process cache that workers do not share"
 
@@ -40,21 +39,21 @@ def get_regions(base_url: str, query: str) -> tuple[int, str]:
     return int(response.headers["X-Atlas-Worker"]), response.headers["X-Atlas-Cache"]
 
 
-def until_both_workers_answered(base_url: str, query: str) -> list[tuple[int, str]]:
-    """Ask for ``query`` until two different worker pids have answered; every answer, in order."""
-    answers = []
-    for _ in range(MAX_REQUESTS):
-        answers.append(get_regions(base_url, query))
-        if len({pid for pid, _ in answers}) == 2:
-            return answers
-        time.sleep(0.02)
-    pytest.fail(f"only worker {answers[0][0]} answered {MAX_REQUESTS} requests on new connections")
+def answers_of_both_workers(port: int, base_url: str, query: str) -> list[tuple[int, str]]:
+    """``(worker pid, 'hit'|'miss')`` of ``query`` asked of one worker, then of the other, then of the first."""
+    held = HeldRequest(port, f"/api/regions?{query}")
+    first = get_regions(base_url, query)
+    answer = held.complete()
+    assert answer.status == 200, answer
+    second = (answer.worker, answer.headers["x-atlas-cache"])
+    assert second[0] != first[0], f"worker {first[0]} answered the held request too"
+    return [first, second, get_regions(base_url, query)]
 
 
 def test_a_value_computed_by_one_worker_is_served_to_the_other_from_redis(redis_server, start_server) -> None:
-    server = start_server(GUNICORN, {"REDIS_URL": redis_server}, timeout=START_TIMEOUT)
+    server = start_server(SYNC_WORKERS, {"REDIS_URL": redis_server}, timeout=START_TIMEOUT)
     try:
-        answers = until_both_workers_answered(server.url, "sector=ict&country=AT")
+        answers = answers_of_both_workers(server.port, server.url, "sector=ict&country=AT")
         output = server.output()
     finally:
         server.stop()
@@ -68,9 +67,9 @@ def test_a_value_computed_by_one_worker_is_served_to_the_other_from_redis(redis_
 
 
 def test_without_redis_url_each_worker_uses_its_own_in_process_cache(start_server) -> None:
-    server = start_server(GUNICORN, {"REDIS_URL": None}, timeout=START_TIMEOUT)
+    server = start_server(SYNC_WORKERS, {"REDIS_URL": None}, timeout=START_TIMEOUT)
     try:
-        answers = until_both_workers_answered(server.url, "sector=agrifood")
+        answers = answers_of_both_workers(server.port, server.url, "sector=agrifood")
         output = server.output()
     finally:
         server.stop()

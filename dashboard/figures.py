@@ -632,6 +632,14 @@ def make_comparison_figure(rows: pd.DataFrame, references: dict[str, float], *, 
 
 #: Where a portfolio's axis may end at the least: the map's specialisation scale also ends at 4.
 PORTFOLIO_MIN_AXIS = 4.0
+#: Height of a portfolio's row: the sector's name and its numbers under it, two lines of tick text and a gap.
+PORTFOLIO_ROW_PX = 40
+#: Height under a portfolio's bars: the axis's numbers and its title of up to two lines.
+PORTFOLIO_AXIS_PX = 76
+#: Characters a line of a note under the portfolio's title holds on a phone: notes are set smaller (``<sup>``).
+NOTE_LINE = 52
+#: Characters a line of an axis title holds under a phone's narrow plot (the names leave the bars 85–140 px).
+AXIS_TITLE_LINE = 16
 
 
 def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Translate) -> go.Figure:
@@ -640,6 +648,11 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
     A sector with one organisation where the sector is rare gives ratios like 33 that would squash every other
     bar: the axis ends at the largest ratio backed by at least ``MIN_CLUSTERS_FOR_LQ`` organisations (and no
     sooner than 4), and longer bars are cut there, marked ▸ with their value written out and said in the title.
+
+    Each sector's numbers (specialisation · clusters · share of the region's clusters) are written under its
+    name, not beside its bar: on a phone the names leave the bars 85–140 px, too little for the numbers
+    inside or after a bar, and written after the longest bars they ran off the chart. Under the name they are
+    tick labels, which the y axis makes room for, so they fit at every width and never cross the reference line.
     """
     if profile.empty:
         return empty_figure(_("portfolio.empty", region=region_name))
@@ -659,23 +672,40 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
     if cut.any():
         notes.append(safe_text(_("portfolio.cut", limit=_.number(limit, 0 if limit.is_integer() else 1),
                                  minimum=MIN_CLUSTERS_FOR_LQ)))
-    if notes:
-        title += "".join(f"<br><sup>{note}</sup>" for note in notes)
+    # A note on one line ran past a phone's chart: each line of it is a <sup> of its own.
+    note_lines = [line for note in notes for line in textwrap.wrap(note, NOTE_LINE)]
+    title += "".join(f"<br><sup>{line}</sup>" for line in note_lines)
+    numbers = [("▸ " if is_cut else "") + _("portfolio.bar_text", lq=_.number(lq, 2), count=_.number(c),
+                                            share=_.percent(s))
+               for lq, c, s, is_cut in zip(ordered["lq"], ordered["count"], ordered["share"], cut)]
+    ticks = [f"{safe_text(label)}<br><span style='color:{MUTED}'>{safe_text(text)}</span>"
+             for label, text in zip(labels, numbers)]
+    top = 44 + 18 * (len(notes) + title.count("<br>"))
     figure = go.Figure(layout=_base_layout(
-        title=_chart_title(title), margin={"l": 8, "r": 8, "t": 44 + 18 * (len(notes) + title.count("<br>")), "b": 8},
-        separators=_.separators, height=max(260, 30 * len(profile) + 120 + 18 * len(notes)),
-        xaxis={"title": {"text": _("metric.lq.short")}, "gridcolor": "#e4e7eb", "range": [0, limit * 1.02]},
-        yaxis={"automargin": True}, showlegend=False,
+        title=_chart_title(title), margin={"l": 8, "r": 8, "t": top, "b": 8}, separators=_.separators,
+        # Each row its height whatever the title's lines, and room below for the ticks and the axis's title.
+        height=max(260, top + PORTFOLIO_ROW_PX * len(profile) + PORTFOLIO_AXIS_PX),
+        # The axis's title is centred under the bars, which a phone leaves some 85 px in the longest languages:
+        # in lines of a word or two, and in the type of the ticks.
+        xaxis={"title": {"text": wrapped(safe_text(_("metric.lq.short")), AXIS_TITLE_LINE), "font": {"size": 13}},
+               "gridcolor": "#e4e7eb", "range": [0, limit * 1.02], "automargin": True},
+        yaxis={"automargin": True, "tickmode": "array", "tickvals": labels, "ticktext": ticks},
+        showlegend=False,
     ))
-    texts = [("▸ " if is_cut else "") + _("portfolio.bar_text", lq=_.number(lq, 2), count=_.number(c), share=_.percent(s))
-             for lq, c, s, is_cut in zip(ordered["lq"], ordered["count"], ordered["share"], cut)]
+    hover = "<br>".join(f"{safe_text(_(f'metric.{metric}.short'))}: %{{customdata[{index}]}}"
+                        for index, metric in enumerate(("lq", "count", "share")))
     figure.add_trace(go.Bar(
         y=labels, x=ordered["lq"].clip(upper=limit).round(2).tolist(), orientation="h",
         marker={"color": [SECTOR_COLOURS[s] for s in ordered["sector"]],
                 "pattern": {"shape": "" if reliable else "/"}},
-        text=texts, textposition="auto", customdata=ordered["lq"].round(2).tolist(),
-        hovertemplate="%{y}<br>%{text}<extra></extra>"))
-    figure.add_vline(x=1, line={"dash": "dash", "color": INK, "width": 1.5},
-                     annotation_text=_("portfolio.reference"), annotation_position="top",
-                     annotation_font={"size": 10, "color": MUTED})
+        # A cut bar carries its mark at the cut, inside the bar (which ends at the axis's end).
+        text=["▸" if is_cut else "" for is_cut in cut], textposition="inside", insidetextanchor="end",
+        customdata=[[_.number(lq, 2), _.number(c), _.percent(s)]
+                    for lq, c, s in zip(ordered["lq"], ordered["count"], ordered["share"])],
+        hovertemplate="<b>%{y}</b><br>" + hover + "<extra></extra>"))
+    # The reference line's key sits at the bars' right end, above them: centred on the line it ran past a
+    # phone's chart where the names leave the bars little room (Slovenian).
+    figure.add_vline(x=1, line={"dash": "dash", "color": INK, "width": 1.5})
+    figure.add_annotation(text="– – " + safe_text(_("portfolio.reference")), xref="paper", yref="paper", x=1, y=1,
+                          xanchor="right", yanchor="bottom", showarrow=False, font={"size": 10, "color": MUTED})
     return figure

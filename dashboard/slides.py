@@ -48,6 +48,10 @@ def as_slide(figure: go.Figure | dict, *, title: str, caption: str, _: Translate
         # On the right, never below: a legend under the plot ran into the attribution line.
         legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top", "font": {"size": 18}},
     )
+    # An axis title wrapped and set small for a phone's narrow chart reads on one line across a slide, in the
+    # slide's type: its second line ran into the attribution.
+    slide.for_each_xaxis(lambda axis: axis.update(title_text=" ".join(axis.title.text.split("<br>")),
+                                                  title_font_size=None) if axis.title.text else None)
     slide.add_annotation(text=safe_text(_("export.attribution")), xref="paper", yref="paper", x=0, y=0,
                          yshift=-88, xanchor="left", yanchor="top", showarrow=False, font={"size": 15, "color": MUTED})
     return slide

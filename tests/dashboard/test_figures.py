@@ -366,12 +366,17 @@ def test_portfolio_has_its_reference_at_one():
     assert bars.marker.pattern.shape == ""
 
 
+def plain_title(figure) -> str:
+    """A chart's title as read: its lines (and the notes' ``<sup>`` lines) joined by spaces."""
+    return " ".join(re.sub(r"<br>|</?sup>", " ", figure.layout.title.text).split())
+
+
 def test_unreliable_portfolio_is_hatched_and_says_so():
     profile = pd.DataFrame({"sector": ["ict"], "count": [1], "share": [1.0], "lq": [3.0], "lq_reliable": [False]})
     figure = figures.make_portfolio_figure(profile, "<b>Tiny</b>", _=_)
     assert figure.data[0].marker.pattern.shape == "/"
     assert "&lt;b&gt;Tiny&lt;/b&gt;" in figure.layout.title.text
-    assert _("portfolio.unreliable", minimum=5) in figure.layout.title.text
+    assert _("portfolio.unreliable", minimum=5) in plain_title(figure)
 
 
 def test_cmp006_one_organisation_does_not_flatten_the_portfolio():
@@ -383,9 +388,50 @@ def test_cmp006_one_organisation_does_not_flatten_the_portfolio():
     assert figure.layout.xaxis.range[1] <= figures.PORTFOLIO_MIN_AXIS * 1.05
     assert max(bars.x) <= figure.layout.xaxis.range[1]
     assert 1.6 / figure.layout.xaxis.range[1] > 0.3, "the other bars keep a readable length"
-    cut_text = bars.text[list(bars.y).index(_("sector.tourism_services"))]
-    assert cut_text.startswith("▸ ") and _.number(33, 2) in cut_text
-    assert figures.safe_text(_("portfolio.cut", limit="4", minimum=5)) in figure.layout.title.text
+    row = list(bars.y).index(_("sector.tourism_services"))
+    assert bars.text[row] == "▸", "the cut bar is marked at its end"
+    numbers = figure.layout.yaxis.ticktext[row].split("<br>")[1]
+    assert "▸ " + _.number(33, 2) in numbers, "its value is written out under its name"
+    assert figures.safe_text(_("portfolio.cut", limit="4", minimum=5)) in plain_title(figure)
+
+
+PORTFOLIO_PROFILE = pd.DataFrame({
+    "sector": ["agrifood", "textiles_creative", "chemistry_materials", "tourism_services", "ict"],
+    "count": [1, 1, 1, 1, 6], "share": [0.1, 0.1, 0.1, 0.1, 0.6], "lq": [33.0, 2.18, 1.57, 1.23, 0.54],
+    "lq_reliable": [True] * 5})
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "it", "sl"])
+def test_cmp007_portfolio_numbers_sit_under_the_sector_names_not_beside_the_bars(language):
+    """On a phone the numbers beside the longest bars ran off the chart: they are the second line of each
+    sector's tick label, which the axis makes room for; a bar carries at most the ▸ of a cut, inside it."""
+    tr = Translator(language)
+    figure = figures.make_portfolio_figure(PORTFOLIO_PROFILE, "Linz-Wels", _=tr)
+    bars = figure.data[0]
+    ordered = PORTFOLIO_PROFILE.iloc[::-1]
+    assert list(figure.layout.yaxis.tickvals) == list(bars.y) == [tr(f"sector.{s}") for s in ordered["sector"]]
+    for tick, sector, lq, count, share in zip(figure.layout.yaxis.ticktext, ordered["sector"], ordered["lq"],
+                                              ordered["count"], ordered["share"]):
+        name, numbers = tick.split("<br>")
+        assert name == figures.safe_text(tr(f"sector.{sector}"))
+        text = tr("portfolio.bar_text", lq=tr.number(lq, 2), count=tr.number(count), share=tr.percent(share))
+        assert numbers == f"<span style='color:{figures.MUTED}'>{('▸ ' if lq > 4 else '') + text}</span>"
+    assert bars.textposition == "inside" and bars.insidetextanchor == "end"
+    assert list(bars.text) == ["", "", "", "", "▸"], "no numbers on or beside a bar"
+    # The hover names each number.
+    for metric in ("lq", "count", "share"):
+        assert figures.safe_text(tr(f"metric.{metric}.short")) + ": %{customdata[" in bars.hovertemplate
+    assert list(bars.customdata[-1]) == [tr.number(33, 2), tr.number(1), tr.percent(0.1)]
+    # Lines short enough for a phone: the axis's title and the notes under the chart's title.
+    assert all(len(line) <= figures.AXIS_TITLE_LINE for line in figure.layout.xaxis.title.text.split("<br>"))
+    notes = re.findall(r"<sup>(.*?)</sup>", figure.layout.title.text)
+    assert notes and all(len(note) <= figures.NOTE_LINE for note in notes)
+    # The reference line's key ends at the bars' right end, wherever the line falls.
+    [key] = figure.layout.annotations
+    assert (key.text, key.xref, key.x, key.xanchor) == ("– – " + figures.safe_text(tr("portfolio.reference")),
+                                                        "paper", 1, "right")
+    # Every row has room for its two lines, whatever the title's.
+    assert figure.layout.height - figure.layout.margin.t >= figures.PORTFOLIO_ROW_PX * len(ordered)
 
 
 def test_empty_inputs_give_a_message_not_an_error():

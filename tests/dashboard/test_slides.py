@@ -75,6 +75,15 @@ def test_sld003_the_attribution_is_in_the_slide_language(language):
                                                                                       language)]
 
 
+def test_sld004_an_axis_title_wrapped_for_a_phone_is_one_line_on_a_slide():
+    chart = go.Figure(go.Bar(x=[1.5], y=["ICT"], orientation="h"),
+                      layout={"xaxis": {"title": {"text": "Specialisation<br>(LQ)", "font": {"size": 13}}}})
+    slide = slides.as_slide(chart, title="T", caption="C", _=Translator("en"))
+    assert slide.layout.xaxis.title.text == "Specialisation (LQ)"
+    assert slide.layout.xaxis.title.font.size is None, "the slide's type size"
+    assert chart.layout.xaxis.title.text == "Specialisation<br>(LQ)", "the chart itself is left as it was"
+
+
 # --- geometry helpers -------------------------------------------------------------------------------------------
 
 

@@ -309,3 +309,48 @@ def test_lgb011_a_clicked_regions_card_is_visible_beside_the_map(browser, live_s
             assert boxes["card"][0] >= boxes["map"][2] and boxes["card"][1] < boxes["map"][3], "beside the map"
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+#: The portfolio chart's texts by role, each with its box in the page: the chart (its SVG), the bars' own texts,
+#: the sector ticks (the numbers sit under the names), the x axis's numbers and title, the titles and annotations.
+PORTFOLIO_LABELS_JS = """
+const graph = document.getElementById('atlas-portfolio');
+const gd = graph && graph.querySelector('.js-plotly-plot');
+if (!gd || !gd.data || !gd.data.length || !graph.querySelector('.bars .point path')) { return null; }
+const rect = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+const texts = css => Array.from(graph.querySelectorAll(css)).filter(t => t.textContent.trim())
+    .map(t => [t.textContent, rect(t)]);
+return {chart: rect(graph.querySelector('.main-svg')), bars: graph.querySelectorAll('.bars .point path').length,
+        onBars: texts('.bars .point text'), ticks: texts('.ytick text'), axis: texts('.xtick text, .xtitle'),
+        titles: texts('.gtitle, .annotation-text')};
+"""
+
+
+def inside(box, container) -> bool:
+    return box[0] >= container[0] - 0.5 and box[1] >= container[1] - 0.5 and box[2] <= container[2] + 0.5 \
+        and box[3] <= container[3] + 0.5
+
+
+@pytest.mark.parametrize("size, region, language", [((390, 844), "AT332", "en"), ((390, 844), "FRK2", "fr"),
+                                                    ((390, 844), "AT312", "de"), ((390, 844), "FRK2", "sl"),
+                                                    ((1280, 720), "AT332", "de")])
+def test_lgb013_portfolio_numbers_fit_the_chart_and_do_not_overprint(browser, live_server, size, region, language):
+    """On a phone the portfolio wrote each bar's numbers (specialisation · clusters · share) after the bar, and
+    the longest bars' numbers ran past the chart's right edge. Innsbruck has a cut bar (▸ 31.44) and a note
+    under the title, Rhône-Alpes eleven sectors (in Slovenian the longest names), Linz-Wels two equal longest
+    bars; at 1280 px the chart is about as narrow (350 px) as on a phone."""
+    set_viewport(browser, *size)
+    try:
+        open_atlas(browser, live_server, f"/?region={region}&lang={language}")
+        browser.execute_script("document.getElementById('compare').scrollIntoView();")
+        seen = wait_for(lambda: browser.execute_script(PORTFOLIO_LABELS_JS), 60, message="the portfolio chart")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    labels = seen["onBars"] + seen["ticks"]
+    numbers = [text for text, _ in labels if "·" in text]
+    assert len(numbers) == seen["bars"], f"every bar's numbers are written: {numbers}"
+    outside = [(text, box) for text, box in labels + seen["axis"] + seen["titles"] if not inside(box, seen["chart"])]
+    assert not outside, f"cut off at the chart's edge {seen['chart']}: {outside}"
+    texts = labels + seen["axis"] + seen["titles"]
+    clashes = [(a[0], b[0]) for i, a in enumerate(texts) for b in texts[i + 1:] if overlap(a[1], b[1])]
+    assert not clashes, clashes

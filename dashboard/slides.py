@@ -37,6 +37,10 @@ def as_slide(figure: go.Figure | dict, *, title: str, caption: str, _: Translate
              width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT) -> go.Figure:
     """``figure`` restyled for a projector slide: large type, title and filters on top, attribution below."""
     slide = go.Figure(figure)
+    # A legend only where it tells traces apart or a builder grouped it (a map's classes): Plotly names a nameless
+    # trace "trace 0", and a legend of one ungrouped entry only repeats the title.
+    slide.update_traces(showlegend=False, selector=lambda trace: not trace.name)
+    named = [trace for trace in slide.data if trace.name and trace.showlegend is not False]
     slide.update_layout(
         width=width, height=height, font={"family": FONT, "size": 22, "color": INK},
         title={"text": f"<b>{'<br>'.join(textwrap.wrap(safe_text(title), 78))}</b><br>"
@@ -44,7 +48,7 @@ def as_slide(figure: go.Figure | dict, *, title: str, caption: str, _: Translate
                        f"{safe_text(caption)}</span>", "x": 0.03, "xanchor": "left", "y": 0.97, "yanchor": "top",
                "font": {"size": 34}},
         margin={"l": 60, "r": 60, "t": 170, "b": 110},
-        showlegend=True,
+        showlegend=len(named) > 1 or any(trace.legendgroup for trace in named),
         # On the right, never below: a legend under the plot ran into the attribution line.
         legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top", "font": {"size": 18}},
     )

@@ -56,6 +56,21 @@ def test_sld001_a_slide_is_full_hd_and_keeps_the_chart():
     assert (small.layout.width, small.layout.height) == (1280, 720)
 
 
+def test_sld005_a_legend_only_tells_named_traces_apart():
+    _ = Translator("en")
+    nameless = slides.as_slide(go.Figure(go.Bar(x=["a"], y=[1])), title="T", caption="C", _=_)
+    assert nameless.layout.showlegend is False and nameless.data[0].showlegend is False
+    single = slides.as_slide(go.Figure(go.Bar(x=["a"], y=[1], name="bars")), title="T", caption="C", _=_)
+    assert single.layout.showlegend is False
+    grouped = slides.as_slide(go.Figure(go.Bar(x=["a"], y=[1], name="0", legendgroup="classes")),
+                              title="T", caption="C", _=_)
+    assert grouped.layout.showlegend is True
+    two = slides.as_slide(go.Figure([go.Bar(x=["a"], y=[1], name="AT"), go.Bar(x=["a"], y=[2], name="IT"),
+                                     go.Bar(x=["a"], y=[3])]), title="T", caption="C", _=_)
+    assert two.layout.showlegend is True
+    assert [trace.showlegend for trace in two.data] == [None, None, False]
+
+
 def test_sld002_title_and_caption_are_escaped_once_and_long_titles_wrap():
     title = "Energy & Green Tech <b>not bold</b> " + "word " * 30
     slide = slides.as_slide(go.Figure(), title=title, caption="Graz & <i>Linz</i>", _=Translator("en"))

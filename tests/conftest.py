@@ -192,6 +192,15 @@ def start_server_fixture() -> Iterator[Callable[..., LiveServer]]:
 
 
 @pytest.fixture(scope="session")
+def register():
+    """The committed register as the app loads it (``dashboard.data.load_atlas_data``): what tests of the real
+    numbers hand to ``views``, ``story`` and ``partner_views``."""
+    from dashboard.data import load_atlas_data
+
+    return load_atlas_data()
+
+
+@pytest.fixture(scope="session")
 def app():
     """The Dash app, built in this process once per session.
 

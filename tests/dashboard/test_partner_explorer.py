@@ -15,20 +15,20 @@ from dashboard.state import ViewState
 
 
 @pytest.fixture(scope="module")
-def organisation_id() -> str:
+def organisation_id(register) -> str:
     """An active organisation of the register that has cross-border suggestions (computed, never typed in)."""
-    space = meta_data.partner_space("2021-2027")
+    space = meta_data.partner_space(register, "2021-2027")
     for oid in space.organisations["id"]:
-        _, table = partner_views.partner_suggestions(ExplorerState(organisation=oid))
+        _, table = partner_views.partner_suggestions(register, ExplorerState(organisation=oid))
         if len(table) >= 3:
             return oid
     raise AssertionError("no organisation with suggestions")
 
 
 @pytest.fixture(scope="module")
-def region_code() -> str:
+def region_code(register) -> str:
     """The NUTS 2 region with the most active organisations."""
-    regions = meta_data.peer_space(2, "2021-2027").regions
+    regions = meta_data.peer_space(register, 2, "2021-2027").regions
     return regions.sort_values(["count", "nuts_id"], ascending=[False, True]).iloc[0]["nuts_id"]
 
 
@@ -107,9 +107,9 @@ def test_pex005_explorer_state_round_trips_through_the_url():
     assert (broken.region, broken.level, broken.period) == ("", 3, "2021-2027")
 
 
-def test_pex006_compare_link_lands_on_the_atlas_with_region_and_peers(region_code):
+def test_pex006_compare_link_lands_on_the_atlas_with_region_and_peers(region_code, register):
     state = ExplorerState(region=region_code, level=2, lang="fr")
-    status, peers = partner_views.peer_view(state)
+    status, peers = partner_views.peer_view(register, state)
     assert status == "ok"
     link = partner_views.compare_link(region_code, peers, 2, "fr")
     parts = urlsplit(link)
@@ -121,29 +121,32 @@ def test_pex006_compare_link_lands_on_the_atlas_with_region_and_peers(region_cod
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
-def test_pex007_every_reason_has_words_in_every_language(language, organisation_id, region_code):
+def test_pex007_every_reason_has_words_in_every_language(language, organisation_id, region_code, register):
     _ = Translator(language)
     state = ExplorerState(organisation=organisation_id, region=region_code, level=2, lang=language)
-    _origin, table = partner_views.partner_suggestions(state)
-    texts = [partner_views.partner_reason_text(r, _, state.period) for reasons in table["reasons"] for r in reasons]
-    _status, peers = partner_views.peer_view(state)
-    total = int((meta_data.peer_space(2, state.period).regions["count"] > 0).sum())
+    _origin, table = partner_views.partner_suggestions(register, state)
+    names = partner_views.region_names(register)
+    texts = [partner_views.partner_reason_text(r, _, state.period, names)
+             for reasons in table["reasons"] for r in reasons]
+    _status, peers = partner_views.peer_view(register, state)
+    _region, total = partner_views.peer_region(register, state)
+    assert total == int((meta_data.peer_space(register, 2, state.period).regions["count"] > 0).sum())
     texts += [partner_views.peer_reason_text(r, _, total) for reasons in peers["reasons"] for r in reasons]
     assert texts and all(text.strip() for text in texts)
     if language != "en":
         english = Translator("en")
-        english_texts = {partner_views.partner_reason_text(r, english, state.period)
+        english_texts = {partner_views.partner_reason_text(r, english, state.period, names)
                          for reasons in table["reasons"] for r in reasons}
         assert not english_texts & set(texts), f"English reason text left in {language}"
 
 
-def test_pex008_story_step_shows_a_meta_cluster(organisation_id):
+def test_pex008_story_step_shows_a_meta_cluster(organisation_id, register):
     loaded = story.load_story(story.DEFAULT_STORY)
     index = [step.message for step in loaded.steps].index("meta_clusters")
-    state = story.step_state(ViewState(), loaded, index)
+    state = story.step_state(register, ViewState(), loaded, index)
     assert state.sectors and state.compare, "the largest group's regions are outlined"
-    group, count = story.largest_meta_cluster(state)
-    title, message = story.step_text(state, loaded, Translator("en"))
+    group, count = story.largest_meta_cluster(register, state)
+    title, message = story.step_text(register, state, loaded, Translator("en"))
     assert str(group["size"]) in message and str(count) in message
     assert len(group["countries"]) >= 2
 
@@ -161,14 +164,14 @@ def test_pex901_with_no_organisation_chosen_the_partner_map_is_a_map_not_empty_a
     assert figure.layout.map.layers[0].source == "/geo/nuts0.geojson"
 
 
-def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner():
+def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner(register):
     """The figure is a plain dict; as a ``go.Figure`` it is valid and holds one arc per suggestion."""
     from dashboard import cooperation, partner_views
     from dashboard.i18n import Translator
     from dashboard.partners_state import ExplorerState
 
     state = ExplorerState.from_dict({"organisation": "at-silicon-alps-cluster"})
-    origin, table = partner_views.partner_suggestions(state)
+    origin, table = partner_views.partner_suggestions(register, state)
     assert len(table) >= 2
     figure = go.Figure(cooperation.partner_map_figure(origin, table, borders_url="/geo/nuts0.geojson",
                                                       _=Translator("en")))

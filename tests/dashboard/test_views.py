@@ -60,36 +60,36 @@ def test_viw005_every_lazy_section_is_in_the_layout(atlas_page):
     assert lazy <= marked
 
 
-def test_viw006_comparison_with_nothing_picked_is_a_message():
-    figure = views.comparison_figure(ViewState(), "en")
+def test_viw006_comparison_with_nothing_picked_is_a_message(register):
+    figure = views.comparison_figure(register, ViewState(), "en")
     assert not figure.data
     assert [annotation.text for annotation in figure.layout.annotations] == [translate("compare.empty")]
 
 
-def test_viw007_overview_charts_are_valid_plotly_figures_of_the_view():
-    figure = go.Figure(views.top_regions_figure(ICT, "en"))
+def test_viw007_overview_charts_are_valid_plotly_figures_of_the_view(register):
+    figure = go.Figure(views.top_regions_figure(register, ICT, "en"))
     assert {trace.type for trace in figure.data} == {"bar"}
-    counts = views.summary_counts(ICT)
-    mix = go.Figure(views.country_mix_figure(ICT, "en"))
+    counts = views.summary_counts(register, ICT)
+    mix = go.Figure(views.country_mix_figure(register, ICT, "en"))
     total = sum(int(label.rsplit("(", 1)[1].rstrip(")")) for label in mix.data[0].y)
     assert total == counts["in_area"]
 
 
-def test_viw008_story_leaders_are_the_view_metrics_leaders():
-    metrics, _ = data.view_metrics(ICT.selection, level=ICT.level, period=ICT.period)
-    leaders = story.leading_regions(ICT)
+def test_viw008_story_leaders_are_the_view_metrics_leaders(register):
+    metrics, _ = register.view_metrics(ICT.selection, level=ICT.level, period=ICT.period)
+    leaders = story.leading_regions(register, ICT)
     assert list(leaders[:len(story.most_clusters(metrics))]) == \
         story.most_clusters(metrics)[:story.MAX_NAMED_LEADERS]
-    assert len(data.base_clusters(ICT.selection)) == len(data.selected_clusters(ViewState().selection))
+    assert len(register.base_clusters(ICT.selection)) == len(register.selected_clusters(ViewState().selection))
 
 
-def test_viw009_summary_card_counts_the_view():
-    counts = views.summary_counts(ICT)
+def test_viw009_summary_card_counts_the_view(register):
+    counts = views.summary_counts(register, ICT)
     text = str(cards.summary(ICT, counts, "en"))
     assert translate_plural("summary.clusters", counts["clusters"], "en") in text
 
 
-def test_viw010_map_table_note_names_the_threshold():
-    metrics = views.metrics_in_view(ICT)
+def test_viw010_map_table_note_names_the_threshold(register):
+    metrics = views.metrics_in_view(register, ICT)
     note = str(cards.map_data_table(metrics, "en"))
     assert translate("map.table.note", minimum=MIN_CLUSTERS_FOR_LQ) in note

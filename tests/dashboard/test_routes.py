@@ -13,8 +13,8 @@ import pytest
 
 from dashboard import data, exports, render, routes, views
 from dashboard.cache import cache
-from dashboard.state import ViewState
 from dashboard.data import load_atlas_data
+from dashboard.state import ViewState
 from geodata.nuts import PERIODS
 
 
@@ -212,6 +212,35 @@ def test_rte020_health_answers_json(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert response.get_json() == {"status": "ok"}
+
+
+# --- routes on the data they load: the hand-made atlas (tests/dashboard/small_atlas.py) in place of the register -
+
+
+@pytest.fixture
+def small_loaded(small, monkeypatch):
+    """The routes load the hand-made atlas; exports keep a version of their own (it names the register's build)."""
+    monkeypatch.setattr(data, "load_atlas_data", lambda: small)
+    monkeypatch.setattr(exports, "version", lambda: "small-atlas")
+    return small
+
+
+def test_rte040_outlines_are_those_of_the_loaded_data(client, small_loaded, register):
+    response = client.get(views.geojson_url(small_loaded, 2), headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200
+    features = json.loads(response.get_data())["features"]
+    assert [(feature["id"], feature["properties"]["name"]) for feature in features] == \
+        [("AT31", "Oberösterreich"), ("AT32", "Salzburg"), ("SI04", "Zahodna Slovenija")]
+    assert client.get(views.geojson_url(register, 2)).status_code == 404, "another build's outlines"
+
+
+def test_rte041_a_region_profile_is_offered_for_the_regions_of_the_loaded_data_only(client, renderer, small_loaded):
+    assert client.get("/export/region-ITC11.pdf").status_code == 404
+    answer = client.head("/export/region-SI04.pdf?sector=ict&level=2")
+    assert answer.status_code == 200
+    assert answer.headers["Content-Disposition"] == \
+        'attachment; filename="alpine-cluster-atlas-region-SI04-ict-2021-2027.pdf"'
+    assert renderer.requests == []
 
 
 # --- errors of the JSON endpoints registered with the routes -------------------------------------------------

@@ -330,3 +330,34 @@ def test_sld044_region_profile_text_from_data_is_escaped():
     lq = next(trace for trace in figure.data if trace.type == "bar" and trace.orientation != "h")
     assert lq.marker.pattern.shape == "/", "an unreliable ratio is hatched"
     assert list(lq.text) == [_.number(2.5, 2)]
+
+
+# --- on the hand-made atlas (tests/dashboard/small_atlas.py) --------------------------------------------------
+
+ICT_NUTS2 = ViewState(sectors=("ict",), level=2)
+
+
+def test_sld050_map_slide_draws_each_valued_region_and_each_place_of_the_view(small):
+    slide = views.export_figure(small, "map", ICT_NUTS2)
+    assert heading(slide) == "Number of clusters · ICT · NUTS 2 · 2021–2027"
+    # Salzburg 1, Zahodna Slovenija 3, Oberösterreich 4: one class each, each region one ring of five points.
+    classes = [trace for trace in slide.data if trace.legendgroup == "classes"]
+    assert [(trace.name, len(trace.x)) for trace in classes] == [("1", 5), ("3", 5), ("4", 5)]
+    # Eight organisations: six on their own, two sharing a place in Ried.
+    assert [(trace.name, len(trace.x)) for trace in marker_traces(slide)] == \
+        [("ICT", 6), ("Organisations sharing a place (their number)", 1)]
+    assert list(marker_traces(slide)[1].text) == ["2"]
+
+
+def test_sld051_region_profile_counts_the_regions_mix_and_lists_its_organisations_in_view(small):
+    profile = views.region_profile_figure(small, "SI04", ICT_NUTS2)
+    assert heading(profile) == "Region profile: Zahodna Slovenija (SI04)"
+    assert "Slovenia · NUTS 2 · 8,000 km² · 3 organisations in view" in plain(profile.layout.title.text)
+    # The mix and specialisation are of every sector (base clusters); the list is the ICT organisations in view.
+    mix = next(trace for trace in profile.data if trace.type == "bar" and trace.orientation == "h")
+    assert dict(zip(mix.y, mix.x)) == {"Energy & Green Tech": 2, "ICT": 3}
+    specialisation = next(trace for trace in profile.data if trace.type == "bar" and trace.orientation != "h")
+    assert dict(zip(specialisation.x, specialisation.y)) == {"Energy & Green Tech": 1.2, "ICT": 1.12}
+    assert [list(column) for column in table_of(profile).cells.values[:3]] == [
+        ["Digital Slovenia", "Kranj Software", "Ljubljana ICT"], ["ICT"] * 3, ["Ljubljana", "Kranj", "Ljubljana"]]
+    assert views.region_profile_figure(small, "ITC11", ICT_NUTS2) is None, "a region of another atlas"

@@ -174,28 +174,28 @@ def method_section(_: Translator, related_sectors: pd.DataFrame) -> html.Section
     )
 
 
+#: The explorer's controls, by the field of ``ExplorerState`` each one sets.
+CONTROLS = {"organisation": Partners.ORGANISATION, "same_country": Partners.SAME_COUNTRY,
+            "sectors": Partners.SECTORS, "alps4eu": Partners.ALPS4EU, "level": Partners.LEVEL,
+            "region": Partners.REGION, "peers_cross_border": Partners.PEERS_CROSS_BORDER}
+
+
 @callback(
-    Output(Partners.LOCATION, "search"),
-    Output(Partners.STATE, "data"),
-    Input(Partners.ORGANISATION, "value"),
-    Input(Partners.SAME_COUNTRY, "value"),
-    Input(Partners.SECTORS, "value"),
-    Input(Partners.ALPS4EU, "value"),
-    Input(Partners.LEVEL, "value"),
-    Input(Partners.REGION, "value"),
-    Input(Partners.PEERS_CROSS_BORDER, "value"),
-    State(Partners.STATE, "data"),
+    output={"search": Output(Partners.LOCATION, "search"), "state": Output(Partners.STATE, "data")},
+    inputs={"controls": {field: Input(component, "value") for field, component in CONTROLS.items()}},
+    state={"current": State(Partners.STATE, "data")},
     prevent_initial_call=True,
 )
-def update_state(organisation, same_country, sectors, alps4eu, level, region, cross_border, current):
+def update_state(controls, current):
     """Every control change is written to the URL, so the address bar always names the view."""
     previous = ExplorerState.from_dict(current)
     state = ExplorerState.from_dict({
-        **previous.to_dict(), "organisation": organisation or "", "same_country": _on(same_country),
-        "sectors": _chosen(sectors) or ["none"], "alps4eu": _on(alps4eu), "level": level,
-        "region": region or "", "peers_cross_border": _on(cross_border),
+        **previous.to_dict(), "organisation": controls["organisation"] or "",
+        "same_country": _on(controls["same_country"]), "sectors": _chosen(controls["sectors"]) or ["none"],
+        "alps4eu": _on(controls["alps4eu"]), "level": controls["level"], "region": controls["region"] or "",
+        "peers_cross_border": _on(controls["peers_cross_border"]),
     })
-    return state.to_query(), state.to_dict()
+    return {"search": state.to_query(), "state": state.to_dict()}
 
 
 @callback(

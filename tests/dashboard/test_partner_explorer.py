@@ -1,5 +1,5 @@
-"""The partner explorer without a browser: JSON endpoints, its URL state, reason words in every language, the
-link that sends peers to the atlas's comparison, and the meta-cluster story step."""
+"""The partner explorer without a browser: JSON endpoints, its URL state and the callback that writes it, reason
+words in every language, the link that sends peers to the atlas's comparison, and the meta-cluster story step."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from dashboard import meta_data, partner_views, story
 from dashboard.i18n import LANGUAGES, Translator
+from dashboard.ids import Partners
 from dashboard.partners_state import ExplorerState
 from dashboard.state import ViewState
 
@@ -107,6 +108,24 @@ def test_pex005_explorer_state_round_trips_through_the_url():
     assert (broken.region, broken.level, broken.period) == ("", 3, "2021-2027")
 
 
+def test_pex009_a_control_change_writes_the_address_and_the_state(client):
+    """``update_state`` through Dash as the browser calls it: its named outputs are the address and the store."""
+    controls = {Partners.ORGANISATION: "at-x", Partners.SAME_COUNTRY: ["on"], Partners.SECTORS: ["ict"],
+                Partners.ALPS4EU: [], Partners.LEVEL: 2, Partners.REGION: "AT33", Partners.PEERS_CROSS_BORDER: []}
+    body = {"output": f"..{Partners.LOCATION}.search...{Partners.STATE}.data..",
+            "outputs": [{"id": Partners.LOCATION, "property": "search"}, {"id": Partners.STATE, "property": "data"}],
+            "inputs": [{"id": component, "property": "value", "value": value} for component, value in controls.items()],
+            "state": [{"id": Partners.STATE, "property": "data", "value": ExplorerState(lang="de").to_dict()}],
+            "changedPropIds": [f"{Partners.SECTORS}.value"]}
+    answer = client.post("/_dash-update-component", json=body)
+    assert answer.status_code == 200
+    written = answer.get_json()["response"]
+    expected = ExplorerState(organisation="at-x", same_country=True, sectors=("ict",), alps4eu=False, level=2,
+                             region="AT33", lang="de")
+    assert written[Partners.LOCATION]["search"] == expected.to_query()
+    assert ExplorerState.from_dict(written[Partners.STATE]["data"]) == expected
+
+
 def test_pex006_compare_link_lands_on_the_atlas_with_region_and_peers(region_code, register):
     state = ExplorerState(region=region_code, level=2, lang="fr")
     status, peers = partner_views.peer_view(register, state)
@@ -179,3 +198,4 @@ def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner(r
     assert sum(value is None for value in arcs.lon) == len(table)
     assert list(candidates.text) == [str(n) for n in range(1, len(table) + 1)]
     assert (chosen.lon[0], chosen.lat[0]) == (origin["lon"], origin["lat"])
+

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 
 from dashboard import openapi, partner_views
+from dashboard.config import is_true
 from dashboard.data import load_atlas_data
 from dashboard.partners_state import ExplorerState
 from geodata.nuts import PERIODS
@@ -27,7 +28,7 @@ def _error(status: int, parameter: str, message: str) -> Response:
 
 
 def _flag(name: str) -> bool:
-    return request.args.get(name, "0").strip().lower() in ("1", "true", "yes", "on")
+    return is_true(request.args.get(name, "0"))
 
 
 def _period() -> str | Response:

@@ -46,7 +46,11 @@ CHROME_ARGUMENTS = (
 
 
 def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    """``CI`` set to anything but empty or one of the app's spellings of false (``dashboard.config``)."""
+    from dashboard.config import is_false
+
+    value = os.environ.get("CI", "").strip()
+    return bool(value) and not is_false(value)
 
 
 def require_programs(*names: str, purpose: str) -> dict[str, str]:

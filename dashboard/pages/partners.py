@@ -22,7 +22,8 @@ from dashboard.partners_state import PEER_LEVELS, ExplorerState
 from dashboard.shell import request_language
 from geodata.partners import ARC_MAX_KM, MIN_GROUP_MEMBERS, RELATED_FIT
 from geodata.partners import WEIGHTS as PARTNER_WEIGHTS
-from geodata.peers import MIN_SUPPORT
+from geodata.peers import EVIDENCE_HALF, MIN_CANDIDATES, MIN_SUPPORT, SMOOTHING_TAU
+from geodata.peers import WEIGHTS as PEER_WEIGHTS
 from geodata.sectors import SECTORS
 
 dash.register_page(__name__, path="/partners", name="partners",
@@ -168,7 +169,10 @@ def method_section(_: Translator, related_sectors: pd.DataFrame) -> html.Section
                                     ("partners.method.sector_a", "partners.method.sector_b", "partners.method.source")])),
                 html.Tbody([html.Tr([html.Td(a), html.Td(b), html.Td(source)]) for a, b, source in related]),
             ], className="data-table"),
-            dcc.Markdown(_("partners.method.peers", minimum=MIN_SUPPORT)),
+            dcc.Markdown(_("partners.method.peers", minimum=MIN_SUPPORT, candidates=MIN_CANDIDATES,
+                           structure=_.number(PEER_WEIGHTS["structure"], 1), size=_.number(PEER_WEIGHTS["size"], 1),
+                           typology=_.number(PEER_WEIGHTS["typology"], 1), tau=_.number(SMOOTHING_TAU),
+                           half=_.number(EVIDENCE_HALF))),
         ],
         className="panel partners-section prose", **{"aria-labelledby": "method"},
     )

@@ -17,8 +17,9 @@ SI04      Zahodna Slovenija     8000  out      in       SI041: ict × 3, energy_
 Plus one historic ICT organisation in AT321 (merged into ``at-ict-1``), shown only in the Alps4EU landscape.
 
 In 2021–27, all sectors: 15 active organisations, 8 of them ICT, so the area's ICT share is 8 / 15.
-ICT view at NUTS 2: AT31 4 of 8 (share 0.5, LQ 0.5 / (8/15) = 0.9375, reliable: 8 ≥ 5); AT32 1 of 2 (0.5,
-0.9375, too few); SI04 3 of 5 (0.6, LQ 1.125, reliable). AT31 leads by count, SI04 is the most specialised.
+ICT view at NUTS 2: AT31 4 of 8 (share 0.5, LQ 0.5 / (8/15) = 0.9375, reliable: 8 organisations reach
+``MIN_CLUSTERS_FOR_LQ``); AT32 1 of 2 (0.5, 0.9375, too few); SI04 3 of 5 (0.6, LQ 1.125, reliable). AT31 leads by
+count, SI04 is the most specialised.
 In 2007–13 SI04 lies outside the area: of the 8 ICT organisations 5 are inside, 3 outside.
 
 Partners: the lead partner in Linz (AT312) and one partner in Ljubljana (SI041).

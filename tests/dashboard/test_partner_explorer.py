@@ -1,18 +1,24 @@
 """The partner explorer without a browser: JSON endpoints, its URL state and the callback that writes it, reason
-words in every language, the link that sends peers to the atlas's comparison, and the meta-cluster story step."""
+words in every language, the link that sends peers to the atlas's comparison, the meta-cluster story step, and
+the numbers of its method text."""
 
 from __future__ import annotations
 
+import sys
 from urllib.parse import parse_qs, urlsplit
 
+import dash
 import plotly.graph_objects as go
 import pytest
+from dash import dcc
 
 from dashboard import meta_data, partner_views, story
 from dashboard.i18n import LANGUAGES, Translator
 from dashboard.ids import Partners
 from dashboard.partners_state import ExplorerState
 from dashboard.state import ViewState
+from geodata.peers import EVIDENCE_HALF, MIN_CANDIDATES, MIN_SUPPORT, SMOOTHING_TAU
+from geodata.peers import WEIGHTS as PEER_WEIGHTS
 
 
 @pytest.fixture(scope="module")
@@ -198,4 +204,18 @@ def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner(r
     assert sum(value is None for value in arcs.lon) == len(table)
     assert list(candidates.text) == [str(n) for n in range(1, len(table) + 1)]
     assert (chosen.lon[0], chosen.lat[0]) == (origin["lon"], origin["lat"])
+
+
+def test_pex010_the_method_text_states_the_peer_rules_from_their_constants(app, register):
+    """The peer score's weights, smoothing, evidence half-point and candidate minimum come from
+    ``geodata.peers``: the page cannot describe another rule than the one that ranks."""
+    page = sys.modules[next(module for module, entry in dash.page_registry.items() if entry["name"] == "partners")]
+    section = page.method_section(Translator("de"), meta_data.related_sectors(register))
+    text = " ".join(child.children for child in section.children if isinstance(child, dcc.Markdown))
+    _ = Translator("de")
+    assert f"= {_.number(PEER_WEIGHTS['structure'], 1)} × Belegungsgewicht" in text
+    assert f"+ {_.number(PEER_WEIGHTS['size'], 1)} × Größenähnlichkeit" in text
+    assert f"({_.number(SMOOTHING_TAU)} Pseudo-Organisationen)" in text
+    assert f"N / (N + {_.number(EVIDENCE_HALF)})" in text
+    assert f"weniger als {MIN_CANDIDATES};" in text and f"mindestens {MIN_SUPPORT} Organisationen" in text
 

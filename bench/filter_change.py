@@ -74,9 +74,10 @@ def callback_body(state_data: dict, *, map_sent: dict | None = None) -> dict:
 def map_sent_after(state_data: dict) -> dict:
     """The store a browser holds after the map drew ``state_data``: computed as the callback computes it."""
     from dashboard import views
+    from dashboard.data import load_atlas_data
 
     state = ViewState.from_dict(state_data)
-    return {"level": state.level, "sent": views.value_digests(views.map_values(state, state.lang))}
+    return {"level": state.level, "sent": views.value_digests(views.map_values(load_atlas_data(), state, state.lang))}
 
 
 def request_bodies() -> list[bytes]:

@@ -45,13 +45,15 @@ def peers_body(region: str, state: dict) -> bytes:
 def run(rounds: int) -> dict:
     from bench.filter_change import _post, clear_atlas_cache, request_bodies
     from dashboard import meta_data
+    from dashboard.data import load_atlas_data
     from dashboard.factory import create_app
     from dashboard.partners_state import ExplorerState
 
     app = create_app()
     client = app.server.test_client()
-    organisations = meta_data.partner_space("2021-2027").organisations["id"].tolist()
-    regions = meta_data.peer_space(3, "2021-2027").regions
+    atlas = load_atlas_data()
+    organisations = meta_data.partner_space(atlas, "2021-2027").organisations["id"].tolist()
+    regions = meta_data.peer_space(atlas, 3, "2021-2027").regions
     regions = regions[regions["count"] >= 3]["nuts_id"].tolist()
     map_bodies = request_bodies()
     state = ExplorerState().to_dict()

@@ -39,7 +39,7 @@ ZOOM = 4.7
 @lru_cache(maxsize=1)
 def nuts3_geojson() -> dict:
     """The atlas's own NUTS 3 display outlines, parsed to a dict as Plotly Express expects."""
-    return json.loads(data.region_geojson(3))
+    return json.loads(data.region_geojson(data.load_atlas_data(), 3))
 
 
 @lru_cache(maxsize=1)

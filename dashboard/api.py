@@ -61,7 +61,7 @@ def public_get_answers(response: Response) -> Response:
 def regions() -> Response:
     """The numbers behind the map for the view named by the query string (same keys as the page URL)."""
     state = _view_state()
-    metrics, was_cached = data.view_metrics(state.selection, level=state.level, period=state.period)
+    metrics, was_cached = data.load_atlas_data().view_metrics(state.selection, level=state.level, period=state.period)
     view = state.to_query()
     response = jsonify({
         "meta": openapi.meta(state.period, view=view, units=("area_km2", "area_km2_in_area", "count",
@@ -73,9 +73,9 @@ def regions() -> Response:
     return response
 
 
-def organisations_in(state: ViewState, region: str):
+def organisations_in(atlas: data.AtlasData, state: ViewState, region: str):
     """The register rows of a view, optionally only those in one NUTS region of any level."""
-    clusters = data.selected_clusters(state.selection)
+    clusters = atlas.selected_clusters(state.selection)
     if region:
         level = len(region) - 2
         clusters = clusters[clusters[f"nuts{level}"] == region] if 0 <= level <= 3 else clusters.iloc[0:0]
@@ -90,7 +90,7 @@ def organisations() -> Response:
     region = request.args.get("region", "").strip().upper()
     if not (region.isalnum() and 2 <= len(region) <= 5):
         region = ""
-    chosen = organisations_in(state, region)
+    chosen = organisations_in(data.load_atlas_data(), state, region)
     view = state.to_query()
     response = jsonify({"meta": openapi.meta(state.period, view=view, units=("lat", "lon", "founded")),
                         "count": len(chosen), "organisations": _records(chosen, openapi.ORGANISATION_FIELDS)})

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 
-from dashboard import meta_data, openapi, partner_views
+from dashboard import openapi, partner_views
+from dashboard.config import is_true
+from dashboard.data import load_atlas_data
 from dashboard.partners_state import ExplorerState
 from geodata.nuts import PERIODS
 from geodata.partners import WEIGHTS as PARTNER_WEIGHTS
@@ -26,7 +28,7 @@ def _error(status: int, parameter: str, message: str) -> Response:
 
 
 def _flag(name: str) -> bool:
-    return request.args.get(name, "0").strip().lower() in ("1", "true", "yes", "on")
+    return is_true(request.args.get(name, "0"))
 
 
 def _period() -> str | Response:
@@ -58,7 +60,7 @@ def register(server: Flask) -> None:
         if isinstance(period, Response):
             return period
         state = ExplorerState(organisation=organisation, same_country=_flag("same_country"), period=period)
-        origin, table = partner_views.partner_suggestions(state)
+        origin, table = partner_views.partner_suggestions(load_atlas_data(), state)
         if origin is None:
             return _error(404, "organisation", f"no active organisation with id {organisation!r}")
         return jsonify({
@@ -93,11 +95,11 @@ def register(server: Flask) -> None:
             return period
         state = ExplorerState(region=region, level=len(region) - 2, peers_cross_border=_flag("cross_border"),
                               period=period)
-        status, table = partner_views.peer_view(state)
+        atlas = load_atlas_data()
+        status, table = partner_views.peer_view(atlas, state)
         if status == "unknown":
             return _error(404, "region", f"no NUTS {len(region) - 2} region {region!r} in the {period} programme area")
-        space = meta_data.peer_space(state.level, period)
-        own = space.regions.iloc[space.position(region)]
+        own, _total = partner_views.peer_region(atlas, state)
         return jsonify({
             "meta": openapi.meta(period, view=request.query_string.decode("utf-8", "replace")[:300],
                                  units=("score", "similarity")),

@@ -2,8 +2,8 @@
 
 It fails soft and stays small:
 
-- Keys are a hash of the normalised view (never raw search text), so a key has a fixed length and reveals
-  nothing a visitor typed.
+- Keys are a hash of primitive values (the data's version and the normalised view, never raw search text), so
+  a key has a fixed length and reveals nothing a visitor typed.
 - Values are pickled once here; one larger than ``ATLAS_CACHE_MAX_ENTRY_BYTES`` is served but not stored.
   The in-process cache is a least-recently-used store bounded by total bytes (``ATLAS_CACHE_MEMORY_MB``);
   Redis is bounded by its own ``maxmemory`` with ``allkeys-lru`` (see README), and every entry has a TTL.

@@ -1,7 +1,7 @@
 """Cards and captions built from view data: the summary line, the region card and the cluster card.
 
-Every value from data is a text child; links are written only for http(s) URLs and open with
-``rel="noopener noreferrer"``.
+They render what ``dashboard.views`` assembled and read no data themselves. Every value from data is a text
+child; links are written only for http(s) URLs and open with ``rel="noopener noreferrer"``.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from urllib.parse import quote, urlencode
 from babel.dates import format_date
 from dash import html
 
-from dashboard import presenting, story
+from dashboard import presenting
 from dashboard.config import CONFIG, Config
 from dashboard.i18n import Translator
 from dashboard.ids import Atlas
 from dashboard.state import ViewState
+from dashboard.story import PresentedStep
 from dashboard.views import export_filename
 from geodata.metrics import MIN_CLUSTERS_FOR_LQ
 from geodata.sectors import SECTOR_BY_ID
@@ -190,21 +191,18 @@ def cluster_card(details: dict | None, language: str, view: ViewState | None = N
     )
 
 
-def presentation_text(state: ViewState, base_url: str, language: str) -> list:
+def presentation_text(state: ViewState, step: PresentedStep | None, base_url: str, language: str) -> list:
     """Story title and message (or the caption alone), the active filters, and the QR code of the view."""
     if not state.present:
         return []
     _ = _t(language)
-    chosen = story.load_story(state.story) if state.story else None
     text: list = []
-    if chosen:
-        title, message = story.step_text(state, chosen, _)
-        text += [html.P(_(chosen.title), className="story-name"),
-                 html.H2(title, className="story-title"), html.P(message, className="story-message")]
-        step = _("present.step", step=min(state.step, len(chosen.steps) - 1) + 1, steps=len(chosen.steps))
-        ending = [" · ", html.Strong(_("present.end"), className="story-end")] \
-            if state.step >= len(chosen.steps) - 1 else []
-        text.append(html.P([html.Span(step, className="story-step"), *ending, " · ", presenting.caption(state, _)],
+    if step:
+        text += [html.P(_(step.story_title), className="story-name"),
+                 html.H2(step.title, className="story-title"), html.P(step.message, className="story-message")]
+        where = _("present.step", step=step.number, steps=step.steps)
+        ending = [" · ", html.Strong(_("present.end"), className="story-end")] if step.is_last else []
+        text.append(html.P([html.Span(where, className="story-step"), *ending, " · ", presenting.caption(state, _)],
                            className="present-caption"))
     else:
         text.append(html.P(presenting.caption(state, _), className="present-caption"))

@@ -23,13 +23,17 @@ def is_true(text: str) -> bool:
     return text.strip().lower() in TRUE_STRINGS
 
 
+def is_false(text: str) -> bool:
+    return text.strip().lower() in FALSE_STRINGS
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name, "").strip().lower()
     if not raw:
         return default
-    if raw in TRUE_STRINGS:
+    if is_true(raw):
         return True
-    if raw in FALSE_STRINGS:
+    if is_false(raw):
         return False
     raise ValueError(f"environment variable {name} must be true or false, not {raw!r}")
 

@@ -1,7 +1,9 @@
 """Read-only access to the geodata artifacts, and the cached per-view computations on top of them.
 
-The artifacts are loaded once per process and never mutated; everything a view needs is derived from them by
-pure ``geodata`` functions, cached under hashed keys made of primitive values (the normalised view).
+The artifacts are loaded once per process into an :class:`AtlasData` and never mutated. Everything a view needs
+is derived from them by pure ``geodata`` functions, cached under hashed keys made of primitive values (the
+artifacts' version and the normalised view). Views, stories and callbacks are handed the ``AtlasData`` they work
+on, so a test can hand them a few hand-made regions and clusters instead of the register.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -26,12 +29,54 @@ from geodata.selection import Selection, prepare_clusters, select_clusters
 MAP_MARGIN_DEGREES = 1.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AtlasData:
+    """The loaded artifacts and the per-view computations on them, cached in the shared cache.
+
+    ``version`` names the artifacts in cache keys: the register and a test's hand-made data never share an
+    entry, and a new build of the artifacts never meets the old one's entries in Redis. The object itself is
+    never part of a key. Compared and hashed by identity (``eq=False``), so a process-local ``lru_cache`` may
+    take it as an argument.
+    """
+
     regions: gpd.GeoDataFrame
     region_table: pd.DataFrame
     clusters: pd.DataFrame
     partners: pd.DataFrame
+    version: str
+
+    def selected_clusters(self, selection: Selection) -> pd.DataFrame:
+        """The clusters matching ``selection`` (every part of the page shows these rows)."""
+        frame, _ = cached(cache_key("clusters", self.version, selection),
+                          lambda: select_clusters(self.clusters, selection))
+        return frame
+
+    def base_clusters(self, selection: Selection) -> pd.DataFrame:
+        """What a view's shares and specialisation compare against: its clusters before the sector filter.
+
+        The one home of the rule "metrics of a view": the sector filter narrows the counted clusters but not
+        the sector mix that shares and location quotients compare against. Region metrics
+        (:meth:`view_metrics`), the story's numbers and a region's sector profile all start from here.
+        """
+        return self.selected_clusters(selection.without_sectors())
+
+    def view_metrics(self, selection: Selection, *, level: int, period: str) -> tuple[pd.DataFrame, bool]:
+        """Region metrics for a view (see :meth:`base_clusters`), and whether they came from the cache."""
+        def compute() -> pd.DataFrame:
+            return region_metrics(self.base_clusters(selection), self.region_table, level=level, period=period,
+                                  sectors=selection.sectors or None)
+
+        return cached(cache_key("metrics", self.version, selection, level, period), compute)
+
+
+def assemble(regions: gpd.GeoDataFrame, joined_clusters: pd.DataFrame, partners: pd.DataFrame, *,
+             version: str) -> AtlasData:
+    """The atlas's data from its artifacts as read (or a test's hand-made frames of the same columns)."""
+    clusters = prepare_clusters(joined_clusters, regions)
+    regions = regions.assign(on_map=_on_map(regions, clusters))
+    region_table = pd.DataFrame(regions.drop(columns="geometry"))
+    return AtlasData(regions=regions, region_table=region_table, clusters=clusters, partners=partners,
+                     version=version)
 
 
 def _on_map(regions: gpd.GeoDataFrame, clusters: pd.DataFrame) -> pd.Series:
@@ -64,50 +109,30 @@ def built_once(function):
     return wrapper
 
 
+def artifacts_version(*paths: Path) -> str:
+    """A digest of the artifact files: the same on every worker and host that loads the same build."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @built_once
 def load_atlas_data() -> AtlasData:
-    regions = io.read_geoparquet(settings.REGIONS_PARQUET)
-    joined = io.read_joined_csv(settings.CLUSTERS_JOINED_CSV)
-    clusters = prepare_clusters(joined, regions)
-    regions["on_map"] = _on_map(regions, clusters)
-    region_table = pd.DataFrame(regions.drop(columns="geometry"))
-    partners = io.read_joined_csv(settings.PARTNERS_JOINED_CSV)
-    return AtlasData(regions=regions, region_table=region_table, clusters=clusters, partners=partners)
+    """The register's artifacts, loaded once per process: what callbacks and routes hand to the views."""
+    paths = (settings.REGIONS_PARQUET, settings.CLUSTERS_JOINED_CSV, settings.PARTNERS_JOINED_CSV)
+    return assemble(io.read_geoparquet(settings.REGIONS_PARQUET), io.read_joined_csv(settings.CLUSTERS_JOINED_CSV),
+                    io.read_joined_csv(settings.PARTNERS_JOINED_CSV), version=artifacts_version(*paths))
 
 
 @built_once
-def region_geojson(level: int) -> bytes:
+def region_geojson(atlas: AtlasData, level: int) -> bytes:
     """The display outlines of one NUTS level as GeoJSON, each feature's ``id`` its NUTS code."""
-    regions = load_atlas_data().regions
+    regions = atlas.regions
     chosen = regions[(regions["level"] == level) & regions["on_map"]][["nuts_id", "name", "geometry"]]
     return chosen.set_index("nuts_id", drop=False).to_json(drop_id=False, ensure_ascii=False).encode("utf-8")
 
 
 @built_once
-def region_geojson_etag(level: int) -> str:
-    return hashlib.sha256(region_geojson(level)).hexdigest()[:20]
-
-
-def selected_clusters(selection: Selection) -> pd.DataFrame:
-    """The clusters matching ``selection`` (every part of the page shows these rows)."""
-    frame, _ = cached(cache_key("clusters", selection), lambda: select_clusters(load_atlas_data().clusters, selection))
-    return frame
-
-
-def base_clusters(selection: Selection) -> pd.DataFrame:
-    """What a view's shares and specialisation compare against: its clusters before the sector filter.
-
-    The one home of the rule "metrics of a view": the sector filter narrows the counted clusters but not the
-    sector mix that shares and location quotients compare against. Region metrics (:func:`view_metrics`),
-    the story's numbers and a region's sector profile all start from here.
-    """
-    return selected_clusters(selection.without_sectors())
-
-
-def view_metrics(selection: Selection, *, level: int, period: str) -> tuple[pd.DataFrame, bool]:
-    """Region metrics for a view (see :func:`base_clusters`), and whether they came from the cache."""
-    def compute() -> pd.DataFrame:
-        return region_metrics(base_clusters(selection), load_atlas_data().region_table, level=level, period=period,
-                              sectors=selection.sectors or None)
-
-    return cached(cache_key("metrics", selection, level, period), compute)
+def region_geojson_etag(atlas: AtlasData, level: int) -> str:
+    return hashlib.sha256(region_geojson(atlas, level)).hexdigest()[:20]

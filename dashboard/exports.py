@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard import data, partner_views, render, slides, views
 from dashboard.cache import cache, cache_key
+from dashboard.data import AtlasData
 from dashboard.state import ViewState
 
 CHARTS = ("map", "top-regions", "country-mix", "comparison", "portfolio")
@@ -27,10 +28,11 @@ SOURCES = ("figures.py", "slides.py", "views.py", "presenting.py", "render.py", 
 @lru_cache(maxsize=1)
 def version() -> str:
     """A digest of the data and of the code that draws exports, so a deploy never serves stale renders."""
+    atlas = data.load_atlas_data()
     digest = hashlib.sha256()
     for level in (0, 1, 2, 3):
-        digest.update(data.region_geojson_etag(level).encode())
-    digest.update(pd_digest(data.load_atlas_data().clusters))
+        digest.update(data.region_geojson_etag(atlas, level).encode())
+    digest.update(pd_digest(atlas.clusters))
     here = Path(__file__).resolve().parent
     for name in SOURCES:
         digest.update((here / name).read_bytes())
@@ -53,25 +55,30 @@ def canonical_name(name: str) -> str:
     return name
 
 
-def export_spec(name: str, fmt: str) -> tuple[Callable[[ViewState], go.Figure | None], tuple[int, int]] | None:
+#: Draws an export of a view from the data it is given.
+FigureBuilder = Callable[[AtlasData, ViewState], go.Figure | None]
+
+
+def export_spec(atlas: AtlasData, name: str, fmt: str) -> tuple[FigureBuilder, tuple[int, int]] | None:
     """How to draw ``name.fmt`` and its size in pixels, or None when the atlas has no such export."""
     if name.startswith("region-") and fmt == "pdf":
         code = name.removeprefix("region-").upper()
-        if code not in set(data.load_atlas_data().region_table["nuts_id"]):
+        if code not in set(atlas.region_table["nuts_id"]):
             return None
-        return (lambda state: views.region_profile_figure(code, state)), (slides.PROFILE_WIDTH,
-                                                                           slides.PROFILE_HEIGHT)
+        return ((lambda atlas_, state: views.region_profile_figure(atlas_, code, state)),
+                (slides.PROFILE_WIDTH, slides.PROFILE_HEIGHT))
     if name == "cooperation-map" and fmt in ("png", "svg"):
         return partner_views.cooperation_slide, (slides.SLIDE_WIDTH, slides.SLIDE_HEIGHT)
     if name in CHARTS and fmt in ("png", "svg"):
-        return (lambda state: views.export_figure(name, state)), (slides.SLIDE_WIDTH, slides.SLIDE_HEIGHT)
+        return (lambda atlas_, state: views.export_figure(atlas_, name, state)), (slides.SLIDE_WIDTH,
+                                                                                   slides.SLIDE_HEIGHT)
     return None
 
 
-def export_title(name: str, state: ViewState) -> str:
+def export_title(atlas: AtlasData, name: str, state: ViewState) -> str:
     """The title a PDF carries in its metadata: the region profile's, naming region, sectors and period."""
     if name.startswith("region-"):
-        return views.region_profile_title(name.removeprefix("region-").upper(), state)
+        return views.region_profile_title(atlas, name.removeprefix("region-").upper(), state)
     return ""
 
 

@@ -16,6 +16,7 @@ from flask_compress import Compress
 from dashboard import api, components, guard, routes, security, shell, static_files, userlist, views
 from dashboard.cache import MemoryStore, init_cache
 from dashboard.config import CONFIG
+from dashboard.data import load_atlas_data
 from dashboard.i18n import translate
 from dashboard.ratelimit import init_rate_limit
 
@@ -78,7 +79,7 @@ class AtlasDash(dash.Dash):
             f'\n<meta name="atlas-deferred-script" content="{html.escape(url)}">' for url in deferred)
         page = super().interpolate_index(**kwargs)
         if flask.has_request_context():
-            preloads = views.outline_preloads(flask.request.path,
+            preloads = views.outline_preloads(load_atlas_data(), flask.request.path,
                                               flask.request.query_string.decode("utf-8", "replace"))
             page = page.replace("</head>", preloads + self.chunk_preloads(flask.request.path) + "</head>", 1)
         return page.replace("<html>", f'<html lang="{shell.request_language()}">', 1)

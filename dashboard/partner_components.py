@@ -1,6 +1,7 @@
 """Layout pieces of the partner explorer: lists, cards and tables built from ``partner_views`` results.
 
-Text from data (names, cities) is passed as component children, which React renders as text, never as HTML.
+They render what they are given and read no data. Text from data (names, cities) is passed as component
+children, which React renders as text, never as HTML.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from dashboard import meta_data
 from dashboard.i18n import Translator
 from dashboard.ids import Partners
 from dashboard.partner_views import compare_link, partner_reason_text, peer_reason_text
@@ -23,8 +23,8 @@ def _sector(_: Translator, sector: str) -> html.Span:
                                 **{"aria-hidden": "true"}), _(f"sector.{sector}")], className="sector-option")
 
 
-def relatedness_rows(_: Translator) -> list[tuple[str, str, str]]:
-    table = meta_data.related_sectors()
+def relatedness_rows(table: pd.DataFrame, _: Translator) -> list[tuple[str, str, str]]:
+    """The related-sector table (``meta_data.related_sectors``) as rows of words: sector, sector, evidence."""
     rows = []
     for link in table.itertuples(index=False):
         evidence = []
@@ -46,9 +46,10 @@ def suggestion_summary(origin: pd.Series | None, table: pd.DataFrame, state: Exp
     return _(key, count=_.number(len(table)), name=origin["name"])
 
 
-def suggestion_items(origin: pd.Series | None, table: pd.DataFrame, state: ExplorerState,
+def suggestion_items(origin: pd.Series | None, table: pd.DataFrame, names: pd.Series, state: ExplorerState,
                      _: Translator) -> list[html.Li]:
-    """One list item per suggestion, in rank order (the numbers match the map labels)."""
+    """One list item per suggestion, in rank order (the numbers match the map labels); ``names`` are the region
+    names the reasons quote (``partner_views.region_names``)."""
     if origin is None:
         return []
     items = []
@@ -57,7 +58,7 @@ def suggestion_items(origin: pd.Series | None, table: pd.DataFrame, state: Explo
             html.Div([html.Strong(row.name), " · ", f"{row.city}, {_(f'country.{row.country}')}", " · ",
                       _sector(_, row.sector)], className="suggestion-head"),
             html.P(_("partners.score", score=_.number(row.score * 100)), className="score"),
-            html.Ul([html.Li(partner_reason_text(reason, _, state.period)) for reason in row.reasons],
+            html.Ul([html.Li(partner_reason_text(reason, _, state.period, names)) for reason in row.reasons],
                     className="reasons", **{"aria-label": _("partners.reasons")}),
         ], className="suggestion"))
     return items
@@ -107,7 +108,9 @@ def arc_table(arcs: pd.DataFrame, network: pd.DataFrame, state: ExplorerState, _
     return html.Table([caption, header, html.Tbody(rows)], className="data-table")
 
 
-def peer_panel(status: str, table: pd.DataFrame, state: ExplorerState, _: Translator) -> list:
+def peer_panel(status: str, table: pd.DataFrame, region: pd.Series | None, total: int, state: ExplorerState,
+               _: Translator) -> list:
+    """The peers of ``region`` (``partner_views.peer_view`` and ``peer_region``), or why there are none."""
     if status == "none":
         return [html.P(_("peers.none_chosen"), className="status")]
     if status == "unknown":
@@ -116,9 +119,6 @@ def peer_panel(status: str, table: pd.DataFrame, state: ExplorerState, _: Transl
         return [html.P(_("peers.too_few", minimum=MIN_SUPPORT), className="status")]
     if status == "no_candidates":
         return [html.P(_("peers.no_candidates"), className="status")]
-    space = meta_data.peer_space(state.level, state.period)
-    total = int((space.regions["count"] > 0).sum())
-    own = space.regions.iloc[space.position(state.region)]
     header = html.Thead(html.Tr([html.Th(_(key), scope="col") for key in (
         "peers.col.rank", "peers.col.region", "peers.col.organisations", "peers.col.typology", "peers.col.score",
         "peers.col.reasons")]))
@@ -136,9 +136,9 @@ def peer_panel(status: str, table: pd.DataFrame, state: ExplorerState, _: Transl
         ]))
     link = compare_link(state.region, table, state.level, state.lang)
     return [
-        html.P(_("peers.summary", region=f"{own['name']} ({state.region})", count=_.number(own["count"]),
-                 band=_(f"peers.band.{own['size_band']}"))),
-        html.Table([html.Caption(_("peers.caption", region=own["name"])), header, html.Tbody(rows)],
+        html.P(_("peers.summary", region=f"{region['name']} ({state.region})", count=_.number(region["count"]),
+                 band=_(f"peers.band.{region['size_band']}"))),
+        html.Table([html.Caption(_("peers.caption", region=region["name"])), header, html.Tbody(rows)],
                    className="data-table peers-table"),
         html.P(html.A(_("peers.compare"), href=link, className="button", id=Partners.COMPARE_LINK)),
     ]

@@ -1,6 +1,7 @@
 """Data assembly for the partner explorer and its JSON endpoints: between ``geodata`` results and what a page
 or an API answer shows. Reasons stay data (codes and numbers) until :func:`partner_reason_text` and
-:func:`peer_reason_text` put them into words in the reader's language.
+:func:`peer_reason_text` put them into words in the reader's language. Like ``dashboard.views``, every function
+that reads data takes the :class:`AtlasData` it reads as its first argument.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard import meta_data, slides
 from dashboard.cooperation import static_cooperation_figure
-from dashboard.data import load_atlas_data
+from dashboard.data import AtlasData
 from dashboard.i18n import Translator
 from dashboard.partners_state import ExplorerState
 from dashboard.state import MAX_COMPARED, QUERY_KEYS, ViewState
@@ -23,8 +24,8 @@ from geodata.sectors import KEY_SECTOR_IDS
 MAX_SHARED_SECTORS_NAMED = 3
 
 
-def organisation_options(_: Translator, period: str) -> list[dict]:
-    organisations = meta_data.partner_space(period).organisations.sort_values(["name", "id"])
+def organisation_options(atlas: AtlasData, _: Translator, period: str) -> list[dict]:
+    organisations = meta_data.partner_space(atlas, period).organisations.sort_values(["name", "id"])
     return [{"label": f"{name} ({city}, {country}) · {_(f'sector.{sector}')}", "value": oid,
              "search": f"{name} {city} {oid}"}
             for oid, name, city, country, sector in zip(organisations["id"], organisations["name"],
@@ -32,16 +33,16 @@ def organisation_options(_: Translator, period: str) -> list[dict]:
                                                          organisations["sector"])]
 
 
-def region_options(_: Translator, level: int, period: str) -> list[dict]:
-    regions = meta_data.peer_space(level, period).regions.sort_values(["country", "name"])
+def region_options(atlas: AtlasData, _: Translator, level: int, period: str) -> list[dict]:
+    regions = meta_data.peer_space(atlas, level, period).regions.sort_values(["country", "name"])
     return [{"label": f"{name} ({code}) · {_.number(count)} {_('peers.organisations_short')}", "value": code,
              "search": f"{name} {code}"}
             for code, name, count in zip(regions["nuts_id"], regions["name"], regions["count"])]
 
 
-def partner_suggestions(state: ExplorerState) -> tuple[pd.Series | None, pd.DataFrame]:
+def partner_suggestions(atlas: AtlasData, state: ExplorerState) -> tuple[pd.Series | None, pd.DataFrame]:
     """(the chosen organisation, its suggestions); (None, empty) when none is chosen or the id is unknown."""
-    space = meta_data.partner_space(state.period)
+    space = meta_data.partner_space(atlas, state.period)
     try:
         table = suggest(space, state.organisation, cross_border=not state.same_country)
     except KeyError:
@@ -53,10 +54,14 @@ def _region_label(code: str, names: pd.Series) -> str:
     return f"{names.get(code, code)} ({code})"
 
 
-def partner_reason_text(reason: dict, _: Translator, period: str) -> str:
-    """One reason in words."""
+def region_names(atlas: AtlasData) -> pd.Series:
+    """Region names by NUTS code, for the reasons that name regions (:func:`partner_reason_text`)."""
+    return meta_data.region_names(atlas)
+
+
+def partner_reason_text(reason: dict, _: Translator, period: str, names: pd.Series) -> str:
+    """One reason in words; ``names`` are the region names by code (:func:`region_names`)."""
     code = reason["code"]
-    names = meta_data.region_names()
     if code == "same_sector":
         return _("partners.reason.same_sector", sector=_(f"sector.{reason['sector']}"))
     if code == "related_sector":
@@ -97,27 +102,40 @@ def partner_records(table: pd.DataFrame) -> list[dict]:
             for rank, (_, row) in enumerate(table.iterrows(), start=1)]
 
 
-def cooperation_view(state: ExplorerState) -> tuple[pd.DataFrame, pd.DataFrame]:
+def cooperation_view(atlas: AtlasData, state: ExplorerState) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(arcs, candidate meta-clusters) of the chosen anchor sectors."""
-    return cooperation(meta_data.partner_space(state.period), state.sectors)
+    return cooperation(meta_data.partner_space(atlas, state.period), state.sectors)
 
 
-def alps4eu_layer() -> tuple[pd.DataFrame, pd.DataFrame]:
+def alps4eu_layer(atlas: AtlasData) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the 13 Alps4EU partners, the consortium network: each partner to the lead partner)."""
-    partners = load_atlas_data().partners
+    partners = atlas.partners
     placed = partners[partners["lat"].notna() & partners["lon"].notna()]
     return placed, partner_network(placed)
 
 
-def peer_view(state: ExplorerState) -> tuple[str, pd.DataFrame]:
+def peer_view(atlas: AtlasData, state: ExplorerState) -> tuple[str, pd.DataFrame]:
     """("none" | "unknown" | status of find_peers, peers) for the chosen region."""
     if not state.region:
         return "none", pd.DataFrame()
-    space = meta_data.peer_space(state.level, state.period)
+    space = meta_data.peer_space(atlas, state.level, state.period)
     try:
         return find_peers(space, state.region, cross_border=state.peers_cross_border)
     except KeyError:
         return "unknown", pd.DataFrame()
+
+
+def peer_region(atlas: AtlasData, state: ExplorerState) -> tuple[pd.Series | None, int]:
+    """The chosen region's row of the peer space (None when none is chosen or the code is unknown), and how
+    many regions of its level have organisations: what the peer table's summary and reasons say."""
+    if not state.region:
+        return None, 0
+    space = meta_data.peer_space(atlas, state.level, state.period)
+    total = int((space.regions["count"] > 0).sum())
+    try:
+        return space.regions.iloc[space.position(state.region)], total
+    except KeyError:
+        return None, total
 
 
 def peer_reason_text(reason: dict, _: Translator, total_regions: int) -> str:
@@ -168,14 +186,14 @@ def export_query(state: ExplorerState) -> str:
     return ViewState(sectors=state.sectors, partners=state.alps4eu, period=state.period, lang=state.lang).to_query()
 
 
-def cooperation_slide(view: ViewState) -> go.Figure:
+def cooperation_slide(atlas: AtlasData, view: ViewState) -> go.Figure:
     """The cooperation map of an export request as a titled, captioned, attributed 1920×1080 slide."""
     state = ExplorerState(sectors=view.sectors or KEY_SECTOR_IDS, alps4eu=view.partners, period=view.period,
                           lang=view.lang)
     _ = Translator(state.lang)
-    arcs, groups = cooperation_view(state)
-    partners, network = alps4eu_layer()
-    regions = load_atlas_data().regions
+    arcs, groups = cooperation_view(atlas, state)
+    partners, network = alps4eu_layer(atlas)
+    regions = atlas.regions
     countries = regions[(regions["level"] == 0) & regions["on_map"]]
     figure = static_cooperation_figure(arcs, partners, network, countries, show_partners=state.alps4eu, _=_)
     sectors = ", ".join(_(f"sector.{s}") for s in state.sectors)

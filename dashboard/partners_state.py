@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from urllib.parse import parse_qs, urlencode
 
+from dashboard.config import is_true
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from geodata.nuts import PERIODS
 from geodata.sectors import KEY_SECTOR_IDS, SECTOR_IDS
@@ -69,7 +70,7 @@ QUERY_KEYS = {"organisation": "organisation", "same_country": "same_country", "s
 
 def _flag(value: object) -> bool:
     if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
+        return is_true(value)
     return bool(value)
 
 

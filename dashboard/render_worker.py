@@ -22,6 +22,7 @@ def main() -> int:
     os.nice(NICENESS)
     import kaleido
 
+    from dashboard.data import load_atlas_data
     from dashboard.exports import export_spec, export_title
     from dashboard.state import ViewState
 
@@ -31,16 +32,17 @@ def main() -> int:
     for line in sys.stdin.buffer:
         try:
             request = json.loads(line)
-            spec = export_spec(request["name"], request["format"])
+            atlas = load_atlas_data()
+            spec = export_spec(atlas, request["name"], request["format"])
             state = ViewState.from_query(request["query"])
-            figure = spec[0](state) if spec else None
+            figure = spec[0](atlas, state) if spec else None
             if figure is None:
                 raise LookupError(f"no export {request['name']}.{request['format']}")
             width, height = spec[1]
             payload = figure.to_image(format=request["format"], width=width, height=height,
                                       scale=scale_for(request["format"], width))
             if request["format"] == "pdf":
-                payload = pdf_with_title(payload, export_title(request["name"], state))
+                payload = pdf_with_title(payload, export_title(atlas, request["name"], state))
             status = 0
         except Exception as error:  # noqa: BLE001 - reported to the web worker, which answers 503
             payload, status = f"{type(error).__name__}: {error}".encode(), 1

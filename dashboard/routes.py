@@ -28,9 +28,10 @@ def register(server: Flask) -> None:
         The level is one of four exact digits: the ``int`` converter would also take "02" or a full-width "２",
         and give every outline file more than one address.
         """
-        if etag != data.region_geojson_etag(int(level)):
+        atlas = data.load_atlas_data()
+        if etag != data.region_geojson_etag(atlas, int(level)):
             abort(404)
-        response = Response(data.region_geojson(int(level)), mimetype="application/geo+json")
+        response = Response(data.region_geojson(atlas, int(level)), mimetype="application/geo+json")
         response.headers["Cache-Control"] = f"public, max-age={GEOJSON_MAX_AGE}, immutable"
         response.set_etag(etag)
         return response.make_conditional(request)
@@ -45,7 +46,7 @@ def register(server: Flask) -> None:
         """
         state = ViewState.from_query(request.query_string.decode("utf-8", "replace"))
         name = exports.canonical_name(name)
-        spec = export_spec(name, fmt)
+        spec = export_spec(data.load_atlas_data(), name, fmt)
         if spec is None:
             abort(404)
         key = exports.export_key(name, fmt, state)

@@ -2,7 +2,7 @@
 
 A story file (``dashboard/stories/<id>.json``) names each step's filters, map centre and zoom, and the kind of
 message to show; the numbers in the message (which regions lead, how many clusters) are computed here from the
-register, never typed in.
+register, never typed in. Every function that reads data takes the :class:`AtlasData` it reads.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import data, meta_data
+from dashboard import meta_data
+from dashboard.data import AtlasData
 from dashboard.i18n import Translator
 from dashboard.state import MAX_COMPARED, ViewState, with_changes
 from geodata.nuts import in_area_column
@@ -39,6 +40,21 @@ class Story:
     steps: tuple[StoryStep, ...]
 
 
+@dataclass(frozen=True)
+class PresentedStep:
+    """What the presentation bar says of the step on screen: the story's title (a translation key), the step's
+    title and message in the reader's language, and where the step stands (1-based, of ``steps``)."""
+    story_title: str
+    title: str
+    message: str
+    number: int
+    steps: int
+
+    @property
+    def is_last(self) -> bool:
+        return self.number == self.steps
+
+
 @lru_cache(maxsize=8)
 def load_story(story_id: str) -> Story | None:
     path = STORIES_DIR / f"{story_id}.json"
@@ -50,30 +66,30 @@ def load_story(story_id: str) -> Story | None:
     return Story(id=raw["id"], title=raw["title"], steps=steps)
 
 
-def step_state(state: ViewState, story: Story, step: int) -> ViewState:
+def step_state(atlas: AtlasData, state: ViewState, story: Story, step: int) -> ViewState:
     """The view of ``step``: the step's filters on a clean state, keeping language and presentation flags."""
     step = min(max(step, 0), len(story.steps) - 1)
     view = ViewState.from_dict({**ViewState().to_dict(), **story.steps[step].view})
     message = story.steps[step].message
     if message == "meta_clusters":
-        highlighted = meta_cluster_regions(view)
+        highlighted = meta_cluster_regions(atlas, view)
     else:
-        highlighted = () if message == "partners" else leading_regions(view)
+        highlighted = () if message == "partners" else leading_regions(atlas, view)
     return with_changes(ViewState(), **story.steps[step].view, lang=state.lang, present=True,
                         embed=state.embed, story=story.id, step=step, compare=list(highlighted))
 
 
-def as_shown(state: ViewState) -> ViewState:
+def as_shown(atlas: AtlasData, state: ViewState) -> ViewState:
     """A presented story step shows the step's own filters, whatever else an address carries, so a shared or
     reloaded link of a step reads exactly as the step did (its text is computed from those filters)."""
     chosen = load_story(state.story) if state.present and state.story else None
-    return step_state(state, chosen, state.step) if chosen else state
+    return step_state(atlas, state, chosen, state.step) if chosen else state
 
 
-def _metrics(state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _metrics(atlas: AtlasData, state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The view's clusters before the sector filter and its region metrics, both from the shared cache."""
-    metrics, _ = data.view_metrics(state.selection, level=state.level, period=state.period)
-    return data.base_clusters(state.selection), metrics
+    metrics, _ = atlas.view_metrics(state.selection, level=state.level, period=state.period)
+    return atlas.base_clusters(state.selection), metrics
 
 
 MAX_NAMED_LEADERS = 3
@@ -87,9 +103,9 @@ def most_clusters(metrics: pd.DataFrame) -> list[str]:
     return sorted(inside.loc[inside["count"] == inside["count"].max(), "nuts_id"])
 
 
-def leading_regions(state: ViewState) -> tuple[str, ...]:
+def leading_regions(atlas: AtlasData, state: ViewState) -> tuple[str, ...]:
     """The region(s) with the most clusters in view and the most specialised (reliable) one."""
-    _, metrics = _metrics(state)
+    _, metrics = _metrics(atlas, state)
     inside = metrics[metrics["in_area"] & (metrics["count"] > 0)]
     leaders = most_clusters(metrics)[:MAX_NAMED_LEADERS]
     if state.sectors and not inside.empty:
@@ -101,29 +117,29 @@ def leading_regions(state: ViewState) -> tuple[str, ...]:
     return tuple(leaders)
 
 
-def largest_meta_cluster(state: ViewState) -> tuple[pd.Series | None, int]:
+def largest_meta_cluster(atlas: AtlasData, state: ViewState) -> tuple[pd.Series | None, int]:
     """The largest candidate meta-cluster of the step's (first) sector, and how many there are."""
     anchor = state.sectors[0] if state.sectors else ""
-    _, groups = cooperation(meta_data.partner_space(state.period), (anchor,) if anchor else ())
+    _, groups = cooperation(meta_data.partner_space(atlas, state.period), (anchor,) if anchor else ())
     return (groups.iloc[0] if len(groups) else None), len(groups)
 
 
-def meta_cluster_regions(state: ViewState) -> tuple[str, ...]:
+def meta_cluster_regions(atlas: AtlasData, state: ViewState) -> tuple[str, ...]:
     """The NUTS 3 regions of the largest meta-cluster's members, as many as the comparison holds."""
-    group, _ = largest_meta_cluster(state)
+    group, _ = largest_meta_cluster(atlas, state)
     if group is None:
         return ()
-    organisations = meta_data.partner_space(state.period).organisations.set_index("id")
+    organisations = meta_data.partner_space(atlas, state.period).organisations.set_index("id")
     codes = sorted(set(organisations.loc[list(group["members"]), "nuts3"]) - {""})
     return tuple(codes[:MAX_COMPARED])
 
 
-def step_text(state: ViewState, story: Story, _: Translator) -> tuple[str, str]:
+def step_text(atlas: AtlasData, state: ViewState, story: Story, _: Translator) -> tuple[str, str]:
     """(title, message) for the current step, with every number taken from the data."""
     step = story.steps[min(state.step, len(story.steps) - 1)]
-    base, metrics = _metrics(state)
+    base, metrics = _metrics(atlas, state)
     inside = metrics[metrics["in_area"]]
-    names = data.load_atlas_data().region_table.set_index("nuts_id")["name"]
+    names = atlas.region_table.set_index("nuts_id")["name"]
     chosen = base[base["sector"].isin(state.sectors)] if state.sectors else base
     in_area = chosen[chosen[in_area_column(state.period)]]
     sectors = ", ".join(_(f"sector.{s}") for s in state.sectors)
@@ -144,21 +160,31 @@ def step_text(state: ViewState, story: Story, _: Translator) -> tuple[str, str]:
                 shown.append(_("story.sector.more", count=len(top) - MAX_NAMED_LEADERS))
             message += " " + _("story.sector.leaders", leaders=", ".join(shown),
                                count=_.number(by_code.loc[top[0], "count"]))
-        specialised = [code for code in leading_regions(state) if code not in top]
+        specialised = [code for code in leading_regions(atlas, state) if code not in top]
         if specialised:
             message += " " + _("story.sector.specialised", region=names[specialised[0]],
                                lq=_.number(by_code.loc[specialised[0], "lq"], 1))
         title_key = "story.key_sectors.title" if step.message == "key_sectors" else "story.sector.title"
         return _(title_key, sector=sectors), message
     if step.message == "meta_clusters":
-        group, count = largest_meta_cluster(state)
+        group, count = largest_meta_cluster(atlas, state)
         if group is None:
             return _("story.meta_clusters.title", sector=sectors), _("story.meta_clusters.none", sector=sectors)
         return _("story.meta_clusters.title", sector=sectors), _(
             "story.meta_clusters.message", groups=_.number(count), sector=sectors, size=_.number(group["size"]),
             countries=", ".join(_(f"country.{c}") for c in group["countries"]), km=_.number(group["longest_km"]))
-    partners = data.load_atlas_data().partners
+    partners = atlas.partners
     lead = partners[partners["role"] == "lead partner"]
     return _("story.partners.title"), _(
         "story.partners.message", count=_.number(len(partners)), countries=_.number(partners["country"].nunique()),
         lead=lead["name"].iloc[0] if len(lead) else "", city=lead["city"].iloc[0] if len(lead) else "")
+
+
+def presented_step(atlas: AtlasData, state: ViewState, _: Translator) -> PresentedStep | None:
+    """The story step a presentation shows, in words; None when no story plays."""
+    chosen = load_story(state.story) if state.present and state.story else None
+    if not chosen:
+        return None
+    title, message = step_text(atlas, state, chosen, _)
+    return PresentedStep(story_title=chosen.title, title=title, message=message,
+                         number=min(state.step, len(chosen.steps) - 1) + 1, steps=len(chosen.steps))

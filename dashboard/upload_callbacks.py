@@ -16,6 +16,7 @@ from dash import Input, Output, Patch, State, callback, clientside_callback, dcc
 
 from dashboard import figures, userlist, views
 from dashboard import upload as layout
+from dashboard.data import load_atlas_data
 from dashboard.i18n import Translator
 from dashboard.ids import Atlas, Upload
 from dashboard.shell import triggered_id
@@ -173,8 +174,9 @@ def count_list(stored, _gate, state_data, showing_none):
         return None, True, True
     state = ViewState.from_dict(state_data if isinstance(state_data, dict) else None)
     _ = Translator(state.lang)
-    counts = userlist.region_counts(rows, views.clusters_in_view(state), views.region_names(), level=state.level,
-                                    compared=state.compare)
+    atlas = load_atlas_data()
+    counts = userlist.region_counts(rows, views.clusters_in_view(atlas, state), views.region_names(atlas),
+                                    level=state.level, compared=state.compare)
     return layout.counts_table(_, counts, state.level), False, False
 
 
@@ -192,8 +194,9 @@ def table_rows(stored, _gate, state_data):
         raise dash.exceptions.PreventUpdate
     state = ViewState.from_dict(state_data if isinstance(state_data, dict) else None)
     _ = Translator(state.lang)
-    register = [{**row, "origin": _("upload.origin.register")} for row in views.table_rows(state, state.lang)]
-    return register + userlist.table_rows(rows, views.region_names(), _)
+    atlas = load_atlas_data()
+    register = [{**row, "origin": _("upload.origin.register")} for row in views.table_rows(atlas, state, state.lang)]
+    return register + userlist.table_rows(rows, views.region_names(atlas), _)
 
 
 @callback(

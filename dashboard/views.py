@@ -1,6 +1,8 @@
 """What each part of the atlas page shows for a view state: data assembly between ``data`` and ``figures``.
 
-Callbacks call one function here and one figure builder, nothing more.
+The one seam between data and presentation: every function that reads data takes the :class:`AtlasData` it
+reads as its first argument (callbacks pass ``load_atlas_data()``; tests pass a few hand-made regions and
+clusters). Callbacks call one function here and one figure builder, nothing more.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import data, figures, presenting, slides, story
+from dashboard.data import AtlasData
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, country_name
 from dashboard.state import ViewState
 from geodata import export
@@ -27,14 +30,15 @@ def translator(language: str) -> Translator:
     return Translator(language)
 
 
-def clusters_in_view(state: ViewState) -> pd.DataFrame:
-    return data.selected_clusters(state.selection)
+def clusters_in_view(atlas: AtlasData, state: ViewState) -> pd.DataFrame:
+    return atlas.selected_clusters(state.selection)
 
 
-def metrics_in_view(state: ViewState, *, level: int | None = None) -> pd.DataFrame:
-    metrics, _ = data.view_metrics(state.selection, level=state.level if level is None else level, period=state.period)
-    on_map = data.load_atlas_data().region_table.set_index("nuts_id")["on_map"]
-    names = region_names(state.lang)
+def metrics_in_view(atlas: AtlasData, state: ViewState, *, level: int | None = None) -> pd.DataFrame:
+    metrics, _ = atlas.view_metrics(state.selection, level=state.level if level is None else level,
+                                    period=state.period)
+    on_map = atlas.region_table.set_index("nuts_id")["on_map"]
+    names = region_names(atlas, state.lang)
     return metrics.assign(on_map=metrics["nuts_id"].map(on_map).fillna(False).astype(bool),
                           name=metrics["nuts_id"].map(names).fillna(metrics["name"]))
 
@@ -51,68 +55,68 @@ SEARCH_PADDING_DEGREES = 0.3
 
 
 @lru_cache(maxsize=32)
-def _area_bounds(period: str, countries: tuple[str, ...]) -> tuple[float, float, float, float]:
-    regions = data.load_atlas_data().regions
+def _area_bounds(atlas: AtlasData, period: str, countries: tuple[str, ...]) -> tuple[float, float, float, float]:
+    regions = atlas.regions
     area = regions[(regions["level"] == 3) & regions[in_area_column(period)]]
     chosen = area[area["country"].isin(countries)] if countries else area
     return tuple(float(v) for v in (chosen if len(chosen) else area).total_bounds)
 
 
-def map_extent(state: ViewState) -> tuple[float, float, float, float] | None:
+def map_extent(atlas: AtlasData, state: ViewState) -> tuple[float, float, float, float] | None:
     """What the map fits (west, south, east, north): the programme area of the period, narrowed to the chosen
     countries, or to the organisations a search found. None while a story step sets the camera itself."""
     if state.story:
         return None
     if state.search:
-        found = clusters_in_view(state)
+        found = clusters_in_view(atlas, state)
         if len(found):
             pad = SEARCH_PADDING_DEGREES
             return (round(float(found["lon"].min()) - pad, 4), round(float(found["lat"].min()) - pad, 4),
                     round(float(found["lon"].max()) + pad, 4), round(float(found["lat"].max()) + pad, 4))
-    return tuple(round(v, 4) for v in _area_bounds(state.period, tuple(sorted(state.countries))))
+    return tuple(round(v, 4) for v in _area_bounds(atlas, state.period, tuple(sorted(state.countries))))
 
 
-def map_focus(state: ViewState) -> tuple[float, float, float, float] | None:
+def map_focus(atlas: AtlasData, state: ViewState) -> tuple[float, float, float, float] | None:
     """The focused region's extent (west, south, east, north), or None."""
     if not state.region or state.story:
         return None
-    regions = data.load_atlas_data().regions
+    regions = atlas.regions
     chosen = regions[regions["nuts_id"] == state.region]
     return tuple(round(float(v), 4) for v in chosen.total_bounds) if len(chosen) else None
 
 
-def map_values(state: ViewState, language: str) -> dict[int, dict]:
-    atlas = data.load_atlas_data()
+def map_values(atlas: AtlasData, state: ViewState, language: str) -> dict[int, dict]:
     return figures.map_trace_values(
-        metrics_in_view(state), clusters_in_view(state), atlas.partners, metric=state.metric,
+        metrics_in_view(atlas, state), clusters_in_view(atlas, state), atlas.partners, metric=state.metric,
         highlighted=highlighted_regions(state), show_partners=state.partners, _=translator(language),
-        fit=map_extent(state), focus=map_focus(state),
+        fit=map_extent(atlas, state), focus=map_focus(atlas, state),
     )
 
 
-def map_figure(state: ViewState, language: str, *, values: dict[int, dict] | None = None, basemap_url: str = "",
-               basemap_attribution: str = "") -> go.Figure:
-    extent = map_extent(state)
+def map_figure(atlas: AtlasData, state: ViewState, language: str, *, values: dict[int, dict] | None = None,
+               basemap_url: str = "", basemap_attribution: str = "") -> go.Figure:
+    extent = map_extent(atlas, state)
     camera = figures.camera_for_bounds(extent, *figures.ASSUMED_MAP_PIXELS) if extent else None
     return figures.make_map_figure(
-        values or map_values(state, language), geojson_url=geojson_url(state.level), borders_url=geojson_url(0),
-        _=translator(language), basemap_url=basemap_url, basemap_attribution=basemap_attribution, camera=camera)
+        values or map_values(atlas, state, language), geojson_url=geojson_url(atlas, state.level),
+        borders_url=geojson_url(atlas, 0), _=translator(language), basemap_url=basemap_url,
+        basemap_attribution=basemap_attribution, camera=camera)
 
 
-def outline_preloads(path: str, query: str) -> str:
+def outline_preloads(atlas: AtlasData, path: str, query: str) -> str:
     """``<link rel=preload>`` tags for the map page's outlines: the browser fetches them while the scripts load,
     so MapLibre has them when Plotly first draws the map."""
     if path != "/":
         return ""
     level = ViewState.from_query(query).level
-    return "".join(f'<link rel="preload" href="{geojson_url(code)}" as="fetch" crossorigin="anonymous">'
+    return "".join(f'<link rel="preload" href="{geojson_url(atlas, code)}" as="fetch" crossorigin="anonymous">'
                    for code in sorted({level, 0}, reverse=True))
 
 
-def place_organisations(ids: list[str], language: str) -> list[dict]:
+def place_organisations(atlas: AtlasData, ids: list[str], language: str) -> list[dict]:
     """The organisations at one place on the map, in the order of the list a click opens."""
     _ = translator(language)
-    clusters = data.load_atlas_data().clusters
+    clusters = atlas.clusters
     chosen = clusters[clusters["id"].isin(ids)].sort_values(["name", "id"])
     return [{"id": row.id, "name": row.name, "city": row.city, "sector": row.sector,
              "sector_label": _(f"sector.{row.sector}")} for row in chosen.itertuples(index=False)]
@@ -133,17 +137,17 @@ def is_recolour(sent: dict, digests: dict) -> bool:
                     for name in figures.COLOUR_PROPERTIES))
 
 
-def geojson_url(level: int) -> str:
+def geojson_url(atlas: AtlasData, level: int) -> str:
     """Versioned by content, so browsers may cache the outlines for good."""
-    return f"/geo/nuts{level}-{data.region_geojson_etag(level)}.geojson"
+    return f"/geo/nuts{level}-{data.region_geojson_etag(atlas, level)}.geojson"
 
 
-@lru_cache(maxsize=len(LANGUAGES))
-def region_names(language: str = DEFAULT_LANGUAGE) -> pd.Series:
+@lru_cache(maxsize=2 * len(LANGUAGES))
+def region_names(atlas: AtlasData, language: str = DEFAULT_LANGUAGE) -> pd.Series:
     """Region names by code, countries in the page's language: NUTS names a country in all its languages at
     once ("Schweiz/Suisse/Svizzera"), CLDR has one name per language. A region that covers its whole country
     (CH0) gets the country's name too."""
-    table = data.load_atlas_data().region_table
+    table = atlas.region_table
     names = table.set_index("nuts_id")["name"].copy()
     national = table.set_index("nuts_id")["country"].map(names)
     whole_country = (table["level"].to_numpy() == 0) | (names.to_numpy() == national.to_numpy())
@@ -152,36 +156,45 @@ def region_names(language: str = DEFAULT_LANGUAGE) -> pd.Series:
     return names
 
 
-def region_label(code: str, language: str) -> str:
+def region_label(atlas: AtlasData, code: str, language: str) -> str:
     """"Name (CODE)": a code alone (AT332) tells a visitor nothing, a name alone is ambiguous across levels."""
-    name = region_names(language).get(code)
+    name = region_names(atlas, language).get(code)
     return f"{name} ({code})" if name else code
 
 
-def clusters_in_area(state: ViewState) -> pd.DataFrame:
-    clusters = clusters_in_view(state)
+@lru_cache(maxsize=2 * len(LANGUAGES))
+def region_options(atlas: AtlasData, language: str) -> tuple[dict, ...]:
+    """Every NUTS 0–3 region as a comparison option (825 of them, 85 KB)."""
+    _ = translator(language)
+    table = atlas.region_table.sort_values(["level", "country", "name"])
+    return tuple({"label": f"{name} ({code}) · {_(f'level.{level}')}", "value": code, "search": f"{name} {code}"}
+                 for code, name, level in zip(table["nuts_id"], table["name"], table["level"]))
+
+
+def clusters_in_area(atlas: AtlasData, state: ViewState) -> pd.DataFrame:
+    clusters = clusters_in_view(atlas, state)
     return clusters[clusters[in_area_column(state.period)]]
 
 
-def top_regions_figure(state: ViewState, language: str) -> dict:
-    counts = sector_counts(clusters_in_area(state), level=state.level)
-    return figures.make_top_regions_figure(counts, region_names(language), _=translator(language),
+def top_regions_figure(atlas: AtlasData, state: ViewState, language: str) -> dict:
+    counts = sector_counts(clusters_in_area(atlas, state), level=state.level)
+    return figures.make_top_regions_figure(counts, region_names(atlas, language), _=translator(language),
                                            fill=state.present)
 
 
-def country_mix_figure(state: ViewState, language: str) -> dict:
+def country_mix_figure(atlas: AtlasData, state: ViewState, language: str) -> dict:
     _ = translator(language)
-    counts = sector_counts(clusters_in_area(state), level=0)
+    counts = sector_counts(clusters_in_area(atlas, state), level=0)
     return figures.make_country_mix_figure(counts, {c: _(f"country.{c}") for c in counts.index}, _=_)
 
 
-def comparison_rows(state: ViewState) -> tuple[pd.DataFrame, dict[str, float]]:
+def comparison_rows(atlas: AtlasData, state: ViewState) -> tuple[pd.DataFrame, dict[str, float]]:
     """The compared territories (any mix of levels) and the programme-area references."""
     rows = []
     for level in sorted({len(code) - 2 for code in state.compare}):
-        metrics = metrics_in_view(state, level=level)
+        metrics = metrics_in_view(atlas, state, level=level)
         rows.append(metrics[metrics["nuts_id"].isin(state.compare)])
-    reference_metrics = metrics_in_view(state, level=2)
+    reference_metrics = metrics_in_view(atlas, state, level=2)
     references = {metric: programme_area_average(reference_metrics, metric) for metric in ("density", "share", "lq")}
     if not rows:
         return pd.DataFrame(columns=["nuts_id", "name"]), references
@@ -189,10 +202,10 @@ def comparison_rows(state: ViewState) -> tuple[pd.DataFrame, dict[str, float]]:
     return combined.reset_index(), references
 
 
-def comparison_figure(state: ViewState, language: str) -> go.Figure:
+def comparison_figure(atlas: AtlasData, state: ViewState, language: str) -> go.Figure:
     if not state.compare:
         return figures.empty_figure(translator(language)("compare.empty"))
-    rows, references = comparison_rows(state)
+    rows, references = comparison_rows(atlas, state)
     return figures.make_comparison_figure(rows, references, _=translator(language), sectors_chosen=bool(state.sectors))
 
 
@@ -200,90 +213,94 @@ def portfolio_region(state: ViewState) -> str:
     return state.region or (state.compare[0] if state.compare else "")
 
 
-def portfolio_figure(state: ViewState, language: str) -> go.Figure:
+def portfolio_figure(atlas: AtlasData, state: ViewState, language: str) -> go.Figure:
     _ = translator(language)
     code = portfolio_region(state)
     if not code:
         return figures.empty_figure(_("portfolio.pick"))
-    base = data.base_clusters(state.selection)
-    profile = sector_profile(base, nuts_id=code, period=state.period)
-    return figures.make_portfolio_figure(profile, region_label(code, language), _=_)
+    profile = sector_profile(atlas.base_clusters(state.selection), nuts_id=code, period=state.period)
+    return figures.make_portfolio_figure(profile, region_label(atlas, code, language), _=_)
 
 
 TABLE_COLUMNS = ("name", "acronym", "sector", "country", "city", "nuts3", "org_type", "status", "founded",
                  "website", "source_url", "id")
 
 
-def table_rows(state: ViewState, language: str) -> list[dict]:
+def table_rows(atlas: AtlasData, state: ViewState, language: str) -> list[dict]:
     _ = translator(language)
-    clusters = clusters_in_view(state)
+    clusters = clusters_in_view(atlas, state)
     frame = clusters[list(TABLE_COLUMNS)].copy()
     frame["sector"] = frame["sector"].map(lambda s: _(f"sector.{s}"))
     frame["org_type"] = frame["org_type"].map(lambda s: _(f"org_kind.{s}"))
     frame["status"] = frame["status"].map(lambda s: _(f"status.{s}"))
-    frame["region"] = clusters["nuts3"].map(region_names(language))
+    frame["region"] = clusters["nuts3"].map(region_names(atlas, language))
     frame["founded"] = frame["founded"].astype(object).where(frame["founded"].notna(), None)
     return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
 
-def summary_counts(state: ViewState) -> dict[str, int]:
-    clusters = clusters_in_view(state)
+def summary_counts(atlas: AtlasData, state: ViewState) -> dict[str, int]:
+    clusters = clusters_in_view(atlas, state)
     inside = clusters[clusters[in_area_column(state.period)]]
-    metrics = metrics_in_view(state)
+    metrics, _ = atlas.view_metrics(state.selection, level=state.level, period=state.period)
     regions_with = int((metrics["count"].fillna(0) > 0).sum())
     return {"clusters": len(clusters), "in_area": len(inside), "outside": len(clusters) - len(inside),
             "regions": regions_with}
 
 
-def region_details(state: ViewState) -> dict | None:
+def region_details(atlas: AtlasData, state: ViewState) -> dict | None:
     """The focused region's card: attributes, counts by sector and its clusters."""
     if not state.region:
         return None
-    table = data.load_atlas_data().region_table.set_index("nuts_id")
+    table = atlas.region_table.set_index("nuts_id")
     if state.region not in table.index:
         return None
     region = table.loc[state.region]
     level = int(region["level"])
-    clusters = clusters_in_view(state)
+    clusters = clusters_in_view(atlas, state)
     own = clusters[clusters[f"nuts{level}"] == state.region].sort_values("name")
     by_sector = own["sector"].value_counts().reindex(list(SECTOR_IDS)).dropna().astype(int)
-    metrics = metrics_in_view(state, level=level).set_index("nuts_id")
+    metrics = metrics_in_view(atlas, state, level=level).set_index("nuts_id")
     row = metrics.loc[state.region] if state.region in metrics.index else None
     figures_ = {name: (None if row is None or pd.isna(row[name]) else float(row[name]))
                 for name in ("count", "density", "share", "lq", "count_all_sectors")}
     figures_["lq_reliable"] = bool(row["lq_reliable"]) if row is not None else False
-    return {"metrics": figures_, "sectors_chosen": bool(state.sectors), "nuts_id": state.region, "name": region_names(state.lang)[state.region], "country": region["country"],
-            "level": level,
+    return {"metrics": figures_, "sectors_chosen": bool(state.sectors), "nuts_id": state.region,
+            "name": region_names(atlas, state.lang)[state.region], "country": region["country"], "level": level,
             "area_km2": float(region["area_km2"]), "mount_type": int(region["mount_type"]),
             "in_area": bool(region[in_area_column(state.period)]), "by_sector": by_sector.to_dict(),
             "clusters": own[["id", "name", "sector", "city"]].to_dict(orient="records")}
 
 
-def cluster_details(state: ViewState) -> dict | None:
+def cluster_details(atlas: AtlasData, state: ViewState) -> dict | None:
     if not state.cluster:
         return None
-    clusters = data.load_atlas_data().clusters
+    clusters = atlas.clusters
     match = clusters[clusters["id"] == state.cluster]
     if match.empty:
         return None
     row = match.iloc[0]
     details = {key: (None if pd.isna(value) else value) for key, value in row.items()}
     if details.get("nuts3"):
-        details["nuts3_label"] = region_label(details["nuts3"], state.lang)
+        details["nuts3_label"] = region_label(atlas, details["nuts3"], state.lang)
     successor = clusters.loc[clusters["id"] == details.get("successor"), "name"]
     details["successor_name"] = successor.iloc[0] if len(successor) else None
     return details
 
 
-def download(state: ViewState, kind: str, view_url: str) -> tuple[str, str]:
+def download(atlas: AtlasData, state: ViewState, kind: str, view_url: str) -> tuple[str, str]:
     """File content and name for the clusters in view."""
-    clusters = clusters_in_view(state)
+    clusters = clusters_in_view(atlas, state)
     today = date.today()
     if kind == "geojson":
         return export.clusters_to_geojson(clusters, view_url=view_url, generated=today), \
             f"alpine-clusters-{today.isoformat()}.geojson"
     return export.clusters_to_csv(clusters, view_url=view_url, generated=today), \
         f"alpine-clusters-{today.isoformat()}.csv"
+
+
+def presented_step(atlas: AtlasData, state: ViewState, language: str) -> story.PresentedStep | None:
+    """The words of the story step a presentation shows (None when no story plays)."""
+    return story.presented_step(atlas, state, translator(language))
 
 
 def story_camera(state: ViewState) -> dict | None:
@@ -330,15 +347,15 @@ def export_filename(name: str, fmt: str, state: ViewState) -> str:
     return "-".join(parts) + f".{fmt}"
 
 
-def export_figure(name: str, state: ViewState) -> go.Figure:
+def export_figure(atlas: AtlasData, name: str, state: ViewState) -> go.Figure:
     """A slide (1920×1080) of the map or one chart, titled with what it shows, captioned and attributed."""
     _ = translator(state.lang)
     caption = presenting.caption(state, _)
     scope = export_scope(name, state, _)
     if name == "map":
-        regions = data.load_atlas_data().regions
-        on_map = regions[regions["on_map"]]
-        figure = slides.make_static_map_figure(map_values(state, state.lang), on_map[on_map["level"] == state.level],
+        on_map = atlas.regions[atlas.regions["on_map"]]
+        figure = slides.make_static_map_figure(map_values(atlas, state, state.lang),
+                                               on_map[on_map["level"] == state.level],
                                                on_map[on_map["level"] == 0], metric=state.metric, _=_)
         return slides.as_slide(figure, title=f"{_(f'metric.{state.metric}')} · {scope}", caption=caption, _=_)
     builders = {"top-regions": (top_regions_figure, "chart.top_regions.title"),
@@ -348,44 +365,42 @@ def export_figure(name: str, state: ViewState) -> go.Figure:
     if name not in builders:
         raise KeyError(name)
     build, title_key = builders[name]
-    figure = go.Figure(build(state, state.lang))
+    figure = go.Figure(build(atlas, state, state.lang))
     # The slide gets its title as plain text and escapes it once (as_slide): the chart's own title is markup
     # already, escaped and wrapped. An empty portfolio has no title of its own: the slide is titled by its
     # scope alone, not " · scope".
     if name != "portfolio":
         title = _(title_key)
     elif figure.layout.title.text:
-        title = _(title_key, region=region_label(portfolio_region(state), state.lang))
+        title = _(title_key, region=region_label(atlas, portfolio_region(state), state.lang))
     else:
         title = ""
     return slides.as_slide(figure, title=" · ".join(part for part in (title, scope) if part), caption=caption, _=_)
 
 
-def region_profile_title(nuts_id: str, state: ViewState) -> str:
+def region_profile_title(atlas: AtlasData, nuts_id: str, state: ViewState) -> str:
     """The PDF's own title (its metadata): region, code, sectors and period."""
     _ = translator(state.lang)
-    name = region_names(state.lang).get(nuts_id, nuts_id)
+    name = region_names(atlas, state.lang).get(nuts_id, nuts_id)
     return f"{_('profile.title', region=name, code=nuts_id)} · {export_scope('region', state, _)}"
 
 
-def region_profile_figure(nuts_id: str, state: ViewState) -> go.Figure | None:
+def region_profile_figure(atlas: AtlasData, nuts_id: str, state: ViewState) -> go.Figure | None:
     """The one-page region profile, or None for an unknown code."""
-    atlas = data.load_atlas_data()
     matches = atlas.regions[atlas.regions["nuts_id"] == nuts_id]
     if matches.empty:
         return None
     region = matches.iloc[0]
     _ = translator(state.lang)
     level = int(region["level"])
-    base = data.base_clusters(state.selection)
+    base = atlas.base_clusters(state.selection)
     # The mix and specialisation compare against every sector (base_clusters); the list is what is in view.
-    in_view = clusters_in_view(state)
+    in_view = clusters_in_view(atlas, state)
     own = in_view[in_view[f"nuts{level}"] == nuts_id]
     profile = sector_profile(base, nuts_id=nuts_id, period=state.period)
     neighbours = slides.neighbouring_regions(atlas.regions[atlas.regions["on_map"]], nuts_id,
                                              tuple(matches.geometry.iloc[0].bounds))
-    details = {"nuts_id": nuts_id, "name": region_names(state.lang)[nuts_id], "country": region["country"],
-               "level": level,
-               "area_km2": float(region["area_km2"])}
+    details = {"nuts_id": nuts_id, "name": region_names(atlas, state.lang)[nuts_id], "country": region["country"],
+               "level": level, "area_km2": float(region["area_km2"])}
     return slides.make_region_profile_figure(region=details, outline=matches.geometry, neighbours=neighbours,
                                              profile=profile, clusters=own, caption=presenting.caption(state, _), _=_)

@@ -28,13 +28,6 @@ EXCLUDED_PREFIXES = ("FRY",)
 #: box keeps its areas and extent metropolitan, like every other region we keep.
 EUROPE_BOX = (-11.0, 34.0, 35.0, 72.0)
 
-MOUNTAIN_TYPES = {
-    1: "more than 50 % of the surface in mountain areas",
-    2: "more than 50 % of the population in mountain areas",
-    3: "more than 50 % of surface and population in mountain areas",
-    4: "non-mountain region",
-}
-
 PERIODS = ("2007-2013", "2021-2027")
 
 

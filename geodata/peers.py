@@ -35,6 +35,7 @@ MIN_SUPPORT = 3
 MIN_CANDIDATES = 5
 DEFAULT_LIMIT = 5
 WEIGHTS = {"structure": 0.6, "size": 0.2, "typology": 0.2}
+#: The tercile bands of organisation counts, smallest first.
 SIZE_BANDS = ("small", "medium", "large")
 
 
@@ -134,12 +135,13 @@ def build_peer_space(clusters: pd.DataFrame, regions: pd.DataFrame, *, level: in
 
 
 def size_bands(counts: pd.Series) -> pd.Series:
-    """small / medium / large by the terciles of the non-zero counts ('' for regions without organisations)."""
+    """:data:`SIZE_BANDS` by the terciles of the non-zero counts ('' for regions without organisations)."""
     present = counts[counts > 0]
     if present.empty:
         return pd.Series("", index=counts.index)
     low, high = present.quantile([1 / 3, 2 / 3]).to_numpy()
-    bands = np.select([counts <= 0, counts <= low, counts <= high], ["", "small", "medium"], "large")
+    small, medium, large = SIZE_BANDS
+    bands = np.select([counts <= 0, counts <= low, counts <= high], ["", small, medium], large)
     return pd.Series(bands, index=counts.index)
 
 

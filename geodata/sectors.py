@@ -38,7 +38,6 @@ SECTOR_IDS: tuple[str, ...] = tuple(s.id for s in SECTORS)
 KEY_SECTOR_IDS: tuple[str, ...] = tuple(s.id for s in SECTORS if s.key_sector)
 SECTOR_BY_ID: dict[str, Sector] = {s.id: s for s in SECTORS}
 SECTOR_COLOURS: dict[str, str] = {s.id: s.colour for s in SECTORS}
-SECTOR_LABELS: dict[str, str] = {s.id: s.label for s in SECTORS}
 
 ORG_TYPES: tuple[str, ...] = ("cluster_organisation", "agency", "technology_park", "network_platform")
 STATUSES: tuple[str, ...] = ("active", "historic")

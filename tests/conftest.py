@@ -46,7 +46,11 @@ CHROME_ARGUMENTS = (
 
 
 def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    """``CI`` set to anything but empty or one of the app's spellings of false (``dashboard.config``)."""
+    from dashboard.config import is_false
+
+    value = os.environ.get("CI", "").strip()
+    return bool(value) and not is_false(value)
 
 
 def require_programs(*names: str, purpose: str) -> dict[str, str]:
@@ -189,6 +193,15 @@ def start_server_fixture() -> Iterator[Callable[..., LiveServer]]:
     yield start
     for server in reversed(started):
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def register():
+    """The committed register as the app loads it (``dashboard.data.load_atlas_data``): what tests of the real
+    numbers hand to ``views``, ``story`` and ``partner_views``."""
+    from dashboard.data import load_atlas_data
+
+    return load_atlas_data()
 
 
 @pytest.fixture(scope="session")

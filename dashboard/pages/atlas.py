@@ -1,7 +1,7 @@
 """The map page: filters, choropleth with cluster points, comparison charts, table and downloads.
 
 State flows one way: URL ⇄ controls → ``Atlas.STATE`` store → every view. Each view callback reads the
-store, calls one function in ``dashboard.views`` and returns.
+store, calls one function in ``dashboard.views`` with the loaded data (``load_atlas_data()``) and returns.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dash import ClientsideFunction, Input, Output, Patch, State, callback, clie
 from dashboard import cards, components, figures, story, upload, userlist, views
 from dashboard import upload_callbacks  # noqa: F401  (registers the callbacks of "Your own list")
 from dashboard.config import CONFIG
-from dashboard.data import load_atlas_data
+from dashboard.data import AtlasData, load_atlas_data
 from dashboard.i18n import Translator, translate
 from dashboard.shell import PageAddress, dash_query, page_address, request_language
 from dashboard.ids import Atlas, LazyView
@@ -31,28 +31,20 @@ CONTROLS = (
 )
 
 
-@lru_cache(maxsize=8)
-def region_options(language: str) -> tuple[dict, ...]:
-    """Every NUTS 0–3 region as a comparison option (825 of them, 85 KB)."""
-    _ = Translator(language)
-    table = load_atlas_data().region_table.sort_values(["level", "country", "name"])
-    return tuple({"label": f"{name} ({code}) · {_(f'level.{level}')}", "value": code, "search": f"{name} {code}"}
-                 for code, name, level in zip(table["nuts_id"], table["name"], table["level"]))
-
-
-def compared_options(state: ViewState) -> list[dict]:
+def compared_options(atlas: AtlasData, state: ViewState) -> list[dict]:
     """The options the page starts with: only the regions compared, so their chips have labels. The others
     arrive when the comparison comes into view (:func:`load_region_options`): the first paint does not wait
     for them."""
-    return [option for option in region_options(state.lang) if option["value"] in state.compare]
+    return [option for option in views.region_options(atlas, state.lang) if option["value"] in state.compare]
 
 
 def layout(**query: str) -> html.Div:
     language = request_language(query.get("lang"))
+    atlas = load_atlas_data()
     state = story.as_shown(
-        ViewState.from_dict({**ViewState.from_query(_query_string(query)).to_dict(), "lang": language}))
+        atlas, ViewState.from_dict({**ViewState.from_query(_query_string(query)).to_dict(), "lang": language}))
     _ = Translator(language)
-    figure, map_sent = first_map(state)
+    figure, map_sent = first_map(atlas, state)
     address = shown_address(query)
     page = html.Div(
         [
@@ -77,14 +69,15 @@ def layout(**query: str) -> html.Div:
             components.filter_panel(_, state),
             html.Div([components.map_section(_, figure), upload.section(_, userlist.limits()),
                       components.charts_section(_),
-                      components.compare_section(_, compared_options(state), state), components.table_section(_)],
+                      components.compare_section(_, compared_options(atlas, state), state),
+                      components.table_section(_)],
                      className="content"),
         ],
         id=Atlas.ROOT,
         className=root_class(state),
     )
     if address:
-        render_always(page, state, address.href)
+        render_always(page, atlas, state, address.href)
     return page
 
 
@@ -97,12 +90,12 @@ def shown_address(query: dict) -> PageAddress | None:
     return address
 
 
-def render_always(page: html.Div, state: ViewState, href: str) -> None:
+def render_always(page: html.Div, atlas: AtlasData, state: ViewState, href: str) -> None:
     """Fill the parts that are on screen with the map (summary, cards, presentation bar, downloads) into the
     page, and note them as rendered: the page's first paint waits for no :func:`update_views`."""
     for component, prop, render in VIEW_PARTS[ALWAYS]:
         target = page if component == Atlas.ROOT else page[component]
-        setattr(target, prop, render(state, href))
+        setattr(target, prop, render(atlas, state, href))
     page[Atlas.RENDERED_VIEWS].data = {ALWAYS: view_key(state, href, ALWAYS)}
 
 
@@ -129,7 +122,8 @@ def triggered_id() -> str | None:
 PRESENTATION_BUTTONS = (Atlas.PRESENT, Atlas.STORY_START, Atlas.STORY_PREVIOUS, Atlas.STORY_NEXT, Atlas.PRESENT_EXIT)
 
 
-def presentation_change(state: ViewState, button: str, before: dict | None = None) -> tuple[ViewState, dict | None]:
+def presentation_change(atlas: AtlasData, state: ViewState, button: str,
+                        before: dict | None = None) -> tuple[ViewState, dict | None]:
     """The state after a presentation button, and the view to come back to when the presentation ends.
 
     Entering remembers the visitor's view; leaving brings it back (in the current language) rather than
@@ -145,9 +139,9 @@ def presentation_change(state: ViewState, button: str, before: dict | None = Non
         return with_changes(state, present=True, story="", step=0), remembered
     chosen = story.load_story(state.story or story.DEFAULT_STORY)
     if button == Atlas.STORY_START or not state.story:
-        return story.step_state(state, chosen, 0), remembered
+        return story.step_state(atlas, state, chosen, 0), remembered
     offset = 1 if button == Atlas.STORY_NEXT else -1
-    return story.step_state(state, chosen, state.step + offset), remembered
+    return story.step_state(atlas, state, chosen, state.step + offset), remembered
 
 
 def _everything(state: ViewState, search: str | None, current: dict | None, *, write_url: bool) -> dict:
@@ -189,10 +183,10 @@ def update_state(search, controls, partners, focus, _buttons, current, pathname,
         state = ViewState.from_query(search)
         if "lang=" not in (search or ""):
             state = with_changes(state, lang=focus.get("lang", state.lang))
-        state = story.as_shown(state)
+        state = story.as_shown(load_atlas_data(), state)
         return {**_everything(state, search, current, write_url=False), "before": no_update}
     if trigger in PRESENTATION_BUTTONS:
-        state, remembered = presentation_change(ViewState.from_dict(current), trigger, before)
+        state, remembered = presentation_change(load_atlas_data(), ViewState.from_dict(current), trigger, before)
         return {**_everything(state, search, current, write_url=True), "before": remembered}
     previous = ViewState.from_dict(current)
     state = with_changes(
@@ -234,7 +228,7 @@ def select_on_click(click, state_data):
     if "cluster" in point:
         return no_update, {"region": state.region, "cluster": point["cluster"], "lang": state.lang}, []
     if "place" in point:
-        organisations = views.place_organisations(point["place"], state.lang)
+        organisations = views.place_organisations(load_atlas_data(), point["place"], state.lang)
         return no_update, no_update, cards.place_list(organisations, state.lang)
     raise dash.exceptions.PreventUpdate
 
@@ -279,12 +273,12 @@ clientside_callback(
 
 
 @lru_cache(maxsize=64)
-def first_map(state: ViewState) -> tuple[dict, dict]:
+def first_map(atlas: AtlasData, state: ViewState) -> tuple[dict, dict]:
     """The map of the page's first view (as the figure's JSON structure) and what :func:`update_map` remembers
     of it: built with the page, so the first paint waits for no callback; and once per view and worker, since
     building the figure is most of a page's build. Nothing may change what it returns."""
-    values = views.map_values(state, state.lang)
-    figure = views.map_figure(state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
+    values = views.map_values(atlas, state, state.lang)
+    figure = views.map_figure(atlas, state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
                               basemap_attribution=CONFIG.basemap_attribution)
     camera = views.story_camera(state)
     if camera:
@@ -310,13 +304,14 @@ def update_map(state_data, map_sent):
     Plotly, new colours rebuild and re-tile the whole trace.
     """
     state = ViewState.from_dict(state_data)
+    atlas = load_atlas_data()
     camera = views.story_camera(state)
-    values = views.map_values(state, state.lang)
+    values = views.map_values(atlas, state, state.lang)
     digests = views.value_digests(values)
     map_sent = mapping(map_sent)
     sent = mapping(map_sent.get("sent"))
     if map_sent.get("level") != state.level:
-        figure = views.map_figure(state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
+        figure = views.map_figure(atlas, state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
                                   basemap_attribution=CONFIG.basemap_attribution)
         if camera:
             figure.update_layout(map=camera["map"], uirevision=camera["uirevision"])
@@ -373,41 +368,45 @@ clientside_callback(
 
 
 #: Every part of the page that is a plain function of the view state, by the section that shows it:
-#: (component, property, render(state, href)). The "always" parts are on screen with the map; the others are
-#: computed only while the reader can see them (``assets/lazy_views.js`` reports which ones are).
+#: (component, property, render(atlas, state, href)). The "always" parts are on screen with the map; the others
+#: are computed only while the reader can see them (``assets/lazy_views.js`` reports which ones are).
 ALWAYS = "always"
 VIEW_PARTS = {
     ALWAYS: (
-        (Atlas.SUMMARY, "children", lambda state, href: cards.summary(state, views.summary_counts(state), state.lang)),
+        (Atlas.SUMMARY, "children",
+         lambda atlas, state, href: cards.summary(state, views.summary_counts(atlas, state), state.lang)),
         (Atlas.MAP_TABLE_SUMMARY, "children",
-         lambda state, href: cards.map_table_summary(views.metrics_in_view(state), state, state.lang)),
+         lambda atlas, state, href: cards.map_table_summary(views.metrics_in_view(atlas, state), state, state.lang)),
         (Atlas.REGION_CARD, "children",
-         lambda state, href: cards.region_card(views.region_details(state), state.lang, state)),
+         lambda atlas, state, href: cards.region_card(views.region_details(atlas, state), state.lang, state)),
         (Atlas.CLUSTER_CARD, "children",
-         lambda state, href: cards.cluster_card(views.cluster_details(state), state.lang, state)),
-        (Atlas.ROOT, "className", lambda state, href: root_class(state)),
+         lambda atlas, state, href: cards.cluster_card(views.cluster_details(atlas, state), state.lang, state)),
+        (Atlas.ROOT, "className", lambda atlas, state, href: root_class(state)),
         (Atlas.PRESENT_BAR, "children",
-         lambda state, href: cards.presentation_text(state, CONFIG.public_url or views.base_url(href), state.lang)),
-        (Atlas.EXPORTS, "children", lambda state, href: cards.export_links(state, state.lang)),
+         lambda atlas, state, href: cards.presentation_text(state, views.presented_step(atlas, state, state.lang),
+                                                            CONFIG.public_url or views.base_url(href), state.lang)),
+        (Atlas.EXPORTS, "children", lambda atlas, state, href: cards.export_links(state, state.lang)),
     ),
     LazyView.CHARTS: (
         (Atlas.CHARTS_GRID, "children",
-         lambda state, href: components.charts(Translator(state.lang), views.top_regions_figure(state, state.lang),
-                                               views.country_mix_figure(state, state.lang))),
+         lambda atlas, state, href: components.charts(Translator(state.lang),
+                                                      views.top_regions_figure(atlas, state, state.lang),
+                                                      views.country_mix_figure(atlas, state, state.lang))),
     ),
     LazyView.COMPARE: (
         (Atlas.COMPARE_GRID, "children",
-         lambda state, href: components.comparison_charts(Translator(state.lang),
-                                                          views.comparison_figure(state, state.lang),
-                                                          views.portfolio_figure(state, state.lang))),
+         lambda atlas, state, href: components.comparison_charts(Translator(state.lang),
+                                                                 views.comparison_figure(atlas, state, state.lang),
+                                                                 views.portfolio_figure(atlas, state, state.lang))),
     ),
     LazyView.TABLE: (
         (Atlas.TABLE_SLOT, "children",
-         lambda state, href: components.table_grid(Translator(state.lang), views.table_rows(state, state.lang))),
+         lambda atlas, state, href: components.table_grid(Translator(state.lang),
+                                                          views.table_rows(atlas, state, state.lang))),
     ),
     LazyView.MAP_TABLE: (
         (Atlas.MAP_TABLE, "children",
-         lambda state, href: cards.map_data_table(views.metrics_in_view(state), state.lang)),
+         lambda atlas, state, href: cards.map_data_table(views.metrics_in_view(atlas, state), state.lang)),
     ),
 }
 
@@ -445,7 +444,8 @@ def update_views(state_data, visible, rendered, href):
     due = views_to_render(state, href, visible, rendered)
     if not due:
         raise dash.exceptions.PreventUpdate
-    parts = [render(state, href) if section in due else no_update
+    atlas = load_atlas_data()
+    parts = [render(atlas, state, href) if section in due else no_update
              for section, section_parts in VIEW_PARTS.items() for _component, _property, render in section_parts]
     return {"parts": parts, "rendered": {**rendered, **due}}
 
@@ -465,9 +465,12 @@ def load_region_options(visible, compared, shown, state_data):
     shown = shown if isinstance(shown, list) else []
     labelled = {option.get("value") for option in shown if isinstance(option, dict)}
     wanted = LazyView.COMPARE in string_list(visible) or not set(string_list(compared)) <= labelled
-    if not wanted or len(shown) >= len(region_options(language)):
+    if not wanted:
         raise dash.exceptions.PreventUpdate
-    return list(region_options(language))
+    options = views.region_options(load_atlas_data(), language)
+    if len(shown) >= len(options):
+        raise dash.exceptions.PreventUpdate
+    return list(options)
 
 
 @callback(
@@ -486,5 +489,6 @@ def download_view(_csv_clicks, _geojson_clicks, state_data, href):
         raise dash.exceptions.PreventUpdate
     kind = "geojson" if trigger == Atlas.DOWNLOAD_GEOJSON else "csv"
     state = ViewState.from_dict(state_data)
-    content, filename = views.download(state, kind, views.view_address(state, text(href, MAX_QUERY_LENGTH)))
+    content, filename = views.download(load_atlas_data(), state, kind,
+                                       views.view_address(state, text(href, MAX_QUERY_LENGTH)))
     return dcc.send_string(content, filename)

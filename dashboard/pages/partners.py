@@ -2,7 +2,8 @@
 meta-clusters, and peer regions that can be sent to the atlas's comparison in one click.
 
 Controls → URL (a shared link reopens the same view); each section's callback reads only its own controls,
-calls ``dashboard.partner_views`` and a builder in ``dashboard.cooperation``, and returns.
+calls ``dashboard.partner_views`` with the loaded data (``load_atlas_data()``) and a builder in
+``dashboard.cooperation``, and returns.
 """
 
 from __future__ import annotations
@@ -10,16 +11,19 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
+import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, cooperation, partner_components, partner_views, views
+from dashboard import components, cooperation, meta_data, partner_components, partner_views, views
+from dashboard.data import AtlasData, load_atlas_data
 from dashboard.i18n import Translator, translate
 from dashboard.ids import Partners
 from dashboard.partners_state import PEER_LEVELS, ExplorerState
 from dashboard.shell import request_language
 from geodata.partners import ARC_MAX_KM, MIN_GROUP_MEMBERS, RELATED_FIT
 from geodata.partners import WEIGHTS as PARTNER_WEIGHTS
-from geodata.peers import MIN_SUPPORT
+from geodata.peers import EVIDENCE_HALF, MIN_CANDIDATES, MIN_SUPPORT, SMOOTHING_TAU
+from geodata.peers import WEIGHTS as PEER_WEIGHTS
 from geodata.sectors import SECTORS
 
 dash.register_page(__name__, path="/partners", name="partners",
@@ -48,6 +52,7 @@ def _state(query: dict[str, str], language: str) -> ExplorerState:
 def layout(**query: str) -> html.Div:
     language = request_language(query.get("lang"))
     state = _state(query, language)
+    atlas = load_atlas_data()
     _ = Translator(language)
     return html.Div(
         [
@@ -58,10 +63,10 @@ def layout(**query: str) -> html.Div:
             html.Nav(html.Ul([html.Li(html.A(_(key), href=f"#{anchor}")) for key, anchor in (
                 ("partners.suggest.title", "suggest"), ("coop.title", "cooperation"), ("peers.title", "peers"),
                 ("partners.method.title", "method"))]), className="partners-toc", **{"aria-label": _("partners.toc")}),
-            suggest_section(_, state),
+            suggest_section(_, atlas, state),
             cooperation_section(_, state),
-            peers_section(_, state),
-            method_section(_),
+            peers_section(_, atlas, state),
+            method_section(_, meta_data.related_sectors(atlas)),
         ],
         id=Partners.ROOT,
         className="partners-page",
@@ -73,7 +78,7 @@ def _switch(component_id: str, label: str, on: bool) -> dcc.Checklist:
                          className="checklist", inputClassName="check", labelClassName="check-label")
 
 
-def suggest_section(_: Translator, state: ExplorerState) -> html.Section:
+def suggest_section(_: Translator, atlas: AtlasData, state: ExplorerState) -> html.Section:
     return html.Section(
         [
             html.H2(_("partners.suggest.title"), id="suggest"),
@@ -81,7 +86,7 @@ def suggest_section(_: Translator, state: ExplorerState) -> html.Section:
             html.Div([
                 components.field(_, "partners.organisation", dcc.Dropdown(
                     id=Partners.ORGANISATION, value=state.organisation or None,
-                    options=partner_views.organisation_options(_, state.period), searchable=True, clearable=True,
+                    options=partner_views.organisation_options(atlas, _, state.period), searchable=True, clearable=True,
                     placeholder=_("partners.organisation.placeholder"), labels=components.dropdown_labels(_),
                     className="wide-dropdown"), control_id=Partners.ORGANISATION),
                 _switch(Partners.SAME_COUNTRY, _("partners.same_country"), state.same_country),
@@ -126,7 +131,7 @@ def cooperation_section(_: Translator, state: ExplorerState) -> html.Section:
     )
 
 
-def peers_section(_: Translator, state: ExplorerState) -> html.Section:
+def peers_section(_: Translator, atlas: AtlasData, state: ExplorerState) -> html.Section:
     return html.Section(
         [
             html.H2(_("peers.title"), id="peers"),
@@ -136,7 +141,7 @@ def peers_section(_: Translator, state: ExplorerState) -> html.Section:
                                         {level: _(f"level.{level}") for level in PEER_LEVELS}),
                 components.field(_, "peers.region", dcc.Dropdown(
                     id=Partners.REGION, value=state.region or None,
-                    options=partner_views.region_options(_, state.level, state.period), searchable=True,
+                    options=partner_views.region_options(atlas, _, state.level, state.period), searchable=True,
                     clearable=True, placeholder=_("peers.region.placeholder"), labels=components.dropdown_labels(_),
                     className="wide-dropdown"), control_id=Partners.REGION),
                 _switch(Partners.PEERS_CROSS_BORDER, _("peers.cross_border"), state.peers_cross_border),
@@ -147,8 +152,8 @@ def peers_section(_: Translator, state: ExplorerState) -> html.Section:
     )
 
 
-def method_section(_: Translator) -> html.Section:
-    related = partner_components.relatedness_rows(_)
+def method_section(_: Translator, related_sectors: pd.DataFrame) -> html.Section:
+    related = partner_components.relatedness_rows(related_sectors, _)
     return html.Section(
         [
             html.H2(_("partners.method.title"), id="method"),
@@ -164,34 +169,37 @@ def method_section(_: Translator) -> html.Section:
                                     ("partners.method.sector_a", "partners.method.sector_b", "partners.method.source")])),
                 html.Tbody([html.Tr([html.Td(a), html.Td(b), html.Td(source)]) for a, b, source in related]),
             ], className="data-table"),
-            dcc.Markdown(_("partners.method.peers", minimum=MIN_SUPPORT)),
+            dcc.Markdown(_("partners.method.peers", minimum=MIN_SUPPORT, candidates=MIN_CANDIDATES,
+                           structure=_.number(PEER_WEIGHTS["structure"], 1), size=_.number(PEER_WEIGHTS["size"], 1),
+                           typology=_.number(PEER_WEIGHTS["typology"], 1), tau=_.number(SMOOTHING_TAU),
+                           half=_.number(EVIDENCE_HALF))),
         ],
         className="panel partners-section prose", **{"aria-labelledby": "method"},
     )
 
 
+#: The explorer's controls, by the field of ``ExplorerState`` each one sets.
+CONTROLS = {"organisation": Partners.ORGANISATION, "same_country": Partners.SAME_COUNTRY,
+            "sectors": Partners.SECTORS, "alps4eu": Partners.ALPS4EU, "level": Partners.LEVEL,
+            "region": Partners.REGION, "peers_cross_border": Partners.PEERS_CROSS_BORDER}
+
+
 @callback(
-    Output(Partners.LOCATION, "search"),
-    Output(Partners.STATE, "data"),
-    Input(Partners.ORGANISATION, "value"),
-    Input(Partners.SAME_COUNTRY, "value"),
-    Input(Partners.SECTORS, "value"),
-    Input(Partners.ALPS4EU, "value"),
-    Input(Partners.LEVEL, "value"),
-    Input(Partners.REGION, "value"),
-    Input(Partners.PEERS_CROSS_BORDER, "value"),
-    State(Partners.STATE, "data"),
+    output={"search": Output(Partners.LOCATION, "search"), "state": Output(Partners.STATE, "data")},
+    inputs={"controls": {field: Input(component, "value") for field, component in CONTROLS.items()}},
+    state={"current": State(Partners.STATE, "data")},
     prevent_initial_call=True,
 )
-def update_state(organisation, same_country, sectors, alps4eu, level, region, cross_border, current):
+def update_state(controls, current):
     """Every control change is written to the URL, so the address bar always names the view."""
     previous = ExplorerState.from_dict(current)
     state = ExplorerState.from_dict({
-        **previous.to_dict(), "organisation": organisation or "", "same_country": _on(same_country),
-        "sectors": _chosen(sectors) or ["none"], "alps4eu": _on(alps4eu), "level": level,
-        "region": region or "", "peers_cross_border": _on(cross_border),
+        **previous.to_dict(), "organisation": controls["organisation"] or "",
+        "same_country": _on(controls["same_country"]), "sectors": _chosen(controls["sectors"]) or ["none"],
+        "alps4eu": _on(controls["alps4eu"]), "level": controls["level"], "region": controls["region"] or "",
+        "peers_cross_border": _on(controls["peers_cross_border"]),
     })
-    return state.to_query(), state.to_dict()
+    return {"search": state.to_query(), "state": state.to_dict()}
 
 
 @callback(
@@ -206,9 +214,11 @@ def update_suggestions(organisation, same_country, current):
     state = ExplorerState.from_dict({**_stored(current), "organisation": organisation or "",
                                      "same_country": _on(same_country)})
     _ = Translator(state.lang)
-    origin, table = partner_views.partner_suggestions(state)
-    figure = cooperation.partner_map_figure(origin, table, borders_url=views.geojson_url(0), _=_)
-    return figure, partner_components.suggestion_items(origin, table, state, _), \
+    atlas = load_atlas_data()
+    origin, table = partner_views.partner_suggestions(atlas, state)
+    figure = cooperation.partner_map_figure(origin, table, borders_url=views.geojson_url(atlas, 0), _=_)
+    names = partner_views.region_names(atlas)
+    return figure, partner_components.suggestion_items(origin, table, names, state, _), \
         partner_components.suggestion_summary(origin, table, state, _)
 
 
@@ -227,9 +237,10 @@ def update_cooperation(sectors, alps4eu, current):
     state = ExplorerState.from_dict({**_stored(current), "sectors": _chosen(sectors) or ["none"],
                                      "alps4eu": _on(alps4eu)})
     _ = Translator(state.lang)
-    arcs, groups = partner_views.cooperation_view(state)
-    partners, network = partner_views.alps4eu_layer()
-    figure = cooperation.cooperation_map_figure(arcs, partners, network, borders_url=views.geojson_url(0),
+    atlas = load_atlas_data()
+    arcs, groups = partner_views.cooperation_view(atlas, state)
+    partners, network = partner_views.alps4eu_layer(atlas)
+    figure = cooperation.cooperation_map_figure(arcs, partners, network, borders_url=views.geojson_url(atlas, 0),
                                                 show_partners=state.alps4eu, _=_)
     return (figure, partner_components.group_cards(groups, _), partner_components.arc_table(arcs, network, state, _),
             partner_components.cooperation_summary(arcs, groups, state, _),
@@ -250,7 +261,7 @@ def update_region_options(level, region, current):
     _ = Translator(state.lang)
     level = level if isinstance(level, int) and level in PEER_LEVELS else state.level
     keep = region if isinstance(region, str) and len(region) - 2 == level else None
-    return partner_views.region_options(_, level, state.period), keep
+    return partner_views.region_options(load_atlas_data(), _, level, state.period), keep
 
 
 @callback(
@@ -263,5 +274,7 @@ def update_peers(region, cross_border, current):
     state = ExplorerState.from_dict({**_stored(current), "region": region or "",
                                      "peers_cross_border": _on(cross_border)})
     _ = Translator(state.lang)
-    status, table = partner_views.peer_view(state)
-    return partner_components.peer_panel(status, table, state, _)
+    atlas = load_atlas_data()
+    status, table = partner_views.peer_view(atlas, state)
+    region, total = partner_views.peer_region(atlas, state)
+    return partner_components.peer_panel(status, table, region, total, state, _)

@@ -36,8 +36,8 @@ def test_about_page(client):
 
 
 @pytest.mark.parametrize("level", [0, 1, 2, 3])
-def test_region_outlines_are_geojson_cached_for_good(client, level):
-    url = views.geojson_url(level)
+def test_region_outlines_are_geojson_cached_for_good(client, level, register):
+    url = views.geojson_url(register, level)
     response = client.get(url)
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
@@ -51,20 +51,20 @@ def test_region_outlines_are_geojson_cached_for_good(client, level):
     assert all(feature["geometry"]["type"] in ("Polygon", "MultiPolygon") for feature in collection["features"])
 
 
-def test_region_outlines_answer_conditional_requests(client):
-    url = views.geojson_url(3)
+def test_region_outlines_answer_conditional_requests(client, register):
+    url = views.geojson_url(register, 3)
     etag = client.get(url).headers["ETag"]
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
 
 
 @pytest.mark.parametrize("url", ["/geo/nuts3-0000000000.geojson", "/geo/nuts7-{etag}.geojson"])
-def test_unknown_outlines_are_404(client, url):
-    etag = views.geojson_url(3).rsplit("-", 1)[1].removesuffix(".geojson")
+def test_unknown_outlines_are_404(client, url, register):
+    etag = views.geojson_url(register, 3).rsplit("-", 1)[1].removesuffix(".geojson")
     assert client.get(url.format(etag=etag)).status_code == 404
 
 
-def test_region_outlines_are_compressed(client):
-    url = views.geojson_url(3)
+def test_region_outlines_are_compressed(client, register):
+    url = views.geojson_url(register, 3)
     plain = client.get(url)
     compressed = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert compressed.status_code == 200

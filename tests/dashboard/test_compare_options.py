@@ -8,6 +8,7 @@ import sys
 import dash
 import pytest
 
+from dashboard import views
 from dashboard.ids import Atlas, LazyView
 from dashboard.state import ViewState
 
@@ -30,10 +31,10 @@ def test_the_first_page_carries_only_the_compared_regions(app, atlas):
         assert _dropdown(atlas.layout()).options == []
 
 
-def test_every_region_arrives_when_the_comparison_is_on_screen(atlas):
+def test_every_region_arrives_when_the_comparison_is_on_screen(atlas, register):
     state = ViewState().to_dict()
     everything = atlas.load_region_options([LazyView.COMPARE], [], [], state)
-    assert len(everything) == len(atlas.region_options("en")) > 800
+    assert len(everything) == len(views.region_options(register, "en")) > 800
     assert {"AT312", "ITC11", "SI0", "FR"} <= {option["value"] for option in everything}
     with pytest.raises(dash.exceptions.PreventUpdate):
         atlas.load_region_options([LazyView.COMPARE], [], everything, state)  # sent once
@@ -41,11 +42,11 @@ def test_every_region_arrives_when_the_comparison_is_on_screen(atlas):
         atlas.load_region_options([LazyView.CHARTS], [], [], state)  # not on screen, nothing compared
 
 
-def test_a_region_compared_from_the_map_gets_its_label_before_the_comparison_is_seen(atlas):
+def test_a_region_compared_from_the_map_gets_its_label_before_the_comparison_is_seen(atlas, register):
     state = ViewState().to_dict()
     options = atlas.load_region_options([], ["AT312"], [], state)
     assert any(option["value"] == "AT312" for option in options)
-    labelled = [option for option in atlas.region_options("en") if option["value"] == "AT312"]
+    labelled = [option for option in views.region_options(register, "en") if option["value"] == "AT312"]
     with pytest.raises(dash.exceptions.PreventUpdate):
         atlas.load_region_options([], ["AT312"], labelled, state)
 

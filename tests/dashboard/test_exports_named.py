@@ -47,18 +47,18 @@ def test_exp002_file_names_name_view_sector_level_and_period(name, fmt, query, e
     assert views.export_filename(name, fmt, ViewState.from_query(query)) == expected
 
 
-def test_exp003_slide_titles_name_sector_level_and_period(app):
+def test_exp003_slide_titles_name_sector_level_and_period(app, register):
     state = ViewState.from_query("?sector=energy_greentech&level=2")
     with app.server.app_context():
-        text = views.export_figure("top-regions", state).layout.title.text
+        text = views.export_figure(register, "top-regions", state).layout.title.text
     title = " ".join(unescape(re.sub(r"<[^>]+>", " ", text.split("<span")[0])).split())
     assert translate("sector.energy_greentech") in title and translate("level.2") in title
     assert translate("period.2021-2027") in title
 
 
-def test_exp004_an_empty_region_profile_says_so_instead_of_empty_axes(app):
+def test_exp004_an_empty_region_profile_says_so_instead_of_empty_axes(app, register):
     with app.server.app_context():
-        figure = views.region_profile_figure("AT111", ViewState())
+        figure = views.region_profile_figure(register, "AT111", ViewState())
     texts = [a.text for a in figure.layout.annotations]
     assert texts.count(translate("card.region.none")) == 3
     assert not [trace for trace in figure.data if trace.type in ("bar", "table")]

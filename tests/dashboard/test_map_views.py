@@ -12,45 +12,45 @@ def region_bounds(code: str):
     return regions[regions["nuts_id"] == code].total_bounds
 
 
-def test_map201_extent_is_the_programme_area_of_the_period():
-    regions = load_atlas_data().regions
+def test_map201_extent_is_the_programme_area_of_the_period(register):
+    regions = register.regions
     for period in ("2007-2013", "2021-2027"):
         area = regions[(regions["level"] == 3) & regions[f"in_area_{period.replace('-', '_')}"]].total_bounds
-        assert views.map_extent(ViewState(period=period)) == tuple(round(float(v), 4) for v in area)
-    assert views.map_extent(ViewState(period="2007-2013"))[3] < views.map_extent(ViewState())[3]
+        assert views.map_extent(register, ViewState(period=period)) == tuple(round(float(v), 4) for v in area)
+    assert views.map_extent(register, ViewState(period="2007-2013"))[3] < views.map_extent(register, ViewState())[3]
 
 
-def test_map202_extent_narrows_to_the_chosen_countries():
-    west, south, east, north = views.map_extent(ViewState(countries=("SI",)))
+def test_map202_extent_narrows_to_the_chosen_countries(register):
+    west, south, east, north = views.map_extent(register, ViewState(countries=("SI",)))
     si = region_bounds("SI")
     assert (west, south, east, north) == tuple(round(float(v), 4) for v in si)
-    both = views.map_extent(ViewState(countries=("SI", "AT")))
+    both = views.map_extent(register, ViewState(countries=("SI", "AT")))
     assert both[0] < west and both[3] > north
 
 
-def test_map203_extent_of_a_search_is_around_what_it_found():
+def test_map203_extent_of_a_search_is_around_what_it_found(register):
     state = ViewState(search="Linz")
-    found = views.clusters_in_view(state)
+    found = views.clusters_in_view(register, state)
     assert len(found)
-    west, south, east, north = views.map_extent(state)
+    west, south, east, north = views.map_extent(register, state)
     assert west < found["lon"].min() and east > found["lon"].max()
     assert south < found["lat"].min() and north > found["lat"].max()
-    area = views.map_extent(ViewState())
+    area = views.map_extent(register, ViewState())
     assert east - west < area[2] - area[0]
 
 
-def test_map204_no_extent_during_a_story():
-    assert views.map_extent(ViewState(story="alps4eu")) is None
+def test_map204_no_extent_during_a_story(register):
+    assert views.map_extent(register, ViewState(story="alps4eu")) is None
 
 
-def test_map205_every_organisation_is_in_exactly_one_place():
+def test_map205_every_organisation_is_in_exactly_one_place(register):
     state = ViewState()
-    points = views.map_values(state, "en")[figures.TRACE_CLUSTERS]
+    points = views.map_values(register, state, "en")[figures.TRACE_CLUSTERS]
     ids = [cid for item in points["customdata"] for cid in ([item] if isinstance(item, str) else item)]
-    assert sorted(ids) == sorted(views.clusters_in_view(state)["id"])
+    assert sorted(ids) == sorted(views.clusters_in_view(register, state)["id"])
     shared = [item for item in points["customdata"] if isinstance(item, list)]
     assert shared and max(len(item) for item in shared) >= 10
-    listed = views.place_organisations(max(shared, key=len), "en")
+    listed = views.place_organisations(register, max(shared, key=len), "en")
     assert [org["id"] for org in listed] and {org["id"] for org in listed} == set(max(shared, key=len))
 
 
@@ -60,12 +60,13 @@ def test_map206_stepped_colourscale_has_one_flat_step_per_class():
     assert [colour for _, colour in scale] == ["#000000"] * 2 + ["#111111"] * 2 + ["#222222"] * 2
 
 
-def test_map207_map_page_preloads_the_outlines_of_its_level(client):
+def test_map207_map_page_preloads_the_outlines_of_its_level(client, register):
     page = client.get("/?level=2").get_data(as_text=True)
     head = page.split("</head>")[0]
     for level in (2, 0):
-        assert f'<link rel="preload" href="{views.geojson_url(level)}" as="fetch" crossorigin="anonymous">' in head
-    assert views.geojson_url(3) not in head
+        url = views.geojson_url(register, level)
+        assert f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">' in head
+    assert views.geojson_url(register, 3) not in head
     about = client.get("/about").get_data(as_text=True)
     assert "/geo/" not in about and "async-graph.js" not in about
     assert '<link rel="preload" href="/_dash-component-suites/dash/dcc/async-dropdown.js" as="script">' in about
@@ -74,14 +75,15 @@ def test_map207_map_page_preloads_the_outlines_of_its_level(client):
                 in client.get(path).get_data(as_text=True))
 
 
-def test_map208_focus_is_the_focused_regions_extent():
-    assert views.map_focus(ViewState()) is None
-    assert views.map_focus(ViewState(region="AT130")) == tuple(round(float(v), 4) for v in region_bounds("AT130"))
-    assert views.map_focus(ViewState(region="ZZ999")) is None
+def test_map208_focus_is_the_focused_regions_extent(register):
+    assert views.map_focus(register, ViewState()) is None
+    assert views.map_focus(register, ViewState(region="AT130")) == \
+        tuple(round(float(v), 4) for v in region_bounds("AT130"))
+    assert views.map_focus(register, ViewState(region="ZZ999")) is None
 
 
-def test_map209_region_colours_are_each_regions_class_colour():
-    values = views.map_values(ViewState(), "en")
+def test_map209_region_colours_are_each_regions_class_colour(register):
+    values = views.map_values(register, ViewState(), "en")
     trace = values[figures.TRACE_VALUES]
     colours = figures.region_colours(values)
     legend = trace["meta"]["legend"]["colours"]
@@ -90,10 +92,10 @@ def test_map209_region_colours_are_each_regions_class_colour():
     assert set(colours["colours"]) == {legend[index] for index in set(trace["z"])}
 
 
-def test_map210_a_recolour_is_the_same_regions_in_other_classes():
+def test_map210_a_recolour_is_the_same_regions_in_other_classes(register):
     """Only a change of classes on the same regions skips Plotly; new regions or a first paint do not."""
-    base = views.value_digests(views.map_values(ViewState(), "en"))
-    one_sector = views.map_values(ViewState.from_query("sector=ict"), "en")
+    base = views.value_digests(views.map_values(register, ViewState(), "en"))
+    one_sector = views.map_values(register, ViewState.from_query("sector=ict"), "en")
     other = views.value_digests(one_sector)
     same_regions = base[f"{figures.TRACE_VALUES}.locations"] == other[f"{figures.TRACE_VALUES}.locations"]
     assert views.is_recolour(base, other) == (same_regions and base[f"{figures.TRACE_VALUES}.z"]

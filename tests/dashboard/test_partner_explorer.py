@@ -1,34 +1,41 @@
-"""The partner explorer without a browser: JSON endpoints, its URL state, reason words in every language, the
-link that sends peers to the atlas's comparison, and the meta-cluster story step."""
+"""The partner explorer without a browser: JSON endpoints, its URL state and the callback that writes it, reason
+words in every language, the link that sends peers to the atlas's comparison, the meta-cluster story step, and
+the numbers of its method text."""
 
 from __future__ import annotations
 
+import sys
 from urllib.parse import parse_qs, urlsplit
 
+import dash
 import plotly.graph_objects as go
 import pytest
+from dash import dcc
 
 from dashboard import meta_data, partner_views, story
 from dashboard.i18n import LANGUAGES, Translator
+from dashboard.ids import Partners
 from dashboard.partners_state import ExplorerState
 from dashboard.state import ViewState
+from geodata.peers import EVIDENCE_HALF, MIN_CANDIDATES, MIN_SUPPORT, SMOOTHING_TAU
+from geodata.peers import WEIGHTS as PEER_WEIGHTS
 
 
 @pytest.fixture(scope="module")
-def organisation_id() -> str:
+def organisation_id(register) -> str:
     """An active organisation of the register that has cross-border suggestions (computed, never typed in)."""
-    space = meta_data.partner_space("2021-2027")
+    space = meta_data.partner_space(register, "2021-2027")
     for oid in space.organisations["id"]:
-        _, table = partner_views.partner_suggestions(ExplorerState(organisation=oid))
+        _, table = partner_views.partner_suggestions(register, ExplorerState(organisation=oid))
         if len(table) >= 3:
             return oid
     raise AssertionError("no organisation with suggestions")
 
 
 @pytest.fixture(scope="module")
-def region_code() -> str:
+def region_code(register) -> str:
     """The NUTS 2 region with the most active organisations."""
-    regions = meta_data.peer_space(2, "2021-2027").regions
+    regions = meta_data.peer_space(register, 2, "2021-2027").regions
     return regions.sort_values(["count", "nuts_id"], ascending=[False, True]).iloc[0]["nuts_id"]
 
 
@@ -107,9 +114,27 @@ def test_pex005_explorer_state_round_trips_through_the_url():
     assert (broken.region, broken.level, broken.period) == ("", 3, "2021-2027")
 
 
-def test_pex006_compare_link_lands_on_the_atlas_with_region_and_peers(region_code):
+def test_pex009_a_control_change_writes_the_address_and_the_state(client):
+    """``update_state`` through Dash as the browser calls it: its named outputs are the address and the store."""
+    controls = {Partners.ORGANISATION: "at-x", Partners.SAME_COUNTRY: ["on"], Partners.SECTORS: ["ict"],
+                Partners.ALPS4EU: [], Partners.LEVEL: 2, Partners.REGION: "AT33", Partners.PEERS_CROSS_BORDER: []}
+    body = {"output": f"..{Partners.LOCATION}.search...{Partners.STATE}.data..",
+            "outputs": [{"id": Partners.LOCATION, "property": "search"}, {"id": Partners.STATE, "property": "data"}],
+            "inputs": [{"id": component, "property": "value", "value": value} for component, value in controls.items()],
+            "state": [{"id": Partners.STATE, "property": "data", "value": ExplorerState(lang="de").to_dict()}],
+            "changedPropIds": [f"{Partners.SECTORS}.value"]}
+    answer = client.post("/_dash-update-component", json=body)
+    assert answer.status_code == 200
+    written = answer.get_json()["response"]
+    expected = ExplorerState(organisation="at-x", same_country=True, sectors=("ict",), alps4eu=False, level=2,
+                             region="AT33", lang="de")
+    assert written[Partners.LOCATION]["search"] == expected.to_query()
+    assert ExplorerState.from_dict(written[Partners.STATE]["data"]) == expected
+
+
+def test_pex006_compare_link_lands_on_the_atlas_with_region_and_peers(region_code, register):
     state = ExplorerState(region=region_code, level=2, lang="fr")
-    status, peers = partner_views.peer_view(state)
+    status, peers = partner_views.peer_view(register, state)
     assert status == "ok"
     link = partner_views.compare_link(region_code, peers, 2, "fr")
     parts = urlsplit(link)
@@ -121,29 +146,32 @@ def test_pex006_compare_link_lands_on_the_atlas_with_region_and_peers(region_cod
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
-def test_pex007_every_reason_has_words_in_every_language(language, organisation_id, region_code):
+def test_pex007_every_reason_has_words_in_every_language(language, organisation_id, region_code, register):
     _ = Translator(language)
     state = ExplorerState(organisation=organisation_id, region=region_code, level=2, lang=language)
-    _origin, table = partner_views.partner_suggestions(state)
-    texts = [partner_views.partner_reason_text(r, _, state.period) for reasons in table["reasons"] for r in reasons]
-    _status, peers = partner_views.peer_view(state)
-    total = int((meta_data.peer_space(2, state.period).regions["count"] > 0).sum())
+    _origin, table = partner_views.partner_suggestions(register, state)
+    names = partner_views.region_names(register)
+    texts = [partner_views.partner_reason_text(r, _, state.period, names)
+             for reasons in table["reasons"] for r in reasons]
+    _status, peers = partner_views.peer_view(register, state)
+    _region, total = partner_views.peer_region(register, state)
+    assert total == int((meta_data.peer_space(register, 2, state.period).regions["count"] > 0).sum())
     texts += [partner_views.peer_reason_text(r, _, total) for reasons in peers["reasons"] for r in reasons]
     assert texts and all(text.strip() for text in texts)
     if language != "en":
         english = Translator("en")
-        english_texts = {partner_views.partner_reason_text(r, english, state.period)
+        english_texts = {partner_views.partner_reason_text(r, english, state.period, names)
                          for reasons in table["reasons"] for r in reasons}
         assert not english_texts & set(texts), f"English reason text left in {language}"
 
 
-def test_pex008_story_step_shows_a_meta_cluster(organisation_id):
+def test_pex008_story_step_shows_a_meta_cluster(organisation_id, register):
     loaded = story.load_story(story.DEFAULT_STORY)
     index = [step.message for step in loaded.steps].index("meta_clusters")
-    state = story.step_state(ViewState(), loaded, index)
+    state = story.step_state(register, ViewState(), loaded, index)
     assert state.sectors and state.compare, "the largest group's regions are outlined"
-    group, count = story.largest_meta_cluster(state)
-    title, message = story.step_text(state, loaded, Translator("en"))
+    group, count = story.largest_meta_cluster(register, state)
+    title, message = story.step_text(register, state, loaded, Translator("en"))
     assert str(group["size"]) in message and str(count) in message
     assert len(group["countries"]) >= 2
 
@@ -161,14 +189,14 @@ def test_pex901_with_no_organisation_chosen_the_partner_map_is_a_map_not_empty_a
     assert figure.layout.map.layers[0].source == "/geo/nuts0.geojson"
 
 
-def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner():
+def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner(register):
     """The figure is a plain dict; as a ``go.Figure`` it is valid and holds one arc per suggestion."""
     from dashboard import cooperation, partner_views
     from dashboard.i18n import Translator
     from dashboard.partners_state import ExplorerState
 
     state = ExplorerState.from_dict({"organisation": "at-silicon-alps-cluster"})
-    origin, table = partner_views.partner_suggestions(state)
+    origin, table = partner_views.partner_suggestions(register, state)
     assert len(table) >= 2
     figure = go.Figure(cooperation.partner_map_figure(origin, table, borders_url="/geo/nuts0.geojson",
                                                       _=Translator("en")))
@@ -176,3 +204,18 @@ def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner()
     assert sum(value is None for value in arcs.lon) == len(table)
     assert list(candidates.text) == [str(n) for n in range(1, len(table) + 1)]
     assert (chosen.lon[0], chosen.lat[0]) == (origin["lon"], origin["lat"])
+
+
+def test_pex010_the_method_text_states_the_peer_rules_from_their_constants(app, register):
+    """The peer score's weights, smoothing, evidence half-point and candidate minimum come from
+    ``geodata.peers``: the page cannot describe another rule than the one that ranks."""
+    page = sys.modules[next(module for module, entry in dash.page_registry.items() if entry["name"] == "partners")]
+    section = page.method_section(Translator("de"), meta_data.related_sectors(register))
+    text = " ".join(child.children for child in section.children if isinstance(child, dcc.Markdown))
+    _ = Translator("de")
+    assert f"= {_.number(PEER_WEIGHTS['structure'], 1)} × Belegungsgewicht" in text
+    assert f"+ {_.number(PEER_WEIGHTS['size'], 1)} × Größenähnlichkeit" in text
+    assert f"({_.number(SMOOTHING_TAU)} Pseudo-Organisationen)" in text
+    assert f"N / (N + {_.number(EVIDENCE_HALF)})" in text
+    assert f"weniger als {MIN_CANDIDATES};" in text and f"mindestens {MIN_SUPPORT} Organisationen" in text
+

@@ -14,8 +14,12 @@ def atlas_page():
     return sys.modules[next(module for module, page in dash.page_registry.items() if page["name"] == "atlas")]
 
 
-def test_prs001_story_then_exit_restores_the_view_from_before(app):
-    change = atlas_page().presentation_change
+def test_prs001_story_then_exit_restores_the_view_from_before(app, register):
+    page = atlas_page()
+
+    def change(*arguments):
+        return page.presentation_change(register, *arguments)
+
     before = ViewState.from_query("?sector=ict&country=AT&level=1&lang=de")
     playing, remembered = change(before, Atlas.STORY_START)
     assert playing.present and playing.story and remembered == before.to_dict()
@@ -25,8 +29,12 @@ def test_prs001_story_then_exit_restores_the_view_from_before(app):
     assert after == before and cleared is None
 
 
-def test_prs002_exit_without_a_remembered_view_keeps_the_filters(app):
-    change = atlas_page().presentation_change
+def test_prs002_exit_without_a_remembered_view_keeps_the_filters(app, register):
+    page = atlas_page()
+
+    def change(*arguments):
+        return page.presentation_change(register, *arguments)
+
     shown = ViewState.from_query("?present=1&sector=ict")
     after, _ = change(shown, Atlas.PRESENT_EXIT, None)
     assert not after.present and after.sectors == ("ict",)

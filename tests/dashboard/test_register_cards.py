@@ -36,8 +36,8 @@ def links(component) -> list:
 @pytest.mark.parametrize(("language", "label", "date_text"), [("en", "Last checked", "November 27, 2026"),
                                                               ("de", "Zuletzt geprüft", "27. November 2026"),
                                                               ("sl", "Nazadnje preverjeno", "27. november 2026")])
-def test_crd001_card_shows_website_evidence_and_last_check(language: str, label: str, date_text: str) -> None:
-    details = views.cluster_details(ViewState(cluster="fr-eurobiomed"))
+def test_crd001_card_shows_website_evidence_and_last_check(language: str, label: str, date_text: str, register) -> None:
+    details = views.cluster_details(register, ViewState(cluster="fr-eurobiomed"))
     card = cards.cluster_card(details, language)
     shown = texts(card)
     assert label in shown and date_text in shown
@@ -45,13 +45,14 @@ def test_crd001_card_shows_website_evidence_and_last_check(language: str, label:
     assert "Montpellier (" in " ".join(shown)
 
 
-def test_crd002_weak_city_is_flagged_on_the_card() -> None:
-    card = cards.cluster_card(views.cluster_details(ViewState(cluster="fr-polymeris")), "en")
+def test_crd002_weak_city_is_flagged_on_the_card(register) -> None:
+    card = cards.cluster_card(views.cluster_details(register, ViewState(cluster="fr-polymeris")), "en")
     assert "Low confidence:" in texts(card)
 
 
-def test_crd003_successor_is_named_by_its_name() -> None:
-    card = cards.cluster_card(views.cluster_details(ViewState(cluster="at-okoenergie-cluster-oberosterreich")), "en")
+def test_crd003_successor_is_named_by_its_name(register) -> None:
+    details = views.cluster_details(register, ViewState(cluster="at-okoenergie-cluster-oberosterreich"))
+    card = cards.cluster_card(details, "en")
     assert "Cleantech-Cluster Oberösterreich" in texts(card)
 
 
@@ -67,8 +68,8 @@ def test_crd004_mailto_link_is_prefilled_with_id_and_view() -> None:
     assert "View: https://atlas.example.org/?cluster=fr-eurobiomed&lang=fr" in fields["body"][0]
 
 
-def test_crd005_no_address_configured_means_no_link() -> None:
+def test_crd005_no_address_configured_means_no_link(register) -> None:
     config = replace(CONFIG, corrections_url="", corrections_email="")
     assert cards.correction_href("organisation", "fr-eurobiomed", ViewState(cluster="fr-eurobiomed"), config) is None
-    card = cards.cluster_card(views.cluster_details(ViewState(cluster="fr-eurobiomed")), "en", ViewState())
+    card = cards.cluster_card(views.cluster_details(register, ViewState(cluster="fr-eurobiomed")), "en", ViewState())
     assert "Suggest a correction" not in texts(card)

@@ -13,26 +13,27 @@ import pytest
 
 from dashboard import data, exports, render, routes, views
 from dashboard.cache import cache
+from dashboard.data import load_atlas_data
 from dashboard.state import ViewState
 from geodata.nuts import PERIODS
 
 
 def outline_version(level: int) -> str:
-    return data.region_geojson_etag(level)
+    return data.region_geojson_etag(load_atlas_data(), level)
 
 
 # --- region outlines ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("level", [0, 1, 2, 3])
-def test_rte001_versioned_outlines_answer_their_content_for_a_year(client, level):
-    response = client.get(views.geojson_url(level), headers={"Accept-Encoding": "identity"})
+def test_rte001_versioned_outlines_answer_their_content_for_a_year(client, level, register):
+    response = client.get(views.geojson_url(register, level), headers={"Accept-Encoding": "identity"})
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     assert response.headers["Cache-Control"] == f"public, max-age={routes.GEOJSON_MAX_AGE}, immutable"
     assert routes.GEOJSON_MAX_AGE == 365 * 24 * 3600
     assert response.headers["ETag"] == f'"{outline_version(level)}"'
-    assert response.get_data() == data.region_geojson(level)
+    assert response.get_data() == data.region_geojson(register, level)
 
 
 @pytest.mark.parametrize("url", [
@@ -51,8 +52,8 @@ def test_rte002_a_wrong_or_missing_version_is_404(client, url):
 
 
 @pytest.mark.parametrize("encoding", ["identity", "gzip", "br"])
-def test_rte003_outlines_revalidate_to_304_in_every_encoding(client, encoding):
-    url = views.geojson_url(2)
+def test_rte003_outlines_revalidate_to_304_in_every_encoding(client, encoding, register):
+    url = views.geojson_url(register, 2)
     first = client.get(url, headers={"Accept-Encoding": encoding})
     assert first.status_code == 200
     again = client.get(url, headers={"Accept-Encoding": encoding, "If-None-Match": first.headers["ETag"]})
@@ -63,13 +64,13 @@ def test_rte003_outlines_revalidate_to_304_in_every_encoding(client, encoding):
     assert stale.status_code == 200 and len(stale.get_data()) == len(first.get_data())
 
 
-def test_rte004_head_on_outlines_has_the_headers_and_no_body(client):
-    url = views.geojson_url(1)
+def test_rte004_head_on_outlines_has_the_headers_and_no_body(client, register):
+    url = views.geojson_url(register, 1)
     response = client.head(url, headers={"Accept-Encoding": "identity"})
     assert response.status_code == 200
     assert response.get_data() == b""
     assert response.headers["ETag"] == f'"{outline_version(1)}"'
-    assert int(response.headers["Content-Length"]) == len(data.region_geojson(1))
+    assert int(response.headers["Content-Length"]) == len(data.region_geojson(register, 1))
 
 
 @pytest.mark.parametrize("level", ["02", "002", "\uff12", "\u0662"])
@@ -211,6 +212,35 @@ def test_rte020_health_answers_json(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert response.get_json() == {"status": "ok"}
+
+
+# --- routes on the data they load: the hand-made atlas (tests/dashboard/small_atlas.py) in place of the register -
+
+
+@pytest.fixture
+def small_loaded(small, monkeypatch):
+    """The routes load the hand-made atlas; exports keep a version of their own (it names the register's build)."""
+    monkeypatch.setattr(data, "load_atlas_data", lambda: small)
+    monkeypatch.setattr(exports, "version", lambda: "small-atlas")
+    return small
+
+
+def test_rte040_outlines_are_those_of_the_loaded_data(client, small_loaded, register):
+    response = client.get(views.geojson_url(small_loaded, 2), headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200
+    features = json.loads(response.get_data())["features"]
+    assert [(feature["id"], feature["properties"]["name"]) for feature in features] == \
+        [("AT31", "Oberösterreich"), ("AT32", "Salzburg"), ("SI04", "Zahodna Slovenija")]
+    assert client.get(views.geojson_url(register, 2)).status_code == 404, "another build's outlines"
+
+
+def test_rte041_a_region_profile_is_offered_for_the_regions_of_the_loaded_data_only(client, renderer, small_loaded):
+    assert client.get("/export/region-ITC11.pdf").status_code == 404
+    answer = client.head("/export/region-SI04.pdf?sector=ict&level=2")
+    assert answer.status_code == 200
+    assert answer.headers["Content-Disposition"] == \
+        'attachment; filename="alpine-cluster-atlas-region-SI04-ict-2021-2027.pdf"'
+    assert renderer.requests == []
 
 
 # --- errors of the JSON endpoints registered with the routes -------------------------------------------------

@@ -16,7 +16,8 @@ import plotly.graph_objects as go
 import pytest
 import shapely
 
-from dashboard import data, slides, views
+from dashboard import slides, views
+from dashboard.data import load_atlas_data
 from dashboard.figures import TRACE_CLUSTERS, TRACE_PARTNERS, TRACE_VALUES, sector_icon
 from dashboard.i18n import Translator, translate
 from dashboard.state import ViewState
@@ -140,11 +141,11 @@ def test_sld013_neighbours_are_same_level_regions_near_the_outline():
 
 
 @pytest.fixture(scope="module")
-def map_slides(app):
+def map_slides(app, register):
     """The map slide of a few views, built as the export route builds them."""
     queries = ("", "?lang=de&partners=1&level=2", NOTHING_FOUND, NOTHING_FOUND + "&metric=lq")
     with app.server.app_context():
-        return {query: (ViewState.from_query(query), views.export_figure("map", ViewState.from_query(query)))
+        return {query: (ViewState.from_query(query), views.export_figure(register, "map", ViewState.from_query(query)))
                 for query in queries}
 
 
@@ -157,9 +158,9 @@ def test_sld020_map_slide_names_metric_and_view_and_no_trace_is_empty(map_slides
     assert all(trace.x is not None and np.isfinite(np.asarray(trace.x, dtype=float)).any() for trace in slide.data)
 
 
-def test_sld021_every_valued_region_and_every_place_is_drawn_once(map_slides):
+def test_sld021_every_valued_region_and_every_place_is_drawn_once(map_slides, register):
     state, slide = map_slides[""]
-    values = views.map_values(state, "en")
+    values = views.map_values(register, state, "en")
     classes = [trace for trace in slide.data if trace.legendgroup == "classes"]
     z = pd.Series(values[TRACE_VALUES]["z"])
     drawn_classes = [trace.name for trace in classes]
@@ -173,7 +174,7 @@ def test_sld021_every_valued_region_and_every_place_is_drawn_once(map_slides):
         {translate(f"sector.{sector.id}") for sector in SECTORS}
 
 
-def test_sld022_map_slide_speaks_the_view_language_and_shows_partners_when_asked(map_slides):
+def test_sld022_map_slide_speaks_the_view_language_and_shows_partners_when_asked(map_slides, register):
     slide = map_slides["?lang=de&partners=1&level=2"][1]
     assert translate("metric.count", "de") in heading(slide) and translate("level.2", "de") in heading(slide)
     names = {trace.name for trace in slide.data}
@@ -181,15 +182,15 @@ def test_sld022_map_slide_speaks_the_view_language_and_shows_partners_when_asked
     assert translate(f"sector.{SECTORS[0].id}", "de") in names
     partners = [trace for trace in slide.data if trace.name == translate("map.partners", "de")]
     assert len(partners) == 1
-    assert len(partners[0].x) == len(data.load_atlas_data().partners)
+    assert len(partners[0].x) == len(register.partners)
     assert slide.layout.separators == Translator("de").separators
     assert translate("map.partners") not in {trace.name for trace in map_slides[""][1].data}
 
 
-def test_sld023_map_slide_frames_the_valued_regions_at_the_alps_aspect(map_slides):
+def test_sld023_map_slide_frames_the_valued_regions_at_the_alps_aspect(map_slides, register):
     state, slide = map_slides[""]
-    values = views.map_values(state, "en")
-    regions = data.load_atlas_data().regions.set_index("nuts_id")
+    values = views.map_values(register, state, "en")
+    regions = register.regions.set_index("nuts_id")
     minx, miny, maxx, maxy = regions.loc[values[TRACE_VALUES]["locations"]].total_bounds
     assert slide.layout.xaxis.range == pytest.approx((minx - 0.3, maxx + 0.3))
     assert slide.layout.yaxis.range == pytest.approx((miny - 0.2, maxy + 0.2))
@@ -232,12 +233,12 @@ def test_sld025_points_sharing_a_place_show_their_number():
 
 @pytest.mark.parametrize("name, title_key", [("top-regions", "chart.top_regions.title"),
                                              ("country-mix", "chart.country_mix.title")])
-def test_sld030_chart_slides_keep_the_chart_and_title_it_in_the_view_language(app, name, title_key):
+def test_sld030_chart_slides_keep_the_chart_and_title_it_in_the_view_language(app, name, title_key, register):
     state = ViewState.from_query("?lang=fr&sector=ict")
     with app.server.app_context():
-        slide = views.export_figure(name, state)
-        chart = go.Figure(views.top_regions_figure(state, "fr") if name == "top-regions"
-                          else views.country_mix_figure(state, "fr"))
+        slide = views.export_figure(register, name, state)
+        chart = go.Figure(views.top_regions_figure(register, state, "fr") if name == "top-regions"
+                          else views.country_mix_figure(register, state, "fr"))
     assert (slide.layout.width, slide.layout.height) == (1920, 1080)
     assert heading(slide).startswith(plain(translate(title_key, "fr")))
     assert translate("sector.ict", "fr") in heading(slide)
@@ -245,32 +246,31 @@ def test_sld030_chart_slides_keep_the_chart_and_title_it_in_the_view_language(ap
     assert slide.data and all(len(trace.x) for trace in slide.data)
 
 
-def test_sld031_a_chart_of_an_empty_view_says_so(app):
+def test_sld031_a_chart_of_an_empty_view_says_so(app, register):
     with app.server.app_context():
-        slide = views.export_figure("top-regions", ViewState.from_query(NOTHING_FOUND + "&lang=it"))
+        slide = views.export_figure(register, "top-regions", ViewState.from_query(NOTHING_FOUND + "&lang=it"))
     assert not slide.data
     texts = [annotation.text for annotation in slide.layout.annotations]
     assert translate("chart.empty", "it") in texts and translate("export.attribution", "it") in texts
 
 
-def test_sld032_a_portfolio_slide_without_clusters_has_no_blank_title_part(app):
+def test_sld032_a_portfolio_slide_without_clusters_has_no_blank_title_part(app, register):
     state = ViewState.from_query(NOTHING_FOUND + "&compare=AT31")
     with app.server.app_context():
-        slide = views.export_figure("portfolio", state)
+        slide = views.export_figure(register, "portfolio", state)
     title = heading(slide)
     assert title == f"{translate('caption.all_sectors')} · {translate('period.2021-2027')}"
     assert [a.text for a in slide.layout.annotations][0] == translate("portfolio.empty",
-                                                                      region=views.region_label("AT31", "en"))
+                                                                      region=views.region_label(register, "AT31", "en"))
 
 
-
-def test_sld033_a_region_name_with_markup_characters_is_escaped_once_in_a_portfolio_slide(app, monkeypatch):
+def test_sld033_a_region_name_with_markup_characters_is_escaped_once_in_a_portfolio_slide(app, monkeypatch, register):
     """The chart's title is markup already; the slide must escape the plain title, not that markup, again."""
-    names = views.region_names("en").copy()
+    names = views.region_names(register, "en").copy()
     names["AT31"] = "Linz & <Wels>"
-    monkeypatch.setattr(views, "region_names", lambda language="en": names)
+    monkeypatch.setattr(views, "region_names", lambda atlas, language="en": names)
     with app.server.app_context():
-        slide = views.export_figure("portfolio", ViewState.from_query("?compare=AT31"))
+        slide = views.export_figure(register, "portfolio", ViewState.from_query("?compare=AT31"))
     assert heading(slide) == "Portfolio of Linz & <Wels> (AT31): sectors by specialisation · All sectors · 2021–2027"
     markup = slide.layout.title.text
     assert "Linz &amp; &lt;Wels&gt; (AT31)" in markup
@@ -282,17 +282,17 @@ def test_sld033_a_region_name_with_markup_characters_is_escaped_once_in_a_portfo
 
 def profile_of(app, code: str, query: str = "") -> go.Figure:
     with app.server.app_context():
-        return views.region_profile_figure(code, ViewState.from_query(query))
+        return views.region_profile_figure(load_atlas_data(), code, ViewState.from_query(query))
 
 
 def table_of(figure: go.Figure):
     return next(trace for trace in figure.data if trace.type == "table")
 
 
-def test_sld040_a_region_profile_is_one_a4_page_titled_in_the_view_language(app):
+def test_sld040_a_region_profile_is_one_a4_page_titled_in_the_view_language(app, register):
     profile = profile_of(app, "AT31", "?lang=de")
     assert (profile.layout.width, profile.layout.height) == (slides.PROFILE_WIDTH, slides.PROFILE_HEIGHT)
-    name = views.region_names("de")["AT31"]
+    name = views.region_names(register, "de")["AT31"]
     assert heading(profile) == plain(translate("profile.title", "de", region=name, code="AT31"))
     subplot_titles = [annotation.text for annotation in profile.layout.annotations][:4]
     assert subplot_titles == [translate(key, "de") for key in
@@ -302,15 +302,15 @@ def test_sld040_a_region_profile_is_one_a4_page_titled_in_the_view_language(app)
 
 def facts(code: str, count: int, language: str = "en") -> str:
     """The profile's fact line for ``code`` with ``count`` organisations, as the reader should see it."""
-    region = data.load_atlas_data().region_table.set_index("nuts_id").loc[code]
+    region = load_atlas_data().region_table.set_index("nuts_id").loc[code]
     _ = Translator(language)
     return _.plural("profile.facts", count, country=_(f"country.{region['country']}"),
                     level=_(f"level.{region['level']}"), area=_.number(region["area_km2"]))
 
 
-def test_sld041_the_profile_lists_and_counts_the_regions_organisations(app):
+def test_sld041_the_profile_lists_and_counts_the_regions_organisations(app, register):
     profile = profile_of(app, "AT31")
-    in_view = views.region_details(ViewState(region="AT31"))["clusters"]
+    in_view = views.region_details(register, ViewState(region="AT31"))["clusters"]
     names = [unescape(name) for name in table_of(profile).cells.values[0]]
     assert names and names == sorted(names) == sorted(row["name"] for row in in_view)
     assert facts("AT31", len(in_view)) in plain(profile.layout.title.text)
@@ -320,11 +320,11 @@ def test_sld041_the_profile_lists_and_counts_the_regions_organisations(app):
     assert sum(mix.x) == len(in_view)
 
 
-def test_sld042_a_sector_filtered_profile_lists_only_the_organisations_in_view(app):
+def test_sld042_a_sector_filtered_profile_lists_only_the_organisations_in_view(app, register):
     """The mix and specialisation compare against every sector; the list and its count are what is in view,
     as on the region card."""
-    in_view = views.region_details(ViewState.from_query("?sector=ict&region=ITC1"))["clusters"]
-    everyone = views.region_details(ViewState.from_query("?region=ITC1"))["clusters"]
+    in_view = views.region_details(register, ViewState.from_query("?sector=ict&region=ITC1"))["clusters"]
+    everyone = views.region_details(register, ViewState.from_query("?region=ITC1"))["clusters"]
     assert 0 < len(in_view) < len(everyone)
     profile = profile_of(app, "ITC1", "?sector=ict")
     assert sorted(unescape(name) for name in table_of(profile).cells.values[0]) == \
@@ -354,3 +354,34 @@ def test_sld044_region_profile_text_from_data_is_escaped():
     lq = next(trace for trace in figure.data if trace.type == "bar" and trace.orientation != "h")
     assert lq.marker.pattern.shape == "/", "an unreliable ratio is hatched"
     assert list(lq.text) == [_.number(2.5, 2)]
+
+
+# --- on the hand-made atlas (tests/dashboard/small_atlas.py) --------------------------------------------------
+
+ICT_NUTS2 = ViewState(sectors=("ict",), level=2)
+
+
+def test_sld050_map_slide_draws_each_valued_region_and_each_place_of_the_view(small):
+    slide = views.export_figure(small, "map", ICT_NUTS2)
+    assert heading(slide) == "Number of clusters · ICT · NUTS 2 · 2021–2027"
+    # Salzburg 1, Zahodna Slovenija 3, Oberösterreich 4: one class each, each region one ring of five points.
+    classes = [trace for trace in slide.data if trace.legendgroup == "classes"]
+    assert [(trace.name, len(trace.x)) for trace in classes] == [("1", 5), ("3", 5), ("4", 5)]
+    # Eight organisations: six on their own, two sharing a place in Ried.
+    assert [(trace.name, len(trace.x)) for trace in marker_traces(slide)] == \
+        [("ICT", 6), ("Organisations sharing a place (their number)", 1)]
+    assert list(marker_traces(slide)[1].text) == ["2"]
+
+
+def test_sld051_region_profile_counts_the_regions_mix_and_lists_its_organisations_in_view(small):
+    profile = views.region_profile_figure(small, "SI04", ICT_NUTS2)
+    assert heading(profile) == "Region profile: Zahodna Slovenija (SI04)"
+    assert "Slovenia · NUTS 2 · 8,000 km² · 3 organisations in view" in plain(profile.layout.title.text)
+    # The mix and specialisation are of every sector (base clusters); the list is the ICT organisations in view.
+    mix = next(trace for trace in profile.data if trace.type == "bar" and trace.orientation == "h")
+    assert dict(zip(mix.y, mix.x)) == {"Energy & Green Tech": 2, "ICT": 3}
+    specialisation = next(trace for trace in profile.data if trace.type == "bar" and trace.orientation != "h")
+    assert dict(zip(specialisation.x, specialisation.y)) == {"Energy & Green Tech": 1.2, "ICT": 1.12}
+    assert [list(column) for column in table_of(profile).cells.values[:3]] == [
+        ["Digital Slovenia", "Kranj Software", "Ljubljana ICT"], ["ICT"] * 3, ["Ljubljana", "Kranj", "Ljubljana"]]
+    assert views.region_profile_figure(small, "ITC11", ICT_NUTS2) is None, "a region of another atlas"

@@ -98,14 +98,15 @@ def test_trs006_click_data_of_any_shape_is_a_region_a_cluster_a_place_or_nothing
     assert clicked_point(click) == expected  # pages/atlas.py:165/169/173
 
 
-def test_trs007_a_mistyped_story_id_starts_the_default_story(app):
+def test_trs007_a_mistyped_story_id_starts_the_default_story(app, register):
     """``/?present=1&story=alps4eu-key-sector``, then Next: story.py:56 raised and the presentation stuck."""
     atlas = registered_page_module("atlas")
     state = ViewState.from_query("?present=1&story=alps4eu-key-sector&step=1")
     assert state.story == ""
-    after, _ = atlas.presentation_change(state, Atlas.STORY_NEXT)
+    after, _ = atlas.presentation_change(register, state, Atlas.STORY_NEXT)
     assert after.story == story.DEFAULT_STORY and after.present
-    assert atlas.presentation_change(with_changes(after, step=MAX_STEP), Atlas.STORY_NEXT)[0].step == \
+    assert atlas.presentation_change(register, with_changes(after, step=MAX_STEP),
+                                   Atlas.STORY_NEXT)[0].step == \
         len(story.load_story(story.DEFAULT_STORY).steps) - 1
 
 

@@ -79,24 +79,24 @@ def test_usr006_callbacks_answer_junk_without_raising(junk):
     assert len(records) == (2 if isinstance(junk, dict) else 1)
 
 
-def test_usr007_counts_put_compared_regions_first():
+def test_usr007_counts_put_compared_regions_first(register):
     stored, _, _ = upload_callbacks.check_contents(data_url(GOOD), "mine.csv")
     rows = userlist.from_store(stored)
     from dashboard.state import ViewState
 
     state = ViewState(level=2, compare=("ITC1", "SI04"))
-    counts = userlist.region_counts(rows, views.clusters_in_view(state), views.region_names(), level=2,
-                                    compared=state.compare)
+    counts = userlist.region_counts(rows, views.clusters_in_view(register, state), views.region_names(register),
+                                    level=2, compared=state.compare)
     assert list(counts["nuts_id"]) == ["ITC1", "SI04", "AT33"]
     assert list(counts["yours"]) == [0, 1, 1]
     assert list(counts["compared"]) == [True, True, False]
     assert (counts["register"] > 0).all()
 
 
-def test_usr008_table_rows_are_marked_as_yours():
+def test_usr008_table_rows_are_marked_as_yours(register):
     stored, _, _ = upload_callbacks.check_contents(data_url(GOOD), "mine.csv")
     _ = Translator("de")
-    rows = userlist.table_rows(userlist.from_store(stored), views.region_names(), _)
+    rows = userlist.table_rows(userlist.from_store(stored), views.region_names(register), _)
     assert {row["origin"] for row in rows} == {"Eigene Liste"}
     assert [row["id"] for row in rows] == ["your-list-2", "your-list-3"]
     assert rows[0]["nuts3"] == "AT332" and rows[0]["region"]

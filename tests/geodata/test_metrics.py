@@ -120,7 +120,7 @@ def test_met010_counts_density_share_and_lq_for_one_sector(clusters, regions) ->
             "share": [0.5, 0.5, np.nan, 0.0, np.nan],
             # share / (1/3): 0.5 × 3 = 1.5;  1.5;  undefined;  0.
             "lq": [1.5, 1.5, np.nan, 0.0, np.nan],
-            # at least 5 clusters in the region: only AT31 (6).
+            # at least MIN_CLUSTERS_FOR_LQ clusters in the region: only AT31 (6; DE11 has 4).
             "lq_reliable": [True, False, False, False, False],
         },
         index=pd.Index(["AT31", "AT32", "AT33", "DE11", "FRC1"], name="nuts_id"),
@@ -181,13 +181,14 @@ def test_met015_clusters_outside_the_area_are_never_counted(clusters, regions) -
     assert not table.loc["FR", "lq_reliable"]
 
 
-def test_met016_lq_reliability_threshold_is_five_clusters(clusters, regions) -> None:
-    assert MIN_CLUSTERS_FOR_LQ == 5
-    # Drop one of AT31's six clusters: five are still enough; drop two and four are not.
-    for dropped, reliable in ((1, True), (2, False)):
-        fewer = clusters.drop(index=clusters.index[(clusters["nuts2"] == "AT31")][:dropped])
+def test_met016_lq_is_reliable_from_the_threshold_number_of_clusters_on(clusters, regions) -> None:
+    at31 = clusters.index[clusters["nuts2"] == "AT31"]
+    assert 1 < MIN_CLUSTERS_FOR_LQ <= len(at31), "the hand-made register must reach the threshold"
+    # Keep exactly the threshold of AT31's six clusters: enough; one fewer: not.
+    for kept, reliable in ((MIN_CLUSTERS_FOR_LQ, True), (MIN_CLUSTERS_FOR_LQ - 1, False)):
+        fewer = clusters.drop(index=at31[kept:])
         table = by_region(region_metrics(fewer, regions, level=2, period="2021-2027"))
-        assert table.loc["AT31", "count_all_sectors"] == 6 - dropped
+        assert table.loc["AT31", "count_all_sectors"] == kept
         assert table.loc["AT31", "lq_reliable"] == reliable
 
 

@@ -17,6 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from support import wait_for
 
+from dashboard.config import is_false
+
 #: Upper bound for anything the page does after a load or a key press.
 PAGE_TIMEOUT = 60.0
 #: Chromium's switches of ``tests/conftest.py``'s browser fixture, for tests that need a browser of their own
@@ -93,8 +95,10 @@ def show_every_section(driver, timeout: float = PAGE_TIMEOUT) -> None:
 
 
 def in_ci() -> bool:
-    """The test of ``tests/conftest.py``: ``CI`` set to anything but empty, 0, false or no."""
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    """The test of ``tests/conftest.py``: ``CI`` set to anything but empty or one of the app's spellings of
+    false (``dashboard.config``)."""
+    value = os.environ.get("CI", "").strip()
+    return bool(value) and not is_false(value)
 
 
 def skip_unless_ci(message: str) -> None:

@@ -14,7 +14,6 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from support import assert_no_console_errors, wait_for
 
-from dashboard.data import load_atlas_data
 
 pytestmark = pytest.mark.browser
 
@@ -73,10 +72,10 @@ def intersects(a: dict, b: dict) -> bool:
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
-def test_map101_first_view_fits_the_programme_area(browser, live_server):
+def test_map101_first_view_fits_the_programme_area(browser, live_server, register):
     """All of the 2021–27 programme area is in view, and the view is not much wider or taller than needed."""
     open_map(browser, live_server)
-    regions = load_atlas_data().regions
+    regions = register.regions
     west, south, east, north = regions[(regions["level"] == 3) & regions["in_area_2021_2027"]].total_bounds
     seen = wait_for(lambda: (lambda c: c if c["bounds"][0] <= west and c["bounds"][2] >= east else None)(camera(browser)),
                     message="the programme area in view")
@@ -87,14 +86,14 @@ def test_map101_first_view_fits_the_programme_area(browser, live_server):
     assert_no_console_errors(browser)
 
 
-def test_map102_country_filter_fits_the_map_to_it(browser, live_server):
+def test_map102_country_filter_fits_the_map_to_it(browser, live_server, register):
     open_map(browser, live_server)
     before = camera(browser)
     label = browser.find_element(By.CSS_SELECTOR, "#atlas-countries input[value='SI']").find_element(
         By.XPATH, "./ancestor::label")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", label)
     label.click()
-    slovenia = load_atlas_data().regions.query("nuts_id == 'SI'").total_bounds
+    slovenia = register.regions.query("nuts_id == 'SI'").total_bounds
     after = wait_for(lambda: (lambda c: c if c["fit"] != before["fit"] and c["zoom"] > before["zoom"] + 1 else None)(
         camera(browser)), 60, message=lambda: f"the map to fit Slovenia (camera {camera(browser)})")
     assert slovenia[0] < after["lon"] < slovenia[2] and slovenia[1] < after["lat"] < slovenia[3], after
@@ -198,10 +197,10 @@ def test_map109_the_map_as_a_table_opens_with_its_rows(browser, live_server):
     assert_no_console_errors(browser)
 
 
-def test_map110_a_focused_region_out_of_view_is_brought_into_view(browser, live_server):
+def test_map110_a_focused_region_out_of_view_is_brought_into_view(browser, live_server, register):
     """A region chosen elsewhere (here the URL) is shown; one already in view does not move the map."""
     open_map(browser, live_server, "?country=SI&region=AT130")
-    wien = load_atlas_data().regions.query("nuts_id == 'AT130'").total_bounds
+    wien = register.regions.query("nuts_id == 'AT130'").total_bounds
     seen = wait_for(lambda: (lambda c: c if c["bounds"][2] >= wien[2] and c["bounds"][3] >= wien[3] else None)(
         camera(browser)), 60, message=lambda: f"Wien in view (camera {camera(browser)})")
     assert seen["bounds"][0] <= wien[0] and seen["bounds"][1] <= wien[1]
@@ -281,7 +280,7 @@ return {drawn: drawn, z: gd.data[1].z, retiled: window.__atlasRetiled || 0};
 """
 
 
-def test_map112_a_sector_click_repaints_region_colours_without_rebuilding_the_trace(browser, live_server):
+def test_map112_a_sector_click_repaints_region_colours_without_rebuilding_the_trace(browser, live_server, register):
     """A click that changes only the classes of the same regions paints the class colours on the fill MapLibre
     already holds (as feature state): every region shows the colour the server computes for the view, and the
     values trace's data is neither sent to Plotly again nor re-tiled by MapLibre."""
@@ -303,7 +302,7 @@ def test_map112_a_sector_click_repaints_region_colours_without_rebuilding_the_tr
     wait_for(lambda: "sector=" in urlsplit(browser.current_url).query, 30,
              message="the click to reach the URL")
     state = ViewState.from_query(urlsplit(browser.current_url).query)
-    expected = figures.region_colours(views.map_values(state, state.lang))
+    expected = figures.region_colours(views.map_values(register, state, state.lang))
     want = {code: colour for code, colour in zip(expected["ids"], expected["colours"])}
     assert want and len(set(want.values())) > 1
 
@@ -392,12 +391,13 @@ return map.loaded() ? points.lat.length : null;
 """
 
 
-def test_map114_a_narrow_window_keeps_the_whole_programme_area_in_view_after_a_filter_change(browser, live_server):
+def test_map114_a_narrow_window_keeps_the_whole_programme_area_in_view_after_a_filter_change(browser, live_server,
+                                                                                            register):
     """The server's first camera assumes a desktop map; the page fits the real one. Plotly used to set the
     figure's camera again on every update, so after any filter change a phone showed only the middle of the
     Alps: the fit must hold through updates."""
     open_map(browser, live_server, size=PHONE)
-    regions = load_atlas_data().regions
+    regions = register.regions
     west, south, east, north = regions[(regions["level"] == 3) & regions["in_area_2021_2027"]].total_bounds
 
     def whole_area():

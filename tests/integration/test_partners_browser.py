@@ -40,18 +40,18 @@ def driver(browser):
 
 
 @pytest.fixture(scope="module")
-def organisation() -> tuple[str, str]:
-    space = meta_data.partner_space("2021-2027")
+def organisation(register) -> tuple[str, str]:
+    space = meta_data.partner_space(register, "2021-2027")
     for oid, name in zip(space.organisations["id"], space.organisations["name"]):
-        _, table = partner_views.partner_suggestions(ExplorerState(organisation=oid))
+        _, table = partner_views.partner_suggestions(register, ExplorerState(organisation=oid))
         if len(table) >= 3:
             return oid, name
     raise AssertionError("no organisation with three suggestions")
 
 
 @pytest.fixture(scope="module")
-def region() -> str:
-    regions = meta_data.peer_space(2, "2021-2027").regions
+def region(register) -> str:
+    regions = meta_data.peer_space(register, 2, "2021-2027").regions
     return regions.sort_values(["count", "nuts_id"], ascending=[False, True]).iloc[0]["nuts_id"]
 
 
@@ -61,7 +61,7 @@ def choose(driver, dropdown_id: str, typed: str, expected: str) -> None:
     take_first_option(driver, typed, expected, PAGE_TIMEOUT)
 
 
-def test_pbr001_pick_an_organisation_see_arcs_and_reasons(driver, live_server, organisation):
+def test_pbr001_pick_an_organisation_see_arcs_and_reasons(driver, live_server, organisation, register):
     oid, name = organisation
     driver.get(live_server + "/partners")
     wait_for(lambda: driver.find_elements(By.ID, "partners-organisation"), PAGE_TIMEOUT, message="the picker")
@@ -74,7 +74,7 @@ def test_pbr001_pick_an_organisation_see_arcs_and_reasons(driver, live_server, o
         reasons = [li.text for li in item.find_elements(By.CSS_SELECTOR, ".reasons li")]
         assert reasons and all(reasons), "every suggestion lists its reasons"
         assert any("km apart" in text for text in reasons)
-    own_country = meta_data.partner_space("2021-2027").organisations.set_index("id").loc[oid, "country"]
+    own_country = meta_data.partner_space(register, "2021-2027").organisations.set_index("id").loc[oid, "country"]
     assert translate(f"country.{own_country}") not in {item.find_element(By.CSS_SELECTOR, ".suggestion-head")
                                                        .text.split(" · ")[1].split(", ")[-1] for item in items}
     wait_for(lambda: driver.execute_script(ARC_POINTS_JS, "partners-partner-map") >= 2 * len(items), PAGE_TIMEOUT,
@@ -106,14 +106,14 @@ def test_pbr002_pick_a_region_and_send_its_peers_to_the_comparison(driver, live_
     assert_no_console_errors(driver)
 
 
-def test_pbr003_cooperation_map_lists_groups_and_every_arc(driver, live_server):
+def test_pbr003_cooperation_map_lists_groups_and_every_arc(driver, live_server, register):
     driver.get(live_server + "/partners?sector=energy_greentech")
     wait_for(lambda: driver.execute_script(ARC_POINTS_JS, "partners-coop-map") > 0, PAGE_TIMEOUT,
              message="arcs on the cooperation map")
-    arcs, groups = partner_views.cooperation_view(ExplorerState(sectors=("energy_greentech",)))
+    arcs, groups = partner_views.cooperation_view(register, ExplorerState(sectors=("energy_greentech",)))
     cards = driver.find_elements(By.CSS_SELECTOR, "#partners-groups .group-card")
     assert len(cards) == len(groups) > 0
-    network = partner_views.alps4eu_layer()[1]
+    network = partner_views.alps4eu_layer(register)[1]
     rows = driver.find_elements(By.CSS_SELECTOR, "#partners-arcs tbody tr")
     assert len(rows) == len(arcs) + len(network)
     href = driver.find_element(By.ID, "partners-export").get_attribute("href")

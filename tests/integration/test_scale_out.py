@@ -12,13 +12,13 @@ only, no persistence) and stops it at the end.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import time
 
 import pytest
 import requests
+from atlas_pages import in_ci
 from workers import SYNC_WORKERS, HeldRequest
 
 from bench.common import RedisServer, free_port
@@ -87,7 +87,7 @@ def test_without_redis_url_each_worker_uses_its_own_in_process_cache(start_serve
 def require_redis_server() -> None:
     if shutil.which("redis-server") is None:
         message = "the Redis outage test needs redis-server on PATH (Debian package redis-server)"
-        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        if in_ci():
             pytest.fail(f"CI is set, so this must run: {message}", pytrace=False)
         pytest.skip(message)
 

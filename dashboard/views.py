@@ -24,6 +24,7 @@ from geodata import export
 from geodata.metrics import programme_area_average, sector_counts, sector_profile
 from geodata.nuts import in_area_column
 from geodata.sectors import SECTOR_IDS
+from geodata.selection import Selection
 
 
 def translator(language: str) -> Translator:
@@ -35,10 +36,23 @@ def clusters_in_view(atlas: AtlasData, state: ViewState) -> pd.DataFrame:
 
 
 def metrics_in_view(atlas: AtlasData, state: ViewState, *, level: int | None = None) -> pd.DataFrame:
-    metrics, _ = atlas.view_metrics(state.selection, level=state.level if level is None else level,
-                                    period=state.period)
+    """Region metrics of the view with each region's name in the page's language and whether the map draws it.
+
+    Read-only: a filter change asks for the same view's metrics two or three times (map, summary, table), and
+    each copy from the shared cache is unpickled, so the finished frame is kept per worker and shared."""
+    return _metrics_in_view(atlas, state.selection, state.level if level is None else level, state.period,
+                            state.lang)
+
+
+#: Finished metric frames kept per worker: the views of a few recent clicks in every language.
+METRIC_FRAMES_KEPT = 32
+
+
+@lru_cache(maxsize=METRIC_FRAMES_KEPT)
+def _metrics_in_view(atlas: AtlasData, selection: Selection, level: int, period: str, language: str) -> pd.DataFrame:
+    metrics, _ = atlas.view_metrics(selection, level=level, period=period)
     on_map = atlas.region_table.set_index("nuts_id")["on_map"]
-    names = region_names(atlas, state.lang)
+    names = region_names(atlas, language)
     return metrics.assign(on_map=metrics["nuts_id"].map(on_map).fillna(False).astype(bool),
                           name=metrics["nuts_id"].map(names).fillna(metrics["name"]))
 

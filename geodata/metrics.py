@@ -39,9 +39,11 @@ def sector_counts(clusters: pd.DataFrame, *, level: int) -> pd.DataFrame:
     code = region_code_column(level)
     # Counting with bincount, not pd.crosstab: the charts call this on every filter change, and crosstab's
     # pivot machinery cost twenty times more than the counting. Rows: every region with a counted cluster.
-    known = clusters[clusters[code].notna() & clusters["sector"].notna()]
-    regions, region_index = pd.factorize(known[code], sort=True)
-    sector_index = pd.Index(SECTOR_IDS).get_indexer(known["sector"])
+    # The two columns alone are filtered: a row filter of the whole register copies all of its 30+ columns.
+    codes, sectors = clusters[code], clusters["sector"]
+    known = (codes.notna() & sectors.notna()).to_numpy(dtype=bool)
+    regions, region_index = pd.factorize(codes[known], sort=True)
+    sector_index = pd.Index(SECTOR_IDS).get_indexer(sectors[known])
     counted = sector_index >= 0
     cells = regions[counted] * len(SECTOR_IDS) + sector_index[counted]
     counts = np.bincount(cells, minlength=len(region_index) * len(SECTOR_IDS))
@@ -67,7 +69,7 @@ def region_metrics(
     chosen = list(sectors) if sectors else list(SECTOR_IDS)
     in_area = in_area_column(period)
     at_level = regions[regions["level"] == level]
-    inside = clusters[clusters[in_area]]
+    inside = clusters.loc[clusters[in_area], [region_code_column(level), "sector"]]
 
     # Plain arrays from here: this runs on every filter change, and pandas' per-column bookkeeping (indexes
     # set and reset, masked assignments) cost more than the arithmetic.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import dash
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from small_atlas import ORGANISATIONS
@@ -208,3 +209,16 @@ def test_viw022_a_presented_story_step_is_in_words_and_numbered(small):
     step = views.presented_step(small, story.step_state(small, ViewState(), chosen, last), "en")
     assert (step.number, step.steps, step.is_last) == (last + 1, len(chosen.steps), True)
     assert views.presented_step(small, ICT_NUTS2, "en") is None, "no story plays"
+
+
+def test_viw023_the_shared_metrics_of_a_view_are_read_only_for_every_section(small, atlas_page):
+    """A view's metrics frame is kept per worker and handed to every section: none may change it."""
+    state = with_changes(ICT_NUTS2, region="AT31", compare=["AT31", "SI04"])
+    shared = views.metrics_in_view(small, state)
+    before = shared.copy(deep=True)
+    views.map_values(small, state, state.lang)
+    for parts in atlas_page.VIEW_PARTS.values():
+        for _component, _property, render in parts:
+            render(small, state, "https://atlas.example/?sector=ict&level=2")
+    assert views.metrics_in_view(small, state) is shared, "the frame was built again"
+    pd.testing.assert_frame_equal(shared, before)

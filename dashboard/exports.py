@@ -13,7 +13,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from dashboard import data, partner_views, render, slides, views
+from dashboard import partner_views, render, slides, views
 from dashboard.cache import cache, cache_key
 from dashboard.data import AtlasData
 from dashboard.state import ViewState
@@ -25,26 +25,16 @@ RETRY_AFTER_SECONDS = 5
 SOURCES = ("figures.py", "slides.py", "views.py", "presenting.py", "render.py", "cooperation.py", "partner_views.py")
 
 
-@lru_cache(maxsize=1)
-def version() -> str:
+@lru_cache(maxsize=4)
+def version(atlas: AtlasData) -> str:
     """A digest of the data and of the code that draws exports, so a deploy never serves stale renders."""
-    atlas = data.load_atlas_data()
-    digest = hashlib.sha256()
-    for level in (0, 1, 2, 3):
-        digest.update(data.region_geojson_etag(atlas, level).encode())
-    digest.update(pd_digest(atlas.clusters))
+    digest = hashlib.sha256(atlas.version.encode())
     here = Path(__file__).resolve().parent
     for name in SOURCES:
         digest.update((here / name).read_bytes())
     for path in sorted((here / "locales").glob("*.json")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def pd_digest(frame) -> bytes:
-    import pandas as pd
-
-    return hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes()).digest()
 
 
 def canonical_name(name: str) -> str:
@@ -82,8 +72,8 @@ def export_title(atlas: AtlasData, name: str, state: ViewState) -> str:
     return ""
 
 
-def export_key(name: str, fmt: str, state: ViewState) -> str:
-    return cache_key("export", version(), name, fmt, state.to_query())
+def export_key(atlas: AtlasData, name: str, fmt: str, state: ViewState) -> str:
+    return cache_key("export", version(atlas), name, fmt, state.to_query())
 
 
 def cached_render(key: str) -> bytes | None:

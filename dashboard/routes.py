@@ -46,10 +46,11 @@ def register(server: Flask) -> None:
         """
         state = ViewState.from_query(request.query_string.decode("utf-8", "replace"))
         name = exports.canonical_name(name)
-        spec = export_spec(data.load_atlas_data(), name, fmt)
+        atlas = data.load_atlas_data()
+        spec = export_spec(atlas, name, fmt)
         if spec is None:
             abort(404)
-        key = exports.export_key(name, fmt, state)
+        key = exports.export_key(atlas, name, fmt, state)
         etag = key.removeprefix("atlas:")
         headers = {"Cache-Control": f"public, max-age={exports.MAX_AGE_SECONDS}",
                    "Content-Disposition": f'attachment; filename="{views.export_filename(name, fmt, state)}"'}

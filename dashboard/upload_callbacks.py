@@ -117,7 +117,7 @@ def draw_list(stored, map_sent, drawn, state_data):
         # empty already, and redrawing them would repaint the map just after its first paint.
         raise dash.exceptions.PreventUpdate
     _ = _translator(state_data)
-    rows = userlist.from_store(stored)
+    rows = userlist.from_store(load_atlas_data(), stored)
     values = figures.user_list_trace_values(userlist.map_points(rows, _("upload.legend")))
     patch = Patch()
     for trace, properties in values.items():
@@ -167,14 +167,14 @@ clientside_callback(
 )
 def count_list(stored, _gate, state_data, showing_none):
     """Your list per region beside the register's organisations in view, compared regions first."""
-    rows = userlist.from_store(stored)
+    atlas = load_atlas_data()
+    rows = userlist.from_store(atlas, stored)
     if rows is None:
         if showing_none is True:
             raise dash.exceptions.PreventUpdate
         return None, True, True
     state = ViewState.from_dict(state_data if isinstance(state_data, dict) else None)
     _ = Translator(state.lang)
-    atlas = load_atlas_data()
     counts = userlist.region_counts(rows, views.clusters_in_view(atlas, state), views.region_names(atlas),
                                     level=state.level, compared=state.compare)
     return layout.counts_table(_, counts, state.level), False, False
@@ -189,12 +189,12 @@ def count_list(stored, _gate, state_data, showing_none):
 )
 def table_rows(stored, _gate, state_data):
     """The organisations table (built when it comes on screen): the register's rows, then the visitor's list."""
-    rows = userlist.from_store(stored)
+    atlas = load_atlas_data()
+    rows = userlist.from_store(atlas, stored)
     if rows is None and triggered_id() != Upload.LIST:
         raise dash.exceptions.PreventUpdate
     state = ViewState.from_dict(state_data if isinstance(state_data, dict) else None)
     _ = Translator(state.lang)
-    atlas = load_atlas_data()
     register = [{**row, "origin": _("upload.origin.register")} for row in views.table_rows(atlas, state, state.lang)]
     return register + userlist.table_rows(rows, views.region_names(atlas), _)
 
@@ -216,7 +216,7 @@ def download(_report_clicks, _list_clicks, problems, stored):
         content = export.problems_to_csv(records, filename=filename, generated=today)
         return dcc.send_string(content, f"problems-{_stem(filename)}-{today.isoformat()}.csv")
     if triggered_id() == Upload.LIST_DOWNLOAD:
-        rows = userlist.from_store(stored)
+        rows = userlist.from_store(load_atlas_data(), stored)
         if rows is not None:
             filename = _filename(stored.get("filename"))
             content = export.user_list_to_csv(rows, filename=filename, generated=today)

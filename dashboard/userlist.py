@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from flask import Flask, abort, request
 
-from dashboard import data
+from dashboard.data import AtlasData
 from dashboard.config import CONFIG
 from geodata import io, settings, upload
 
@@ -75,10 +75,10 @@ def to_store(joined: pd.DataFrame, filename: str) -> dict:
     return {"filename": str(filename)[:200], "columns": list(STORE_COLUMNS), "rows": rows}
 
 
-def from_store(stored: object) -> pd.DataFrame | None:
+def from_store(atlas: AtlasData, stored: object) -> pd.DataFrame | None:
     """The list back from the browser, which may have been tampered with: anything malformed means no list.
 
-    Rows must name a known NUTS 3 region and finite coordinates; text is kept as text, never interpreted.
+    Rows must name a NUTS 3 region of ``atlas`` and finite coordinates; text is kept as text, never interpreted.
     """
     if not isinstance(stored, dict) or stored.get("columns") != list(STORE_COLUMNS):
         return None
@@ -95,7 +95,7 @@ def from_store(stored: object) -> pd.DataFrame | None:
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     for column in ("in_area_2007_2013", "in_area_2021_2027"):
         frame[column] = frame[column].map(lambda value: value is True)
-    known = data.load_atlas_data().region_table
+    known = atlas.region_table
     frame = frame[frame["nuts3"].isin(known.loc[known["level"] == 3, "nuts_id"])
                   & np.isfinite(frame["lat"].astype(float)) & np.isfinite(frame["lon"].astype(float))]
     if frame.empty:

@@ -29,18 +29,18 @@ def data_url(content: bytes) -> str:
     return "data:text/csv;base64," + base64.b64encode(content).decode()
 
 
-def test_usr001_store_round_trip_keeps_rows_and_codes():
+def test_usr001_store_round_trip_keeps_rows_and_codes(register):
     stored, problems, outcome = upload_callbacks.check_contents(data_url(GOOD), "mine.csv")
     assert outcome == "accepted" and problems == []
-    rows = userlist.from_store(stored)
+    rows = userlist.from_store(register, stored)
     assert list(rows["name"]) == ["Alpha", "<b>Beta</b>"]
     assert list(rows["nuts2"]) == ["AT33", "SI04"]
     assert list(rows["source_row"]) == [2, 3]
 
 
-def test_usr002_hover_text_is_escaped():
+def test_usr002_hover_text_is_escaped(register):
     stored, _, _ = upload_callbacks.check_contents(data_url(GOOD), "mine.csv")
-    points = userlist.map_points(userlist.from_store(stored), "Your list")
+    points = userlist.map_points(userlist.from_store(register, stored), "Your list")
     assert "&lt;b&gt;Beta&lt;/b&gt;" in points["hovertext"].iloc[1]
     assert "<b>Beta</b>" not in points["hovertext"].iloc[1]
 
@@ -50,8 +50,8 @@ def test_usr002_hover_text_is_escaped():
                                     {"columns": list(userlist.STORE_COLUMNS), "rows": [[1, 2]]},
                                     {"columns": list(userlist.STORE_COLUMNS),
                                      "rows": [[2] + ["x"] * (len(userlist.STORE_COLUMNS) - 1)]}])
-def test_usr003_a_tampered_store_means_no_list(stored):
-    assert userlist.from_store(stored) is None
+def test_usr003_a_tampered_store_means_no_list(register, stored):
+    assert userlist.from_store(register, stored) is None
 
 
 @pytest.mark.parametrize("contents", [None, 5, "no comma", "data:text/csv;base64,@@@@", "text/csv,abc"])
@@ -81,7 +81,7 @@ def test_usr006_callbacks_answer_junk_without_raising(junk):
 
 def test_usr007_counts_put_compared_regions_first(register):
     stored, _, _ = upload_callbacks.check_contents(data_url(GOOD), "mine.csv")
-    rows = userlist.from_store(stored)
+    rows = userlist.from_store(register, stored)
     from dashboard.state import ViewState
 
     state = ViewState(level=2, compare=("ITC1", "SI04"))
@@ -96,7 +96,7 @@ def test_usr007_counts_put_compared_regions_first(register):
 def test_usr008_table_rows_are_marked_as_yours(register):
     stored, _, _ = upload_callbacks.check_contents(data_url(GOOD), "mine.csv")
     _ = Translator("de")
-    rows = userlist.table_rows(userlist.from_store(stored), views.region_names(register), _)
+    rows = userlist.table_rows(userlist.from_store(register, stored), views.region_names(register), _)
     assert {row["origin"] for row in rows} == {"Eigene Liste"}
     assert [row["id"] for row in rows] == ["your-list-2", "your-list-3"]
     assert rows[0]["nuts3"] == "AT332" and rows[0]["region"]

@@ -666,7 +666,8 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
         # Nothing left to flatten: every bar is long, so the axis shows them whole.
         limit, cut = float(ordered["lq"].max()), ordered["lq"] > np.inf
     title = wrapped(_("portfolio.title", region=safe_text(region_name)), TITLE_LINE)
-    notes = []
+    # The key to the numbers under each sector's name, in their order: a phone shows no hover.
+    notes = [" · ".join(safe_text(_(f"metric.{metric}.short")) for metric in ("lq", "count", "share"))]
     if not reliable:
         notes.append(safe_text(_("portfolio.unreliable", minimum=MIN_CLUSTERS_FOR_LQ)))
     if cut.any():
@@ -680,7 +681,7 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
                for lq, c, s, is_cut in zip(ordered["lq"], ordered["count"], ordered["share"], cut)]
     ticks = [f"{safe_text(label)}<br><span style='color:{MUTED}'>{safe_text(text)}</span>"
              for label, text in zip(labels, numbers)]
-    top = 44 + 18 * (len(notes) + title.count("<br>"))
+    top = 44 + 18 * title.count("<br>")
     figure = go.Figure(layout=_base_layout(
         title=_chart_title(title), margin={"l": 8, "r": 8, "t": top, "b": 8}, separators=_.separators,
         # Each row its height whatever the title's lines, and room below for the ticks and the axis's title.

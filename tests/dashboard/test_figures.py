@@ -426,6 +426,9 @@ def test_cmp007_portfolio_numbers_sit_under_the_sector_names_not_beside_the_bars
     assert all(len(line) <= figures.AXIS_TITLE_LINE for line in figure.layout.xaxis.title.text.split("<br>"))
     notes = re.findall(r"<sup>(.*?)</sup>", figure.layout.title.text)
     assert notes and all(len(note) <= figures.NOTE_LINE for note in notes)
+    # A phone shows no hover: the first note names the numbers, in their order.
+    numbers_key = " · ".join(figures.safe_text(tr(f"metric.{metric}.short")) for metric in ("lq", "count", "share"))
+    assert notes[0] == numbers_key
     # The reference line's key ends at the bars' right end, wherever the line falls.
     [key] = figure.layout.annotations
     assert (key.text, key.xref, key.x, key.xanchor) == ("– – " + figures.safe_text(tr("portfolio.reference")),

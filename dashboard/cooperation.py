@@ -87,12 +87,15 @@ def cooperation_map_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: 
     return figure
 
 
-def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, borders_url: str,
-                       _: Translate) -> dict:
-    """The chosen organisation and an arc to each suggested partner.
+def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, pickable: pd.DataFrame,
+                       borders_url: str, _: Translate) -> dict:
+    """The chosen organisation and an arc to each suggested partner; before a choice, every organisation that
+    may be chosen (``pickable``). A click on one of those points, or on a suggested partner, chooses it: each
+    carries its id as ``customdata`` (``pages/partners.py`` reads it).
 
     A plain figure dict: it is rebuilt on every pick, and validating it as a ``go.Figure`` took most of the
     click's server time (``go.Figure(spec)`` validates it in tests)."""
+    hint = "<br><i>" + safe_text(_("partners.hover.pick")) + "</i>"
     traces: list[dict] = []
     if origin is not None and len(candidates):
         frame = pd.DataFrame({"a_lon": origin["lon"], "a_lat": origin["lat"],
@@ -107,16 +110,24 @@ def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, bo
             "text": [str(i) for i in range(1, len(candidates) + 1)], "textposition": "top right",
             "textfont": {"size": 13, "color": INK},
             "marker": {"size": 11, "color": [SECTOR_COLOURS[s] for s in candidates["sector"]]},
-            "hovertext": _org_hover(candidates, _), "hovertemplate": "%{hovertext}<extra></extra>"})
+            "customdata": candidates["id"].tolist(),
+            "hovertext": [text + hint for text in _org_hover(candidates, _)],
+            "hovertemplate": "%{hovertext}<extra></extra>"})
     if origin is not None:
         traces.append({
             "type": "scattermap", "lon": [float(origin["lon"])], "lat": [float(origin["lat"])], "mode": "markers",
             "name": _("partners.legend.origin"), "marker": {"size": 18, "color": SELECTED_COLOUR},
             "hovertext": _org_hover(origin.to_frame().T, _), "hovertemplate": "%{hovertext}<extra></extra>"})
     else:
-        # A map trace with no points: Plotly draws the map (borders, ready for a choice), not empty axes.
-        traces.append({"type": "scattermap", "lon": [], "lat": [], "mode": "markers", "showlegend": False,
-                       "hoverinfo": "skip"})
+        # Every organisation that may be chosen, so the map itself is a way to choose (an empty map with only
+        # borders said nothing); a map trace even when there is none, so Plotly draws a map, not empty axes.
+        traces.append({
+            "type": "scattermap", "lon": pickable["lon"].tolist(), "lat": pickable["lat"].tolist(),
+            "mode": "markers", "name": _("partners.legend.pickable"),
+            "marker": {"size": 9, "color": [SECTOR_COLOURS[s] for s in pickable["sector"]], "opacity": 0.9},
+            "customdata": pickable["id"].tolist(),
+            "hovertext": [text + hint for text in _org_hover(pickable, _)],
+            "hovertemplate": "%{hovertext}<extra></extra>"})
     return {"data": traces, "layout": _map_layout_spec(borders_url, _, uirevision="partner-map")}
 
 

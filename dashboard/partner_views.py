@@ -50,6 +50,21 @@ def partner_suggestions(atlas: AtlasData, state: ExplorerState) -> tuple[pd.Seri
     return space.organisations.iloc[space.position(state.organisation)], table
 
 
+def pickable_organisations(atlas: AtlasData, state: ExplorerState) -> pd.DataFrame:
+    """The organisations the explorer suggests partners for (those of its list), to choose on the map too."""
+    return meta_data.partner_space(atlas, state.period).organisations
+
+
+def chosen_on_map(atlas: AtlasData, state: ExplorerState, click: object) -> str | None:
+    """The organisation a click on the partner map chose (the point's ``customdata``), if it is one of them."""
+    points = click.get("points") if isinstance(click, dict) else None
+    point = points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
+    chosen = point.get("customdata")
+    if not isinstance(chosen, str):
+        return None
+    return chosen if chosen in set(pickable_organisations(atlas, state)["id"]) else None
+
+
 def _region_label(code: str, names: pd.Series) -> str:
     return f"{names.get(code, code)} ({code})"
 

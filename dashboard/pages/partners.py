@@ -216,10 +216,25 @@ def update_suggestions(organisation, same_country, current):
     _ = Translator(state.lang)
     atlas = load_atlas_data()
     origin, table = partner_views.partner_suggestions(atlas, state)
-    figure = cooperation.partner_map_figure(origin, table, borders_url=views.geojson_url(atlas, 0), _=_)
+    figure = cooperation.partner_map_figure(origin, table, pickable=partner_views.pickable_organisations(atlas, state),
+                                            borders_url=views.geojson_url(atlas, 0), _=_)
     names = partner_views.region_names(atlas)
     return figure, partner_components.suggestion_items(origin, table, names, state, _), \
         partner_components.suggestion_summary(origin, table, state, _)
+
+
+@callback(
+    Output(Partners.ORGANISATION, "value", allow_duplicate=True),
+    Input(Partners.PARTNER_MAP, "clickData"),
+    State(Partners.STATE, "data"),
+    prevent_initial_call=True,
+)
+def choose_on_map(click, current):
+    """A click on an organisation's point (before a choice) or on a suggested partner chooses it."""
+    chosen = partner_views.chosen_on_map(load_atlas_data(), ExplorerState.from_dict(_stored(current)), click)
+    if chosen is None:
+        raise dash.exceptions.PreventUpdate
+    return chosen
 
 
 @callback(

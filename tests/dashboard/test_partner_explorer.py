@@ -176,34 +176,63 @@ def test_pex008_story_step_shows_a_meta_cluster(organisation_id, register):
     assert len(group["countries"]) >= 2
 
 
-def test_pex901_with_no_organisation_chosen_the_partner_map_is_a_map_not_empty_axes():
+def test_pex901_with_no_organisation_chosen_the_map_offers_every_organisation_to_choose(register):
+    """Before a choice the partner map shows every organisation of the list, each carrying its id to be
+    clicked; with none to offer it is still a map (borders), not empty axes."""
     import pandas as pd
 
     from dashboard import cooperation
-    from dashboard.i18n import Translator
 
-    figure = go.Figure(cooperation.partner_map_figure(None, pd.DataFrame(), borders_url="/geo/nuts0.geojson",
-                                                      _=Translator("en")))
-    assert [trace.type for trace in figure.data] == ["scattermap"]
-    assert len(figure.data[0].lon) == 0
+    pickable = partner_views.pickable_organisations(register, ExplorerState())
+    figure = go.Figure(cooperation.partner_map_figure(None, pd.DataFrame(), pickable=pickable,
+                                                      borders_url="/geo/nuts0.geojson", _=Translator("de")))
+    [points] = figure.data
+    assert points.type == "scattermap" and points.name == Translator("de")("partners.legend.pickable")
+    assert list(points.customdata) == pickable["id"].tolist() and len(points.lon) == len(pickable) > 100
+    assert all(text.endswith(Translator("de")("partners.hover.pick") + "</i>") for text in points.hovertext)
     assert figure.layout.map.layers[0].source == "/geo/nuts0.geojson"
+    none = go.Figure(cooperation.partner_map_figure(None, pd.DataFrame(), pickable=pickable.iloc[0:0],
+                                                    borders_url="/geo/nuts0.geojson", _=Translator("en")))
+    assert [trace.type for trace in none.data] == ["scattermap"] and len(none.data[0].lon) == 0
 
 
 def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner(register):
     """The figure is a plain dict; as a ``go.Figure`` it is valid and holds one arc per suggestion."""
-    from dashboard import cooperation, partner_views
-    from dashboard.i18n import Translator
-    from dashboard.partners_state import ExplorerState
+    from dashboard import cooperation
 
     state = ExplorerState.from_dict({"organisation": "at-silicon-alps-cluster"})
     origin, table = partner_views.partner_suggestions(register, state)
     assert len(table) >= 2
-    figure = go.Figure(cooperation.partner_map_figure(origin, table, borders_url="/geo/nuts0.geojson",
-                                                      _=Translator("en")))
+    figure = go.Figure(cooperation.partner_map_figure(
+        origin, table, pickable=partner_views.pickable_organisations(register, state),
+        borders_url="/geo/nuts0.geojson", _=Translator("en")))
     arcs, candidates, chosen = figure.data
     assert sum(value is None for value in arcs.lon) == len(table)
     assert list(candidates.text) == [str(n) for n in range(1, len(table) + 1)]
+    assert list(candidates.customdata) == table["id"].tolist(), "a suggested partner is chosen by a click"
     assert (chosen.lon[0], chosen.lat[0]) == (origin["lon"], origin["lat"])
+    assert chosen.customdata is None, "the chosen organisation is chosen already"
+
+
+def test_pex011_a_click_on_the_partner_map_chooses_an_organisation_of_the_list(app, client, register):
+    """``choose_on_map`` through Dash: a point's id becomes the picker's value; anything else changes nothing."""
+    oid = partner_views.pickable_organisations(register, ExplorerState())["id"].iloc[3]
+    [output] = [key for key in app.callback_map if key.startswith(f"{Partners.ORGANISATION}.value@")]
+
+    def click(customdata):
+        body = {"output": output,
+                "outputs": {"id": Partners.ORGANISATION, "property": "value"},
+                "inputs": [{"id": Partners.PARTNER_MAP, "property": "clickData",
+                            "value": {"points": [{"customdata": customdata, "lon": 11.0, "lat": 47.0}]}}],
+                "state": [{"id": Partners.STATE, "property": "data", "value": ExplorerState().to_dict()}],
+                "changedPropIds": [f"{Partners.PARTNER_MAP}.clickData"]}
+        return client.post("/_dash-update-component", json=body)
+
+    answer = click(oid)
+    assert answer.status_code == 200
+    assert answer.get_json()["response"][Partners.ORGANISATION]["value"] == oid
+    for junk in ("no-such-organisation", ["a", "b"], None, 7):
+        assert click(junk).status_code == 204, junk
 
 
 def test_pex010_the_method_text_states_the_peer_rules_from_their_constants(app, register):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from atlas_pages import PAGE_TIMEOUT, chart_labels, query, skip_unless_ci, wait_for_query
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from support import assert_no_console_errors, press, take_first_option, wait_for
@@ -31,6 +32,31 @@ const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
 if (!gd || !gd.data || !gd.data.length) { return 0; }
 return gd.data.filter(t => t.mode === 'lines').reduce((n, t) => n + (t.lon || []).filter(v => v !== null).length, 0);
 """
+
+
+#: The pixel of an organisation's point on the partner map, after zooming in on it (neighbours apart): the point
+#: of the first trace whose ``customdata`` holds the id.
+POINT_JS = """
+const gd = document.querySelector('#partners-partner-map .js-plotly-plot');
+if (!gd || !gd.data) { return null; }
+const trace = gd.data.find(t => (t.customdata || []).includes(arguments[0]));
+const sub = gd._fullLayout.map && gd._fullLayout.map._subplot;
+if (!trace || !sub || !sub.map || !sub.map.loaded()) { return null; }
+const i = trace.customdata.indexOf(arguments[0]);
+sub.map.jumpTo({center: [trace.lon[i], trace.lat[i]], zoom: 12});
+const point = sub.map.project([trace.lon[i], trace.lat[i]]);
+const box = sub.map.getCanvas().getBoundingClientRect();
+return {x: point.x, y: point.y, width: box.width, height: box.height};
+"""
+
+
+def click_point(driver, oid: str) -> None:
+    """Click the organisation's point on the partner map, as a visitor would."""
+    point = wait_for(lambda: driver.execute_script(POINT_JS, oid), PAGE_TIMEOUT, message=f"{oid} on the map")
+    canvas = driver.find_element(By.CSS_SELECTOR, "#partners-partner-map canvas.maplibregl-canvas")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", canvas)
+    ActionChains(driver).move_to_element_with_offset(
+        canvas, int(point["x"] - point["width"] / 2), int(point["y"] - point["height"] / 2)).click().perform()
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +192,21 @@ def test_pbr005_explorer_has_no_serious_wcag_violations(driver, live_server, org
     driver.execute_script(axe.read_text(encoding="utf-8"))
     violations = driver.execute_async_script(RUN_AXE_JS)
     assert not violations, "serious or critical WCAG 2.1 AA violations:\n" + "\n".join(violations)
+
+
+def test_pbr006_choose_on_the_map_then_walk_on_to_a_suggested_partner(driver, live_server, organisation, register):
+    """Before a choice the map offers every organisation: a click chooses one, and a click on one of its
+    suggested partners chooses that one in turn."""
+    oid, name = organisation
+    driver.get(live_server + "/partners")
+    click_point(driver, oid)
+    wait_for_query(driver, "organisation", [oid])
+    wait_for(lambda: name in driver.find_element(By.ID, "partners-suggest-summary").text, PAGE_TIMEOUT,
+             message="the summary naming the organisation chosen on the map")
+    _, table = partner_views.partner_suggestions(register, ExplorerState(organisation=oid))
+    first = table["id"].iloc[0]
+    wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#partners-suggestions > li.suggestion")) == len(table),
+             PAGE_TIMEOUT, message="the suggestions list")
+    click_point(driver, first)
+    wait_for_query(driver, "organisation", [first])
+    assert_no_console_errors(driver)

@@ -38,19 +38,20 @@ def arc_nodes(arcs: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(ends).drop_duplicates("id").sort_values("id", ignore_index=True)
 
 
-def _map_layout_spec(borders_url: str, _: Translate, *, uirevision: str) -> dict:
+def _map_layout_spec(borders_url: str, _: Translate, *, uirevision: str, framed: bool) -> dict:
+    """A partner map's layout. ``framed``: the map has points to show, and Plotly fits the view to them at the
+    map's own size (the whole Alps on a desktop cut off the east on a phone); else the Alpine Space's view.
+    The legend sits under the map, where it overlaps neither points nor the map's attribution (on a phone the
+    two ran into each other inside the map)."""
+    camera = {} if framed else {"center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM}
     return {
         "font": {"family": FONT, "color": INK, "size": 13}, "paper_bgcolor": "white", "separators": _.separators,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "uirevision": uirevision, "showlegend": True,
-        "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
-        "map": {"style": map_style(), "center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM,
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top"},
+        "map": {"style": map_style(), **camera,
                 "layers": [{"source": borders_url, "sourcetype": "geojson", "type": "line", "color": "#3e4c59",
                             "line": {"width": 1.2}, "below": "traces", "sourceattribution": _("attribution.nuts")}]},
     }
-
-
-def _map_layout(figure: go.Figure, borders_url: str, _: Translate, *, uirevision: str) -> None:
-    figure.update_layout(_map_layout_spec(borders_url, _, uirevision=uirevision))
 
 
 def _org_hover(frame: pd.DataFrame, _: Translate) -> list[str]:
@@ -83,7 +84,7 @@ def cooperation_map_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: 
             hovertext=[f"<b>{safe_text(n)}</b><br>{safe_text(c)} · {k}" for n, c, k in
                        zip(partners["name"], partners["city"], partners["country"])],
             hovertemplate="%{hovertext}<extra></extra>"))
-    _map_layout(figure, borders_url, _, uirevision="cooperation-map")
+    figure.update_layout(_map_layout_spec(borders_url, _, uirevision="cooperation-map", framed=len(nodes) > 0))
     return figure
 
 
@@ -128,7 +129,11 @@ def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, pi
             "customdata": pickable["id"].tolist(),
             "hovertext": [text + hint for text in _org_hover(pickable, _)],
             "hovertemplate": "%{hovertext}<extra></extra>"})
-    return {"data": traces, "layout": _map_layout_spec(borders_url, _, uirevision="partner-map")}
+    # A new choice is framed anew; the visitor's own pan and zoom are kept while the choice stays.
+    chosen = str(origin["id"]) if origin is not None else ""
+    framed = origin is not None or len(pickable) > 0
+    return {"data": traces,
+            "layout": _map_layout_spec(borders_url, _, uirevision=f"partner-map:{chosen}", framed=framed)}
 
 
 def static_cooperation_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: pd.DataFrame,

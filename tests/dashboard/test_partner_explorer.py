@@ -212,6 +212,9 @@ def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner(r
     assert list(candidates.customdata) == table["id"].tolist(), "a suggested partner is chosen by a click"
     assert (chosen.lon[0], chosen.lat[0]) == (origin["lon"], origin["lat"])
     assert chosen.customdata is None, "the chosen organisation is chosen already"
+    # Plotly frames the points at the map's own size, anew for each choice.
+    assert figure.layout.map.center.lon is None and figure.layout.map.zoom is None
+    assert figure.layout.uirevision == "partner-map:at-silicon-alps-cluster"
 
 
 def test_pex011_a_click_on_the_partner_map_chooses_an_organisation_of_the_list(app, client, register):

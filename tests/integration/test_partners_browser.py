@@ -210,3 +210,63 @@ def test_pbr006_choose_on_the_map_then_walk_on_to_a_suggested_partner(driver, li
     click_point(driver, first)
     wait_for_query(driver, "organisation", [first])
     assert_no_console_errors(driver)
+
+
+#: The room left of the first suggestion for the list's numbers, and the width the longest number needs in
+#: the numbers' own font (Chrome gives the ``::marker`` its style).
+NUMBER_ROOM_JS = """
+const list = document.getElementById('partners-suggestions');
+const first = list && list.querySelector('li.suggestion');
+if (!first) { return null; }
+const style = getComputedStyle(first, '::marker');
+const context = document.createElement('canvas').getContext('2d');
+context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+return {room: first.getBoundingClientRect().left - list.getBoundingClientRect().left,
+        needed: context.measureText(list.children.length + '. ').width, count: list.children.length};
+"""
+
+
+def test_pbr007_every_suggestions_number_is_whole_on_a_phone(driver, live_server, organisation):
+    """The list scrolls, so a number wider than the list's left padding was cut ("10." read "0.")."""
+    oid, _ = organisation
+    driver.set_window_size(390, 844)
+    try:
+        driver.get(f"{live_server}/partners?organisation={oid}")
+        room = wait_for(lambda: driver.execute_script(NUMBER_ROOM_JS), PAGE_TIMEOUT, message="the suggestions")
+    finally:
+        driver.set_window_size(1440, 1800)
+    assert room["count"] >= 3
+    assert room["room"] >= room["needed"], room
+
+
+#: Whether every point of the partner map is in its view, and the boxes of its legend and attribution.
+FRAMING_JS = """
+const gd = document.querySelector('#partners-partner-map .js-plotly-plot');
+const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+if (!sub || !sub.map || !sub.map.loaded() || !gd.data.some(t => t.mode === 'markers')) { return null; }
+const bounds = sub.map.getBounds();
+const points = gd.data.filter(t => (t.mode || '').includes('markers'))
+  .flatMap(t => t.lon.map((lon, i) => [lon, t.lat[i]]));
+const box = selector => { const r = document.querySelector(selector).getBoundingClientRect();
+                          return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+return {outside: points.filter(([lon, lat]) => !bounds.contains([lon, lat])).length, points: points.length,
+        legend: box('#partners-partner-map .legend'), attribution: box('#partners-partner-map .maplibregl-ctrl-attrib')};
+"""
+
+
+@pytest.mark.parametrize("chosen", [False, True], ids=["before a choice", "chosen"])
+def test_pbr008_the_partner_map_frames_its_points_and_keeps_its_legend_apart_on_a_phone(driver, live_server,
+                                                                                      organisation, chosen):
+    """At 390×844 the Alpine view cut off the east (Graz and its arcs were off the map) and the legend ran
+    into the attribution inside the map."""
+    oid, _ = organisation
+    driver.set_window_size(390, 844)
+    try:
+        driver.get(f"{live_server}/partners" + (f"?organisation={oid}" if chosen else ""))
+        seen = wait_for(lambda: driver.execute_script(FRAMING_JS), PAGE_TIMEOUT, message="the partner map drawn")
+    finally:
+        driver.set_window_size(1440, 1800)
+    assert seen["points"] >= 4 and seen["outside"] == 0, seen
+    legend, attribution = seen["legend"], seen["attribution"]
+    assert not (legend["left"] < attribution["right"] and attribution["left"] < legend["right"]
+                and legend["top"] < attribution["bottom"] and attribution["top"] < legend["bottom"]), seen

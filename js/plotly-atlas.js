@@ -67,4 +67,9 @@ MapSubplot.prototype.createMap = function (calcData, fullLayout) {
     return result;
 };
 
+// Plotly fits a map without a camera of its own (the partner explorer's) to its points with 20 px around them;
+// on a phone MapLibre's attribution, two lines at the map's foot, then covered the lowest points. The fit
+// keeps the attribution's height free at the bottom.
+require('plotly.js/src/plots/map/constants').fitBoundsPadding = {top: 20, right: 20, bottom: 64, left: 20};
+
 module.exports = Plotly;

@@ -16,7 +16,7 @@ from dashboard.cooperation import static_cooperation_figure
 from dashboard.data import AtlasData
 from dashboard.i18n import Translator
 from dashboard.partners_state import ExplorerState
-from dashboard.state import MAX_COMPARED, QUERY_KEYS, ViewState
+from dashboard.state import MAX_COMPARED, QUERY_KEYS, ViewState, clicked_point
 from geodata.partners import cooperation, partner_network, suggest
 from geodata.peers import find_peers
 from geodata.sectors import KEY_SECTOR_IDS
@@ -24,8 +24,13 @@ from geodata.sectors import KEY_SECTOR_IDS
 MAX_SHARED_SECTORS_NAMED = 3
 
 
+def pickable_organisations(atlas: AtlasData, period: str) -> pd.DataFrame:
+    """The organisations the explorer suggests partners for: its picker's list and the map's points."""
+    return meta_data.partner_space(atlas, period).organisations
+
+
 def organisation_options(atlas: AtlasData, _: Translator, period: str) -> list[dict]:
-    organisations = meta_data.partner_space(atlas, period).organisations.sort_values(["name", "id"])
+    organisations = pickable_organisations(atlas, period).sort_values(["name", "id"])
     return [{"label": f"{name} ({city}, {country}) · {_(f'sector.{sector}')}", "value": oid,
              "search": f"{name} {city} {oid}"}
             for oid, name, city, country, sector in zip(organisations["id"], organisations["name"],
@@ -50,19 +55,10 @@ def partner_suggestions(atlas: AtlasData, state: ExplorerState) -> tuple[pd.Seri
     return space.organisations.iloc[space.position(state.organisation)], table
 
 
-def pickable_organisations(atlas: AtlasData, state: ExplorerState) -> pd.DataFrame:
-    """The organisations the explorer suggests partners for (those of its list), to choose on the map too."""
-    return meta_data.partner_space(atlas, state.period).organisations
-
-
 def chosen_on_map(atlas: AtlasData, state: ExplorerState, click: object) -> str | None:
-    """The organisation a click on the partner map chose (the point's ``customdata``), if it is one of them."""
-    points = click.get("points") if isinstance(click, dict) else None
-    point = points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
-    chosen = point.get("customdata")
-    if not isinstance(chosen, str):
-        return None
-    return chosen if chosen in set(pickable_organisations(atlas, state)["id"]) else None
+    """The organisation a click on the partner map chose (the point's id), if it is one of them."""
+    chosen = clicked_point(click).get("cluster")
+    return chosen if chosen in set(pickable_organisations(atlas, state.period)["id"]) else None
 
 
 def _region_label(code: str, names: pd.Series) -> str:

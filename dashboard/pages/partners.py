@@ -216,8 +216,9 @@ def update_suggestions(organisation, same_country, current):
     _ = Translator(state.lang)
     atlas = load_atlas_data()
     origin, table = partner_views.partner_suggestions(atlas, state)
-    figure = cooperation.partner_map_figure(origin, table, pickable=partner_views.pickable_organisations(atlas, state),
-                                            borders_url=views.geojson_url(atlas, 0), _=_)
+    pickable = partner_views.pickable_organisations(atlas, state.period)
+    figure = cooperation.partner_map_figure(origin, table, pickable=pickable, borders_url=views.geojson_url(atlas, 0),
+                                            _=_)
     names = partner_views.region_names(atlas)
     return figure, partner_components.suggestion_items(origin, table, names, state, _), \
         partner_components.suggestion_summary(origin, table, state, _)

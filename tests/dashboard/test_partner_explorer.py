@@ -183,7 +183,7 @@ def test_pex901_with_no_organisation_chosen_the_map_offers_every_organisation_to
 
     from dashboard import cooperation
 
-    pickable = partner_views.pickable_organisations(register, ExplorerState())
+    pickable = partner_views.pickable_organisations(register, ExplorerState().period)
     figure = go.Figure(cooperation.partner_map_figure(None, pd.DataFrame(), pickable=pickable,
                                                       borders_url="/geo/nuts0.geojson", _=Translator("de")))
     [points] = figure.data
@@ -204,7 +204,7 @@ def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner(r
     origin, table = partner_views.partner_suggestions(register, state)
     assert len(table) >= 2
     figure = go.Figure(cooperation.partner_map_figure(
-        origin, table, pickable=partner_views.pickable_organisations(register, state),
+        origin, table, pickable=partner_views.pickable_organisations(register, state.period),
         borders_url="/geo/nuts0.geojson", _=Translator("en")))
     arcs, candidates, chosen = figure.data
     assert sum(value is None for value in arcs.lon) == len(table)
@@ -219,7 +219,7 @@ def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner(r
 
 def test_pex011_a_click_on_the_partner_map_chooses_an_organisation_of_the_list(app, client, register):
     """``choose_on_map`` through Dash: a point's id becomes the picker's value; anything else changes nothing."""
-    oid = partner_views.pickable_organisations(register, ExplorerState())["id"].iloc[3]
+    oid = partner_views.pickable_organisations(register, ExplorerState().period)["id"].iloc[3]
     [output] = [key for key in app.callback_map if key.startswith(f"{Partners.ORGANISATION}.value@")]
 
     def click(customdata):

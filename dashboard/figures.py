@@ -640,6 +640,9 @@ PORTFOLIO_AXIS_PX = 76
 NOTE_LINE = 52
 #: Characters a line of an axis title holds under a phone's narrow plot (the names leave the bars 85–140 px).
 AXIS_TITLE_LINE = 16
+#: The numbers under each sector's name in a portfolio, in their order (``portfolio.bar_text``), which the key
+#: under the title and the hover name.
+PORTFOLIO_NUMBERS = ("lq", "count", "share")
 
 
 def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Translate) -> go.Figure:
@@ -667,7 +670,7 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
         limit, cut = float(ordered["lq"].max()), ordered["lq"] > np.inf
     title = wrapped(_("portfolio.title", region=safe_text(region_name)), TITLE_LINE)
     # The key to the numbers under each sector's name, in their order: a phone shows no hover.
-    notes = [" · ".join(safe_text(_(f"metric.{metric}.short")) for metric in ("lq", "count", "share"))]
+    notes = [" · ".join(safe_text(_(f"metric.{metric}.short")) for metric in PORTFOLIO_NUMBERS)]
     if not reliable:
         notes.append(safe_text(_("portfolio.unreliable", minimum=MIN_CLUSTERS_FOR_LQ)))
     if cut.any():
@@ -694,7 +697,7 @@ def make_portfolio_figure(profile: pd.DataFrame, region_name: str, *, _: Transla
         showlegend=False,
     ))
     hover = "<br>".join(f"{safe_text(_(f'metric.{metric}.short'))}: %{{customdata[{index}]}}"
-                        for index, metric in enumerate(("lq", "count", "share")))
+                        for index, metric in enumerate(PORTFOLIO_NUMBERS))
     figure.add_trace(go.Bar(
         y=labels, x=ordered["lq"].clip(upper=limit).round(2).tolist(), orientation="h",
         marker={"color": [SECTOR_COLOURS[s] for s in ordered["sector"]],

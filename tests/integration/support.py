@@ -99,3 +99,8 @@ def take_first_option(driver, typed: str, expected: str, timeout: float) -> None
     wait_for(lambda: expected in first_option(), timeout,
              message=lambda: f"{expected!r} as the first option (saw {first_option()!r})")
     press(driver, Keys.ENTER)
+
+
+def intersects(a: dict, b: dict) -> bool:
+    """Whether two element boxes (``left``, ``top``, ``right``, ``bottom`` as a page measures them) overlap."""
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from support import assert_no_console_errors, wait_for
+from support import assert_no_console_errors, intersects, wait_for
 
 
 pytestmark = pytest.mark.browser
@@ -66,10 +66,6 @@ def open_map(browser, base_url: str, query: str = "", size=DESKTOP) -> None:
 
 def camera(browser) -> dict:
     return browser.execute_script(CAMERA_JS)
-
-
-def intersects(a: dict, b: dict) -> bool:
-    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
 def test_map101_first_view_fits_the_programme_area(browser, live_server, register):

@@ -18,7 +18,7 @@ from atlas_pages import PAGE_TIMEOUT, chart_labels, query, skip_unless_ci, wait_
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from support import assert_no_console_errors, press, take_first_option, wait_for
+from support import assert_no_console_errors, intersects, press, take_first_option, wait_for
 
 from dashboard import meta_data, partner_views
 from dashboard.i18n import load_catalogue, translate
@@ -283,6 +283,4 @@ def test_pbr008_the_partner_map_frames_its_points_and_keeps_its_legend_apart_on_
         driver.get(f"{live_server}/partners" + (f"?organisation={oid}" if oid else ""))
         seen = wait_for(lambda: driver.execute_script(FRAMING_JS), PAGE_TIMEOUT, message="the partner map drawn")
     assert seen["points"] >= 4 and seen["outside"] == 0 and seen["covered"] == 0, seen
-    legend, attribution = seen["legend"], seen["attribution"]
-    assert not (legend["left"] < attribution["right"] and attribution["left"] < legend["right"]
-                and legend["top"] < attribution["bottom"] and attribution["top"] < legend["bottom"]), seen
+    assert not intersects(seen["legend"], seen["attribution"]), seen

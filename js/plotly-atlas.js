@@ -52,33 +52,12 @@ MapSubplot.prototype.updateLayout = function (fullLayout) {
     }
 };
 
-// Plotly adds a new map's sources and layers at MapLibre's `load`, which waits until every source of the style
-// has been loaded by MapLibre's worker: the style's own empty source, so the worker's start-up and a round trip
-// to it came before the atlas's sources were even handed over. Adding sources needs only the style itself, as
-// Plotly's own update after a change of style knows (it waits for `styledata`): a new map now waits for
-// `style.load`, and the worker starts while Plotly converts and adds the traces.
-var maplibregl = require('maplibre-gl/dist/maplibre-gl.mjs');
-
-function awaitingStyleOnly(create) {
-    return function () {
-        var once = maplibregl.Map.prototype.once;
-        maplibregl.Map.prototype.once = function (type, listener) {
-            return once.call(this, type === 'load' && listener ? 'style.load' : type, listener);
-        };
-        try {
-            return create.apply(this, arguments);
-        } finally {
-            maplibregl.Map.prototype.once = once;
-        }
-    };
-}
-
 // A page may frame a new map before MapLibre loads anything (assets/map.js fits the atlas's map to its window):
 // `window.atlasMapCreated(gd, map)` is called right after the map is created and returns true when it set the
 // camera. Plotly then keeps that camera when it first lays the map out, as it keeps one the page set later.
 var createMap = MapSubplot.prototype.createMap;
 MapSubplot.prototype.createMap = function (calcData, fullLayout) {
-    var result = awaitingStyleOnly(createMap).apply(this, arguments);
+    var result = createMap.apply(this, arguments);
     var framed = typeof window !== 'undefined' && typeof window.atlasMapCreated === 'function' && this.map &&
         window.atlasMapCreated(this.gd, this.map);
     if (framed) {

@@ -435,8 +435,6 @@ const watchMap = setInterval(function () {
     if (!map) { return; }
     clearInterval(watchMap);
     map.on('idle', function () { window.__atlasIdleZooms.push(map.getZoom()); });
-    // The sources the style holds when MapLibre reports every one of them loaded (its `load`).
-    map.once('load', function () { window.__atlasSourcesAtLoad = Object.keys(map.getStyle().sources); });
     // When the map is first drawn with its data (MapLibre loaded, the regions coloured).
     const drawn = setInterval(function () {
         if (map.loaded() && gd._fullData.some(t => t.z && t.z.length)) {
@@ -498,26 +496,6 @@ def test_map116_nothing_competes_with_the_maps_first_paint(browser, live_server)
     assert margins["markers"] and set(margins["markers"]) == {128}, margins
     assert charts_at_draw == 0
     assert any("atlas-charts-grid.children" in call["output"] and call["status"] == 200 for call in calls), calls
-    assert_no_console_errors(browser)
-
-
-def test_map118_the_maps_data_is_handed_to_maplibre_before_its_load(browser, live_server):
-    """Plotly adds the map's regions, borders and markers as soon as MapLibre has read the style, so MapLibre's
-    worker starts on them while it starts up: by MapLibre's `load` (every source of the style loaded) they are
-    among its sources, not added after it."""
-    with logging_calls(browser):
-        browser.set_window_size(*DESKTOP)
-        browser.get(live_server + "/")
-        wait_for(lambda: browser.execute_script("return window.__atlasSourcesAtLoad || null"), 90,
-                 message="MapLibre's load")
-        at_load = browser.execute_script("return window.__atlasSourcesAtLoad")
-        wait_for(lambda: browser.execute_script(MAP_JS), 90, message="the map to load")
-        sources = browser.execute_script(
-            "return Object.keys(document.querySelector('#atlas-map .js-plotly-plot')"
-            "._fullLayout.map._subplot.map.getStyle().sources)")
-    figure_sources = sorted(source for source in sources if source.startswith("source-"))
-    assert len(figure_sources) >= 4, sources
-    assert sorted(source for source in at_load if source.startswith("source-")) == figure_sources, at_load
     assert_no_console_errors(browser)
 
 

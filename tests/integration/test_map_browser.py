@@ -499,6 +499,31 @@ def test_map116_nothing_competes_with_the_maps_first_paint(browser, live_server)
     assert_no_console_errors(browser)
 
 
+#: What the map has drawn once MapLibre has settled: rendered features by layer type, from the tiles' buckets.
+DRAWN_FEATURES_JS = """
+const done = arguments[arguments.length - 1];
+const map = document.querySelector('#atlas-map .js-plotly-plot')._fullLayout.map._subplot.map;
+const count = () => {
+    const byType = {};
+    map.queryRenderedFeatures().forEach(f => { byType[f.layer.type] = (byType[f.layer.type] || 0) + 1; });
+    return byType;
+};
+if (map.loaded() && !map.isMoving()) { done(count()); } else { map.once('idle', () => done(count())); }
+"""
+
+
+def test_map118_the_first_drawn_map_shows_regions_borders_and_markers(browser, live_server):
+    """The map as it is first drawn, before any click, holds the coloured regions, the borders and the
+    organisations: tiles cut before MapLibre's worker knew Plotly's layers are empty, and such a map shows only
+    the sea (a change that made the first paint look faster did exactly that)."""
+    open_map(browser, live_server)
+    drawn = browser.execute_async_script(DRAWN_FEATURES_JS)
+    assert drawn.get("fill", 0) >= 200, drawn  # NUTS 3 regions in view, inside and around the area
+    assert drawn.get("line", 0) >= 200, drawn  # their outlines and the country borders
+    assert drawn.get("symbol", 0) >= 100, drawn  # the organisations' places
+    assert_no_console_errors(browser)
+
+
 def test_map117_the_layout_is_asked_for_while_the_scripts_load_and_once(browser, live_server):
     """The page asks for its layout and the callbacks' dependencies as soon as its first script runs, not
     after every script ran (Dash's renderer starts at DOMContentLoaded): one round trip less before the first

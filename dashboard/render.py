@@ -4,7 +4,8 @@ An export is built *and* rendered in a child process (``python -m dashboard.rend
 warm Kaleido browser: building a NUTS 3 slide takes a second of Python, which in a threaded web worker would
 hold the GIL against every page request, and Chromium's memory stays out of the web worker. The child is
 replaced after ``ATLAS_EXPORT_RENDERS_PER_BROWSER`` renders, so memory stays bounded over any number of
-exports, and runs at the lowest CPU priority, so pages and callbacks keep the processor meanwhile.
+exports, and runs only when pages and callbacks leave the processor idle, on half of the processors
+(``render_worker.step_aside``).
 
 Each web worker process renders one figure at a time and lets ``ATLAS_EXPORT_SLOTS`` requests render or wait
 at once; one more is refused at once (:class:`ExportBusy`, answered 503 with ``Retry-After``), so a burst

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -260,6 +262,45 @@ def test_trs024_the_render_process_is_recycled_and_holds_the_browser():
     assert pids[0] is not None
     assert pids[1] is None  # stopped after its second render…
     assert pids[2] is not None and pids[2] != pids[0]  # …and a fresh one took the third
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for child in children:
+            found.extend([child, *_descendants(child)])
+    return found
+
+
+def _policy(pid: int) -> int:
+    """The scheduling policy of ``pid`` (field 41 of ``/proc/<pid>/stat``, after the command's parenthesis)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[38])
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling classes")
+def test_trs025_the_render_process_and_its_chromium_run_idle_on_half_the_processors():
+    """Real Chromium: the render process and every process its browser starts are in the idle class (Chromium
+    raised its own niceness above the web workers') and keep off the lower half of the processors."""
+    if not render.browser_path():
+        pytest.skip("static export needs Chromium")
+    process = render.RenderProcess(renders_per_process=5)
+    request = json.dumps({"name": "top-regions", "format": "svg", "query": ""}).encode()
+    processors = sorted(os.sched_getaffinity(0))
+    try:
+        process.render(request, render.browser_path())
+        pids = [process.pid, *_descendants(process.pid)]
+        classes = {pid: _policy(pid) for pid in pids}
+        placed = {pid: sorted(os.sched_getaffinity(pid)) for pid in pids}
+    finally:
+        process.stop()
+    assert len(pids) >= 4, pids  # the worker, Kaleido's wrapper, Chromium's browser and its helpers
+    assert set(classes.values()) == {os.SCHED_IDLE}, classes
+    assert all(cpus == processors[len(processors) // 2:] for cpus in placed.values()), placed
 
 
 # --- 3. cache --------------------------------------------------------------------------------------------------

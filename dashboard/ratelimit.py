@@ -22,7 +22,25 @@ LOG = logging.getLogger(__name__)
 #: URL prefixes and the limit each shares among its routes.
 SCOPES = {"/api": ("api", lambda: CONFIG.api_rate_limit), "/export/": ("export", lambda: CONFIG.export_rate_limit)}
 
+class OutageInOneLine(logging.Filter):
+    """Flask-Limiter logs each request it could not count with the whole traceback: when Redis hangs, every
+    thread then asking it wrote some 60 lines, saying only that Redis timed out. One line says it, and that the
+    request was served."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            record.msg = "rate limit: storage unavailable (%s: %s); the request is served, counted in memory"
+            record.args = (type(error).__name__, error)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        return True
+
+
 def make_limiter() -> Limiter:
+    flask_limiter_log = logging.getLogger("flask-limiter")
+    if not any(isinstance(existing, OutageInOneLine) for existing in flask_limiter_log.filters):
+        flask_limiter_log.addFilter(OutageInOneLine())
     return Limiter(get_remote_address, headers_enabled=True, swallow_errors=True, in_memory_fallback_enabled=True,
                    strategy="fixed-window", key_prefix="atlas-limit")
 

@@ -94,3 +94,38 @@ def test_trs051_a_hung_redis_does_not_hold_every_rate_limited_request(redis_proc
     records = [record for record in caplog.records if record.name == "flask-limiter"]
     assert any("falling back to in-memory" in record.getMessage() for record in records)
     assert not [record for record in records if record.exc_info], [r.getMessage() for r in records]
+
+
+def test_trs052_requests_in_flight_when_redis_hangs_log_one_line_each_not_a_traceback(redis_process, caplog):
+    """Threads that were already asking Redis when it stopped answering time out together: each logs one line
+    naming the outage (a worker's log was 60 lines of traceback per thread), and every request is served."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from flask import Flask
+
+    from dashboard import ratelimit
+
+    caplog.set_level(logging.INFO, logger="flask-limiter")
+    server = Flask("limited")
+    server.config.update(RATELIMIT_STORAGE_URI=redis_process.url,
+                         RATELIMIT_STORAGE_OPTIONS=ratelimit.storage_options(redis_process.url))
+    limiter = ratelimit.make_limiter()
+    limiter.init_app(server)
+    server.add_url_rule("/api/thing", "thing", limiter.shared_limit("1000 per minute", scope="api")(lambda: "ok"))
+    assert server.test_client().get("/api/thing").status_code == 200
+
+    os.kill(redis_process.process.pid, signal.SIGSTOP)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(lambda _: server.test_client().get("/api/thing").status_code, range(32)))
+    finally:
+        os.kill(redis_process.process.pid, signal.SIGCONT)
+
+    assert statuses == [200] * 32, statuses
+    records = [record for record in caplog.records if record.name == "flask-limiter"]
+    failed = [record for record in records if "rate limit" in record.getMessage().lower()
+              and "unavailable" in record.getMessage()]
+    assert not [record for record in records if record.exc_info], [r.getMessage() for r in records]
+    assert failed and all("TimeoutError" in record.getMessage() for record in failed), \
+        [r.getMessage() for r in records]
+

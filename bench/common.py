@@ -270,6 +270,19 @@ def gunicorn_command(app: str, port: int, *, workers: int = 2) -> list[str]:
             "--timeout", "120"]
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (its children, theirs, …), read from ``/proc``."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for child in children:
+            found.extend([child, *descendants(child)])
+    return found
+
+
 def rss_kib(pid: int) -> int:
     """VmRSS of a process, in KiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -20,7 +20,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench.common import REPO, RedisServer, free_port, http_status, percentile, rss_kib, running, server_env
+from bench.common import (REPO, RedisServer, descendants, free_port, http_status, percentile, rss_kib, running,
+                          server_env)
 from bench.filter_change import request_bodies
 from bench.report import Measure
 
@@ -85,17 +86,6 @@ def _p95_pair(url: str, body: bytes, samples: int) -> tuple[float, float]:
 def _group_rss_mib(server) -> tuple[float, float]:
     """(web workers RSS, render processes PSS) in MiB: the workers' children are the render processes, whose
     own children are Chromium's processes."""
-    def descendants(pid: int) -> list[int]:
-        found = []
-        for task in Path(f"/proc/{pid}/task").glob("*"):
-            try:
-                children = [int(child) for child in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            for child in children:
-                found.extend([child, *descendants(child)])
-        return found
-
     workers = server.children()
     web = sum(rss_kib(pid) for pid in workers) / 1024
     render = 0.0

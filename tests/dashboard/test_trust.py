@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench import fuzz
+from bench.common import descendants
 from dashboard import exports, render, story
 from dashboard.cache import MemoryStore, SharedCache, cache, cache_key
 from dashboard.ids import Atlas
@@ -264,18 +265,6 @@ def test_trs024_the_render_process_is_recycled_and_holds_the_browser():
     assert pids[2] is not None and pids[2] != pids[0]  # …and a fresh one took the third
 
 
-def _descendants(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = [int(child) for child in (task / "children").read_text().split()]
-        except OSError:
-            continue
-        for child in children:
-            found.extend([child, *_descendants(child)])
-    return found
-
-
 def _policy(pid: int) -> int:
     """The scheduling policy of ``pid`` (field 41 of ``/proc/<pid>/stat``, after the command's parenthesis)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -293,7 +282,7 @@ def test_trs025_the_render_process_and_its_chromium_run_idle_on_half_the_process
     processors = sorted(os.sched_getaffinity(0))
     try:
         process.render(request, render.browser_path())
-        pids = [process.pid, *_descendants(process.pid)]
+        pids = [process.pid, *descendants(process.pid)]
         classes = {pid: _policy(pid) for pid in pids}
         placed = {pid: sorted(os.sched_getaffinity(pid)) for pid in pids}
     finally:

@@ -65,21 +65,25 @@ def test_trs050_a_hung_redis_costs_one_timeout_then_is_skipped_and_retried(redis
     assert all(record.exc_info is None for record in lines)  # no traceback
 
 
-def test_trs051_a_hung_redis_does_not_hold_every_rate_limited_request(redis_process, caplog):
-    """The rate limiter counts in memory while Redis hangs: one warning, then requests are served at once (no
-    half-second timeout and traceback per request), and limits still apply."""
+def limited_server(redis_url: str, limit: str):
+    """A Flask app with one route under the atlas's limiter, counting in the Redis at ``redis_url``."""
     from flask import Flask
 
     from dashboard import ratelimit
 
-    caplog.set_level(logging.INFO, logger="flask-limiter")
     server = Flask("limited")
-    server.config.update(RATELIMIT_STORAGE_URI=redis_process.url,
-                         RATELIMIT_STORAGE_OPTIONS=ratelimit.storage_options(redis_process.url))
+    server.config.update(RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_STORAGE_OPTIONS=ratelimit.storage_options(redis_url))
     limiter = ratelimit.make_limiter()
     limiter.init_app(server)
-    server.add_url_rule("/api/thing", "thing", limiter.shared_limit("30 per minute", scope="api")(lambda: "ok"))
-    client = server.test_client()
+    server.add_url_rule("/api/thing", "thing", limiter.shared_limit(limit, scope="api")(lambda: "ok"))
+    return server
+
+
+def test_trs051_a_hung_redis_does_not_hold_every_rate_limited_request(redis_process, caplog):
+    """The rate limiter counts in memory while Redis hangs: one warning, then requests are served at once (no
+    half-second timeout and traceback per request), and limits still apply."""
+    caplog.set_level(logging.INFO, logger="flask-limiter")
+    client = limited_server(redis_process.url, "30 per minute").test_client()
     assert client.get("/api/thing").status_code == 200
 
     os.kill(redis_process.process.pid, signal.SIGSTOP)
@@ -101,17 +105,8 @@ def test_trs052_requests_in_flight_when_redis_hangs_log_one_line_each_not_a_trac
     naming the outage (a worker's log was 60 lines of traceback per thread), and every request is served."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from flask import Flask
-
-    from dashboard import ratelimit
-
     caplog.set_level(logging.INFO, logger="flask-limiter")
-    server = Flask("limited")
-    server.config.update(RATELIMIT_STORAGE_URI=redis_process.url,
-                         RATELIMIT_STORAGE_OPTIONS=ratelimit.storage_options(redis_process.url))
-    limiter = ratelimit.make_limiter()
-    limiter.init_app(server)
-    server.add_url_rule("/api/thing", "thing", limiter.shared_limit("1000 per minute", scope="api")(lambda: "ok"))
+    server = limited_server(redis_process.url, "1000 per minute")
     assert server.test_client().get("/api/thing").status_code == 200
 
     os.kill(redis_process.process.pid, signal.SIGSTOP)

@@ -22,6 +22,7 @@ import shapely
 from dashboard.cache import cache_key, cached
 from geodata import io, settings
 from geodata.metrics import region_metrics
+from geodata.neighbours import touching_regions
 from geodata.nuts import PERIODS, in_area_column
 from geodata.selection import Selection, prepare_clusters, select_clusters
 
@@ -44,6 +45,16 @@ class AtlasData:
     clusters: pd.DataFrame
     partners: pd.DataFrame
     version: str
+    #: The 1:3M NUTS 3 polygons of the spatial join, for which regions touch; ``None``: the regions' own.
+    join_polygons: Path | None = None
+
+    def touching_pairs(self) -> pd.DataFrame:
+        """Which NUTS 3 regions touch (:func:`geodata.neighbours.touching_regions`), derived at first use.
+
+        From the join's 1:3M polygons, so they never disagree with the join: the display outlines,
+        simplified, lose two short borders. A hand-made atlas without them uses its own regions.
+        """
+        return _touching_pairs(self)
 
     def selected_clusters(self, selection: Selection) -> pd.DataFrame:
         """The clusters matching ``selection`` (every part of the page shows these rows)."""
@@ -69,14 +80,23 @@ class AtlasData:
         return cached(cache_key("metrics", self.version, selection, level, period), compute)
 
 
+@lru_cache(maxsize=2)
+def _touching_pairs(atlas: AtlasData) -> pd.DataFrame:
+    if atlas.join_polygons is not None:
+        polygons = io.read_geoparquet(atlas.join_polygons)
+    else:
+        polygons = atlas.regions[atlas.regions["level"] == 3]
+    return touching_regions(polygons)
+
+
 def assemble(regions: gpd.GeoDataFrame, joined_clusters: pd.DataFrame, partners: pd.DataFrame, *,
-             version: str) -> AtlasData:
+             version: str, join_polygons: Path | None = None) -> AtlasData:
     """The atlas's data from its artifacts as read (or a test's hand-made frames of the same columns)."""
     clusters = prepare_clusters(joined_clusters, regions)
     regions = regions.assign(on_map=_on_map(regions, clusters))
     region_table = pd.DataFrame(regions.drop(columns="geometry"))
     return AtlasData(regions=regions, region_table=region_table, clusters=clusters, partners=partners,
-                     version=version)
+                     version=version, join_polygons=join_polygons)
 
 
 def _on_map(regions: gpd.GeoDataFrame, clusters: pd.DataFrame) -> pd.Series:
@@ -122,7 +142,8 @@ def load_atlas_data() -> AtlasData:
     """The register's artifacts, loaded once per process: what callbacks and routes hand to the views."""
     paths = (settings.REGIONS_PARQUET, settings.CLUSTERS_JOINED_CSV, settings.PARTNERS_JOINED_CSV)
     return assemble(io.read_geoparquet(settings.REGIONS_PARQUET), io.read_joined_csv(settings.CLUSTERS_JOINED_CSV),
-                    io.read_joined_csv(settings.PARTNERS_JOINED_CSV), version=artifacts_version(*paths))
+                    io.read_joined_csv(settings.PARTNERS_JOINED_CSV), version=artifacts_version(*paths),
+                    join_polygons=settings.JOIN_POLYGONS_PARQUET)
 
 
 @built_once

@@ -1,8 +1,7 @@
 """The partner and peer spaces of the atlas's data, computed once per process and data, and never mutated.
 
-Each takes the :class:`AtlasData` it is built from. Touching NUTS 3 regions are derived from the 1:3M polygons
-at first use (about half a second) rather than stored, so they can never disagree with the polygons the join
-uses.
+Each takes the :class:`AtlasData` it is built from, touching regions included
+(:meth:`AtlasData.touching_pairs`), so a test can hand it a few hand-made regions.
 """
 
 from __future__ import annotations
@@ -12,16 +11,9 @@ from functools import lru_cache
 import pandas as pd
 
 from dashboard.data import AtlasData
-from geodata import io, settings
-from geodata.neighbours import touching_regions
 from geodata.partners import PartnerSpace, build_space
 from geodata.peers import PeerSpace, build_peer_space
 from geodata.relatedness import relatedness_table
-
-
-@lru_cache(maxsize=1)
-def touching_pairs() -> pd.DataFrame:
-    return touching_regions(io.read_geoparquet(settings.JOIN_POLYGONS_PARQUET))
 
 
 @lru_cache(maxsize=2)
@@ -31,7 +23,7 @@ def related_sectors(atlas: AtlasData) -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def partner_space(atlas: AtlasData, period: str) -> PartnerSpace:
-    return build_space(atlas.clusters, touching_pairs(), related_sectors(atlas), period=period)
+    return build_space(atlas.clusters, atlas.touching_pairs(), related_sectors(atlas), period=period)
 
 
 @lru_cache(maxsize=8)

@@ -251,3 +251,27 @@ def test_pex010_the_method_text_states_the_peer_rules_from_their_constants(app, 
     assert f"N / (N + {_.number(EVIDENCE_HALF)})" in text
     assert f"weniger als {MIN_CANDIDATES};" in text and f"mindestens {MIN_SUPPORT} Organisationen" in text
 
+
+
+def test_pex012_a_hand_made_atlas_builds_its_partner_space_from_its_own_regions(monkeypatch):
+    """Which regions touch comes with the atlas handed in: the hand-made one reads no file of the register
+    and its three Austrian regions in a row touch their neighbours only; Ljubljana's region touches none."""
+    from small_atlas import small_atlas
+
+    from dashboard import data
+
+    def no_file(*args, **kwargs):
+        raise AssertionError(f"a file of the register was read: {args}")
+
+    monkeypatch.setattr(data.io, "read_geoparquet", no_file)
+    atlas = small_atlas()
+    pairs = atlas.touching_pairs()
+    assert list(zip(pairs["nuts_a"], pairs["nuts_b"])) == [("AT311", "AT312"), ("AT312", "AT321")]
+    assert not pairs["cross_border"].any()
+
+    space = meta_data.partner_space(atlas, "2021_2027")
+    ids = list(space.columns["id"])
+    assert len(ids) == 15  # the active organisations of the small atlas
+    linz, lungau, ried, kranj = (space.position(i) for i in ("at-ict-3", "at-ict-5", "at-ict-1", "si-ict-2"))
+    assert space.touching[linz, lungau] and space.touching[linz, ried]
+    assert not space.touching[ried, lungau] and not space.touching[linz, kranj]

@@ -65,3 +65,15 @@ def test_sty106_numbers_are_written_in_the_readers_language(small):
     chosen = story.load_story(story.DEFAULT_STORY)
     _title, message = words(small, chosen, step_of(chosen, "sector", ["ict"]), "de")
     assert "Oberösterreich (4)" in message and "1,1" in message
+
+
+def test_sty107_the_meta_cluster_step_says_when_no_group_crosses_a_border(small):
+    """The small atlas's energy organisations around Linz and around Ljubljana are at least 120 km apart (Traun
+    to Kranj), beyond an arc's 100 km, in regions that do not touch: no candidate meta-cluster, and the step
+    says so for the step's sector."""
+    chosen = story.load_story(story.DEFAULT_STORY)
+    index = step_of(chosen, "meta_clusters", ["energy_greentech"])
+    assert words(small, chosen, index) == (
+        "Candidate meta-clusters: Energy & Green Tech",
+        "No group of Energy & Green Tech organisations links across a border today.")
+    assert story.meta_cluster_regions(small, story.step_state(small, ViewState(), chosen, index)) == ()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import TypeVar
 
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
@@ -104,3 +105,16 @@ def take_first_option(driver, typed: str, expected: str, timeout: float) -> None
 def intersects(a: dict, b: dict) -> bool:
     """Whether two element boxes (``left``, ``top``, ``right``, ``bottom`` as a page measures them) overlap."""
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+@contextmanager
+def viewport(driver, width: int, height: int, *, mobile: bool = False):
+    """The page's viewport at ``width`` × ``height`` CSS pixels (``mobile``: a phone's, with touch) for the
+    page loads inside, whatever the window's size."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from atlas_pages import open_atlas, query, wait_for_query, wait_until_atlas_ready
 from selenium.webdriver.common.by import By
-from support import assert_no_console_errors, wait_for
+from support import assert_no_console_errors, viewport, wait_for
 
 from dashboard import story
 from dashboard.i18n import translate
@@ -150,15 +150,9 @@ return {view: view, scroll: {height: document.documentElement.scrollHeight, widt
 """
 
 
-def set_viewport(driver, width: int, height: int) -> None:
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
-
-
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
 def test_lgb007_presentation_fills_the_screen_without_scrolling_or_clipping(browser, live_server, size):
-    set_viewport(browser, *size)
-    try:
+    with viewport(browser, *size):
         browser.get(live_server + "/?present=1&story=alps4eu-key-sectors&step=1")
         wait_until_atlas_ready(browser)
         wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".story-title"), 60)
@@ -177,8 +171,6 @@ def test_lgb007_presentation_fills_the_screen_without_scrolling_or_clipping(brow
         assert chart["panelBottom"] - chart["svg"]["bottom"] <= 24, chart
         assert chart["svg"]["bottom"] <= chart["graph"]["bottom"] + 0.5, chart
         assert chart["title"]["bottom"] <= chart["graph"]["bottom"] + 0.5, chart
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_lgb008_step_buttons_only_in_a_story_and_the_end_is_said(browser, live_server):
@@ -268,8 +260,7 @@ return ['atlas-top-regions', 'atlas-country-mix', 'atlas-comparison', 'atlas-por
 def test_lgb012_chart_titles_fit_their_charts_on_a_phone(browser, live_server, language):
     """Plotly does not wrap a title: on a phone the charts' and the comparison panels' titles ran past the
     chart's right edge, and a title of two lines had its first line cut at the top."""
-    set_viewport(browser, 390, 844)
-    try:
+    with viewport(browser, 390, 844):
         open_atlas(browser, live_server, f"/?compare=AT312,ITC11&sector=ict&lang={language}")
         for section, chart in (("atlas-charts-grid", "atlas-top-regions"), ("compare", "atlas-portfolio")):
             browser.execute_script("document.getElementById(arguments[0]).scrollIntoView();", section)
@@ -277,8 +268,6 @@ def test_lgb012_chart_titles_fit_their_charts_on_a_phone(browser, live_server, l
                      message=f"the chart {chart}")
         charts = wait_for(lambda: (lambda seen: seen if all(seen) else None)(browser.execute_script(CHART_TITLES_JS)),
                           60, message="the four charts with their titles")
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     titles = [title for chart in charts for title in chart]
     assert {title["chart"] for title in titles} == {"atlas-top-regions", "atlas-country-mix", "atlas-comparison",
                                                     "atlas-portfolio"}
@@ -289,8 +278,7 @@ def test_lgb012_chart_titles_fit_their_charts_on_a_phone(browser, live_server, l
 
 @pytest.mark.parametrize("size", [(1600, 1000), (1280, 720), (1920, 1080), (390, 844)])
 def test_lgb011_a_clicked_regions_card_is_visible_beside_the_map(browser, live_server, size):
-    set_viewport(browser, *size)
-    try:
+    with viewport(browser, *size):
         open_atlas(browser, live_server, "/?region=AT332&sector=ict")
         card = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#atlas-region-card .card"), 60)[0]
         assert card.find_element(By.TAG_NAME, "h3").text == "Innsbruck (AT332)"
@@ -307,8 +295,6 @@ def test_lgb011_a_clicked_regions_card_is_visible_beside_the_map(browser, live_s
         assert not overlap(boxes["map"], boxes["card"]), boxes
         if size[0] > 900:
             assert boxes["card"][0] >= boxes["map"][2] and boxes["card"][1] < boxes["map"][3], "beside the map"
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 #: The portfolio chart's texts by role, each with its box in the page: the chart (its SVG), the bars' own texts,
@@ -339,13 +325,10 @@ def test_lgb013_portfolio_numbers_fit_the_chart_and_do_not_overprint(browser, li
     the longest bars' numbers ran past the chart's right edge. Innsbruck has a cut bar (▸ 31.44) and a note
     under the title, Rhône-Alpes eleven sectors (in Slovenian the longest names), Linz-Wels two equal longest
     bars; at 1280 px the chart is about as narrow (350 px) as on a phone."""
-    set_viewport(browser, *size)
-    try:
+    with viewport(browser, *size):
         open_atlas(browser, live_server, f"/?region={region}&lang={language}")
         browser.execute_script("document.getElementById('compare').scrollIntoView();")
         seen = wait_for(lambda: browser.execute_script(PORTFOLIO_LABELS_JS), 60, message="the portfolio chart")
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     labels = seen["onBars"] + seen["ticks"]
     numbers = [text for text, _ in labels if "·" in text]
     assert len(numbers) == seen["bars"], f"every bar's numbers are written: {numbers}"

@@ -18,7 +18,7 @@ from atlas_pages import PAGE_TIMEOUT, chart_labels, query, skip_unless_ci, wait_
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from support import assert_no_console_errors, intersects, press, take_first_option, wait_for
+from support import assert_no_console_errors, intersects, press, take_first_option, viewport, wait_for
 
 from dashboard import meta_data, partner_views
 from dashboard.i18n import load_catalogue, translate
@@ -230,12 +230,8 @@ return {room: first.getBoundingClientRect().left - list.getBoundingClientRect().
 @contextmanager
 def phone(driver):
     """A phone's viewport, 390×844 CSS pixels with touch, for the test's page loads."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-    try:
+    with viewport(driver, 390, 844, mobile=True):
         yield
-    finally:
-        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_pbr007_every_suggestions_number_is_whole_on_a_phone(driver, live_server, organisation):

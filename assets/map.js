@@ -311,20 +311,30 @@
    * screen. On a software-rendered map (most laptops at a venue, every headless browser) a frame costs some
    * 80 ms of the main thread, and the worker's replies (tiles, marker images) wait behind each one: a filter
    * change paid four or five frames. Such frames are skipped until the new data is in and placed, for at most
-   * ``MAX_FRAME_WAIT_MS``; a moving map paints every frame. The first frame painted is the drawn map. */
+   * ``MAX_FRAME_WAIT_MS``; a moving map paints every frame. Nor is the empty map painted before Plotly has
+   * handed over the figure's data (its sources are named ``source-…``): two such frames held the main thread
+   * for some 70 ms just before Plotly added the data. The first frame painted is the drawn map. */
   var MAX_FRAME_WAIT_MS = 400;
+  function figureDataIn(style) {
+    var managers = style.tileManagers || style.sourceCaches || {};
+    return Object.keys(managers).some(function (id) { return id.indexOf('source-') === 0; });
+  }
   function paintOnlyNews(map) {
     var painter = map.painter;
     if (!painter || painter.__atlasWaits || typeof painter.render !== 'function') { return; }
     painter.__atlasWaits = true;
-    var render = painter.render, painted = null, waitingSince = 0, timer = null;
+    var render = painter.render, painted = null, waitingSince = 0, timer = null, dataIn = false;
     painter.render = function (style, options) {
       var camera = JSON.stringify([map.getCenter(), map.getZoom(), map.getBearing(), map.getPitch(),
                                    map.getCanvas().width, map.getCanvas().height]);
+      var hasData = !!style && figureDataIn(style);
+      if (hasData && !dataIn) {
+        dataIn = true;
+        waitingSince = 0;  // the wait for the first data is counted from its handing over
+      }
       // New symbols mark their placement stale, so MapLibre draws the frame after this one again: only that
       // one is drawn.
-      var unfinished = !!style && (!style.loaded() || map._placementDirty);
-      // Nor is an empty map painted while the first data loads.
+      var unfinished = !!style && (!style.loaded() || map._placementDirty || !hasData);
       var waiting = unfinished && (painted === null || camera === painted) && !(options && options.moving);
       if (waiting) {
         var now = performance.now();
@@ -332,7 +342,12 @@
           waitingSince = now;
           timer = window.setTimeout(function () { timer = null; map.triggerRepaint(); }, MAX_FRAME_WAIT_MS);
         }
-        if (now - waitingSince < MAX_FRAME_WAIT_MS) { return; }
+        if (now - waitingSince < MAX_FRAME_WAIT_MS) {
+          // MapLibre hands each tile that arrives to the layers of the painter's style, which only a painted
+          // frame sets: before any frame, every tile's buckets were dropped and the map stayed empty.
+          this.style = style;
+          return;
+        }
       }
       if (timer !== null) { window.clearTimeout(timer); timer = null; }
       waitingSince = 0;

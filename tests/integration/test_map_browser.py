@@ -524,6 +524,57 @@ def test_map118_the_first_drawn_map_shows_regions_borders_and_markers(browser, l
     assert_no_console_errors(browser)
 
 
+#: Records when the map's canvas is drawn on (WebGL clears and draws) and when Plotly hands MapLibre the
+#: figure's first data (a source named ``source-…`` starts loading).
+GL_DRAWS_JS = """
+window.__atlasDraws = [];
+[window.WebGLRenderingContext, window.WebGL2RenderingContext].filter(Boolean).forEach(function (type) {
+    ['clear', 'drawElements', 'drawArrays'].forEach(function (name) {
+        const original = type.prototype[name];
+        type.prototype[name] = function () {
+            if (this.canvas && this.canvas.closest && this.canvas.closest('#atlas-map')) {
+                window.__atlasDraws.push(performance.now());
+            }
+            return original.apply(this, arguments);
+        };
+    });
+});
+const watchData = setInterval(function () {
+    const gd = document.querySelector('#atlas-map .js-plotly-plot');
+    const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot &&
+        gd._fullLayout.map._subplot.map;
+    if (!map) { return; }
+    clearInterval(watchData);
+    map.on('sourcedataloading', function (event) {
+        if (!window.__atlasDataAt && /^source-/.test(event.sourceId || '')) { window.__atlasDataAt = performance.now(); }
+    });
+}, 1);
+"""
+
+
+def test_map119_the_empty_map_is_never_painted_before_its_data(browser, live_server):
+    """Before Plotly hands MapLibre the figure's data, a painted frame can only show the empty sea, and on a
+    software-rendered map each cost the main thread tens of milliseconds just before the data was added: the
+    map's canvas is first drawn on once the data is in, and that map holds its regions and markers (tiles
+    that arrive before any frame was painted used to lose theirs)."""
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": GL_DRAWS_JS})
+    try:
+        open_map(browser, live_server)
+        # MapLibre counts as loaded a frame before it paints the placed markers: the drawing follows.
+        draws = wait_for(lambda: browser.execute_script(
+            "return window.__atlasDraws.length ? window.__atlasDraws : null"), 30,
+            message="the map's canvas to be drawn on")
+        data_at = browser.execute_script("return window.__atlasDataAt")
+        drawn = browser.execute_async_script(DRAWN_FEATURES_JS)
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+    assert data_at and draws, (data_at, len(draws or []))
+    early = [round(at) for at in draws if at < data_at]
+    assert not early, f"drawn at {early} ms, the data handed over at {round(data_at)} ms"
+    assert drawn.get("fill", 0) >= 200 and drawn.get("symbol", 0) >= 100, drawn
+    assert_no_console_errors(browser)
+
+
 def test_map117_the_layout_is_asked_for_while_the_scripts_load_and_once(browser, live_server):
     """The page asks for its layout and the callbacks' dependencies as soon as its first script runs, not
     after every script ran (Dash's renderer starts at DOMContentLoaded): one round trip less before the first

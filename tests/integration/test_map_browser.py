@@ -546,7 +546,9 @@ const watchData = setInterval(function () {
     if (!map) { return; }
     clearInterval(watchData);
     map.on('sourcedataloading', function (event) {
-        if (!window.__atlasDataAt && /^source-/.test(event.sourceId || '')) { window.__atlasDataAt = performance.now(); }
+        if (!window.__atlasDataAt && /^source-/.test(event.sourceId || '')) {
+            window.__atlasDataAt = performance.now();
+        }
     });
 }, 1);
 """

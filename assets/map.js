@@ -364,11 +364,25 @@
     document.dispatchEvent(new CustomEvent('atlas:mapdrawn'));
   }
 
+  /* The first frame painted is the drawn map (``paintOnlyNews``): until then the blank canvas shows what is
+   * behind it, which is given the colour of the style's sea, so the map's place is visibly the map's. */
+  function showSeaUntilDrawn(gd, map) {
+    var style = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map.style;
+    var layers = (style && typeof style === 'object' && style.layers) || [];
+    for (var i = 0; i < layers.length; i++) {
+      if (layers[i].type === 'background' && layers[i].paint && layers[i].paint['background-color']) {
+        map.getCanvasContainer().style.backgroundColor = layers[i].paint['background-color'];
+        return;
+      }
+    }
+  }
+
   function attach(gd) {
     var sub = subplotOf(gd);
     var map = sub && sub.map;
     if (!map || gd.__atlasMap === map) { return; }
     gd.__atlasMap = map;
+    showSeaUntilDrawn(gd, map);
     // Markers appear at once: MapLibre's symbol fade-in would hold every repaint back by its duration.
     map._fadeDuration = 0;
     // Plotly's own resolver fetches unknown images as maki icons from a CDN: the atlas fetches nothing from

@@ -331,6 +331,7 @@
       if (hasData && !dataIn) {
         dataIn = true;
         waitingSince = 0;  // the wait for the first data is counted from its handing over
+        if (timer !== null) { window.clearTimeout(timer); timer = null; }
       }
       // New symbols mark their placement stale, so MapLibre draws the frame after this one again: only that
       // one is drawn.

@@ -427,6 +427,19 @@ window.fetch = function (resource, init) {
     }
     return answer;
 };
+// When the map's canvas is drawn on (WebGL clears and draws).
+window.__atlasDraws = [];
+[window.WebGLRenderingContext, window.WebGL2RenderingContext].filter(Boolean).forEach(function (type) {
+    ['clear', 'drawElements', 'drawArrays'].forEach(function (name) {
+        const original = type.prototype[name];
+        type.prototype[name] = function () {
+            if (this.canvas && this.canvas.closest && this.canvas.closest('#atlas-map')) {
+                window.__atlasDraws.push(performance.now());
+            }
+            return original.apply(this, arguments);
+        };
+    });
+});
 // The zoom of every frame the map finished (each MapLibre idle), from the first.
 window.__atlasIdleZooms = [];
 const watchMap = setInterval(function () {
@@ -436,6 +449,12 @@ const watchMap = setInterval(function () {
     if (!map) { return; }
     clearInterval(watchMap);
     map.on('idle', function () { window.__atlasIdleZooms.push(map.getZoom()); });
+    // When Plotly hands MapLibre the figure's first data (a source named ``source-…`` starts loading).
+    map.on('sourcedataloading', function (event) {
+        if (!window.__atlasDataAt && /^source-/.test(event.sourceId || '')) {
+            window.__atlasDataAt = performance.now();
+        }
+    });
     // When the map is first drawn with its data (MapLibre loaded, the regions coloured).
     const drawn = setInterval(function () {
         if (map.loaded() && gd._fullData.some(t => t.z && t.z.length)) {
@@ -449,7 +468,8 @@ const watchMap = setInterval(function () {
 
 @contextmanager
 def logging_calls(browser):
-    """Pages opened inside log their callback requests and when their map was drawn (:data:`CALL_LOG_JS`)."""
+    """Pages opened inside log their callback requests, when their map got its data and was drawn, and every
+    draw on its canvas (:data:`CALL_LOG_JS`)."""
     script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CALL_LOG_JS})
     try:
         yield
@@ -525,43 +545,12 @@ def test_map118_the_first_drawn_map_shows_regions_borders_and_markers(browser, l
     assert_no_console_errors(browser)
 
 
-#: Records when the map's canvas is drawn on (WebGL clears and draws) and when Plotly hands MapLibre the
-#: figure's first data (a source named ``source-…`` starts loading).
-GL_DRAWS_JS = """
-window.__atlasDraws = [];
-[window.WebGLRenderingContext, window.WebGL2RenderingContext].filter(Boolean).forEach(function (type) {
-    ['clear', 'drawElements', 'drawArrays'].forEach(function (name) {
-        const original = type.prototype[name];
-        type.prototype[name] = function () {
-            if (this.canvas && this.canvas.closest && this.canvas.closest('#atlas-map')) {
-                window.__atlasDraws.push(performance.now());
-            }
-            return original.apply(this, arguments);
-        };
-    });
-});
-const watchData = setInterval(function () {
-    const gd = document.querySelector('#atlas-map .js-plotly-plot');
-    const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot &&
-        gd._fullLayout.map._subplot.map;
-    if (!map) { return; }
-    clearInterval(watchData);
-    map.on('sourcedataloading', function (event) {
-        if (!window.__atlasDataAt && /^source-/.test(event.sourceId || '')) {
-            window.__atlasDataAt = performance.now();
-        }
-    });
-}, 1);
-"""
-
-
 def test_map119_the_empty_map_is_never_painted_before_its_data(browser, live_server):
     """Before Plotly hands MapLibre the figure's data, a painted frame can only show the empty sea, and on a
     software-rendered map each cost the main thread tens of milliseconds just before the data was added: the
     map's canvas is first drawn on once the data is in, and that map holds its regions and markers (tiles
     that arrive before any frame was painted used to lose theirs)."""
-    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": GL_DRAWS_JS})
-    try:
+    with logging_calls(browser):
         open_map(browser, live_server)
         # MapLibre counts as loaded a frame before it paints the placed markers: the drawing follows.
         draws = wait_for(lambda: browser.execute_script(
@@ -571,8 +560,6 @@ def test_map119_the_empty_map_is_never_painted_before_its_data(browser, live_ser
         drawn = browser.execute_async_script(DRAWN_FEATURES_JS)
         time.sleep(1.0)  # nothing changes on the map meanwhile: no frame is painted again
         draws = browser.execute_script("return window.__atlasDraws")
-    finally:
-        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
     assert data_at and draws, (data_at, len(draws or []))
     early = [round(at) for at in draws if at < data_at]
     assert not early, f"drawn at {early} ms, the data handed over at {round(data_at)} ms"

@@ -22,6 +22,7 @@ LOG = logging.getLogger(__name__)
 #: URL prefixes and the limit each shares among its routes.
 SCOPES = {"/api": ("api", lambda: CONFIG.api_rate_limit), "/export/": ("export", lambda: CONFIG.export_rate_limit)}
 
+
 class OutageInOneLine(logging.Filter):
     """Flask-Limiter logs each request it could not count with the whole traceback: when Redis hangs, every
     thread then asking it wrote some 60 lines, saying only that Redis timed out. One line says it, and that the
@@ -37,10 +38,10 @@ class OutageInOneLine(logging.Filter):
         return True
 
 
+logging.getLogger("flask-limiter").addFilter(OutageInOneLine())
+
+
 def make_limiter() -> Limiter:
-    flask_limiter_log = logging.getLogger("flask-limiter")
-    if not any(isinstance(existing, OutageInOneLine) for existing in flask_limiter_log.filters):
-        flask_limiter_log.addFilter(OutageInOneLine())
     return Limiter(get_remote_address, headers_enabled=True, swallow_errors=True, in_memory_fallback_enabled=True,
                    strategy="fixed-window", key_prefix="atlas-limit")
 

@@ -188,11 +188,26 @@
   window.atlasMapCreated = function (gd, map) {
     var meta = valuesMeta(gd);
     var extent = meta && meta.fit;
+    if (meta && gd._context && gd._context.staticPlot) { drawLikeTheLiveMap(gd, map); return false; }
     if (!extent || !gd.closest || !gd.closest('#atlas-map')) { return false; }
     gd.__atlasFitKey = extent.join(',');
     fitNow(gd, map, extent);
     return true;
   };
+
+  /* The copy of the map Plotly draws for the download button: the atlas's markers, and the colours on screen
+   * (a recolour reaches the live map as feature state, not through the figure the copy is made of). */
+  function drawLikeTheLiveMap(gd, map) {
+    var live = document.querySelector('#atlas-map .js-plotly-plot');
+    map._fadeDuration = 0;
+    drawLikeTheAtlas(map);
+    ensureIcons(gd, map);
+    gd.__atlasColours = live && live.__atlasColours;
+    if (!gd.__atlasColours) { return; }
+    map.on('sourcedataloading', function colour() {
+      if (valuesSource(gd)) { map.off('sourcedataloading', colour); applyColours(gd); }
+    });
+  }
 
   /* A focused region (a click, the URL, the comparison) is brought into view only if it is not in view. */
   function focus(gd, map) {
@@ -250,6 +265,10 @@
    * takes its colour from the feature state when one is set, else from the figure (Plotly's ``fc``); Plotly sets
    * its own fill colour again on each update, and is given this same expression, so nothing changes. */
   var FILL_BY_STATE = ['to-color', ['feature-state', 'fill'], ['get', 'fc']];
+  /* A region's edge is drawn by its trace's outline layer. MapLibre's antialiasing of a fill draws every
+   * polygon's edge once more, with a drawing routine of its own: without a GPU, compiling it cost the first
+   * frame some 30 ms, and each later frame some 5 ms, for edges the outlines cover. */
+  var REGION_FILL_PAINT = {'fill-color': FILL_BY_STATE, 'fill-antialias': false};
   function isPlotlyFill(value) {
     return !!value && value.type === 'identity' && value.property === 'fc';
   }
@@ -365,27 +384,9 @@
     document.dispatchEvent(new CustomEvent('atlas:mapdrawn'));
   }
 
-  /* The first frame painted is the drawn map (``paintOnlyNews``): until then the blank canvas shows what is
-   * behind it, which is given the colour of the style's sea, so the map's place is visibly the map's. */
-  function showSeaUntilDrawn(gd, map) {
-    var style = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map.style;
-    var layers = (style && typeof style === 'object' && style.layers) || [];
-    for (var i = 0; i < layers.length; i++) {
-      if (layers[i].type === 'background' && layers[i].paint && layers[i].paint['background-color']) {
-        map.getCanvasContainer().style.backgroundColor = layers[i].paint['background-color'];
-        return;
-      }
-    }
-  }
-
-  function attach(gd) {
-    var sub = subplotOf(gd);
-    var map = sub && sub.map;
-    if (!map || gd.__atlasMap === map) { return; }
-    gd.__atlasMap = map;
-    showSeaUntilDrawn(gd, map);
-    // Markers appear at once: MapLibre's symbol fade-in would hold every repaint back by its duration.
-    map._fadeDuration = 0;
+  /* What a map of the atlas's figure draws differently from Plotly's defaults: the live map and the copy
+   * Plotly draws for the download button (``Plotly.toImage``) alike. */
+  function drawLikeTheAtlas(map) {
     // Plotly's own resolver fetches unknown images as maki icons from a CDN: the atlas fetches nothing from
     // elsewhere, and draws its own.
     if (map.setMissingStyleImageResolver) {
@@ -414,7 +415,7 @@
       };
       map.addLayer = function (layer) {
         if (layer && layer.paint && isPlotlyFill(layer.paint['fill-color'])) {
-          arguments[0] = Object.assign({}, layer, {paint: Object.assign({}, layer.paint, {'fill-color': FILL_BY_STATE})});
+          arguments[0] = Object.assign({}, layer, {paint: Object.assign({}, layer.paint, REGION_FILL_PAINT)});
         }
         return addLayer.apply(this, arguments);
       };
@@ -423,6 +424,16 @@
         return setPaintProperty.apply(this, arguments);
       };
     }
+  }
+
+  function attach(gd) {
+    var sub = subplotOf(gd);
+    var map = sub && sub.map;
+    if (!map || gd.__atlasMap === map) { return; }
+    gd.__atlasMap = map;
+    // Markers appear at once: MapLibre's symbol fade-in would hold every repaint back by its duration.
+    map._fadeDuration = 0;
+    drawLikeTheAtlas(map);
     skipUnchangedData(map);
     paintOnlyNews(map);
     map.on('movestart', function (event) { if (event.originalEvent) { gd.__atlasMoved = true; } });

@@ -152,9 +152,14 @@ def empty_figure(message: str) -> go.Figure:
 # --- map ------------------------------------------------------------------------------------------------
 
 
-def map_style(basemap_url: str = "", basemap_attribution: str = "", anchors: tuple[str, ...] = ()) -> dict:
+def map_style(basemap_url: str = "", basemap_attribution: str = "", anchors: tuple[str, ...] = (),
+              sea_layer: bool = True) -> dict:
     """A MapLibre style that needs no tile server; an XYZ raster basemap is added only when configured, and a
-    hidden layer for each of ``anchors`` (the traces' ``below``, :data:`MAP_TRACE_ANCHORS`) above it."""
+    hidden layer for each of ``anchors`` (the traces' ``below``, :data:`MAP_TRACE_ANCHORS`) above it.
+
+    ``sea_layer=False`` leaves the canvas clear where nothing is drawn, for a map that fills its figure and
+    shows the sea as the figure's paper: without a GPU (most venue laptops, every headless browser) each kind of
+    layer costs the first frame its own compiled drawing routine, some 25 ms of the first paint."""
     # MapLibre requires "sources"; Plotly drops an empty object when it updates the figure, so the style
     # carries one empty GeoJSON source to stay valid across updates.
     # No paint transitions: MapLibre's default eases every changed colour over 300 ms, and a repaint is done
@@ -162,7 +167,7 @@ def map_style(basemap_url: str = "", basemap_attribution: str = "", anchors: tup
     style: dict = {"version": 8, "sources": {"empty": {"type": "geojson",
                                                        "data": {"type": "FeatureCollection", "features": []}}},
                    "transition": {"duration": 0, "delay": 0},
-                   "layers": [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}]}
+                   "layers": [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}] if sea_layer else []}
     if basemap_url:
         style["sources"]["basemap"] = {"type": "raster", "tiles": [basemap_url], "tileSize": 256,
                                        "attribution": basemap_attribution}
@@ -417,7 +422,10 @@ def make_map_figure(
     figure = go.Figure(layout=_base_layout(
         separators=_.separators,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        map={"style": map_style(basemap_url, basemap_attribution, anchors=MAP_TRACE_ANCHORS), **camera,
+        # The map fills the figure: its sea is the paper behind the canvas, on screen and in a downloaded image.
+        paper_bgcolor=SEA,
+        map={"style": map_style(basemap_url, basemap_attribution, anchors=MAP_TRACE_ANCHORS, sea_layer=False),
+             **camera,
              "layers": [{"source": borders_url, "sourcetype": "geojson", "type": "line",
                          "color": "#3e4c59", "line": {"width": 1.2}, "below": "traces",
                          "sourceattribution": _("attribution.nuts")}]},

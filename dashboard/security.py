@@ -10,7 +10,8 @@ What the dependencies need was found by loading the views with a stricter policy
 - No ``'unsafe-eval'``: nothing the atlas loads evaluates strings as code (no script-src violation).
 - ``worker-src blob:`` — plotly.min.js (its bundled MapLibre GL, which draws the map) starts its tile worker
   from a ``blob:`` URL.
-- ``img-src data:`` — the QR code of presentation mode is a ``data:`` SVG.
+- ``img-src data:`` — the QR code of presentation mode is a ``data:`` SVG; ``blob:`` — the map's download
+  button (``Plotly.toImage``) draws the figure's SVG and the map's canvas into one image through ``blob:`` URLs.
 - ``style-src 'unsafe-inline'`` — ``<style>`` elements are injected at run time by AG Grid (25 per page
   load), dash-core-components (dropdowns, 21), dash-renderer, React DOM and Plotly.js, and Plotly.js sets
   ``style`` attributes through d3. Their contents are generated in the browser, so neither a hash nor a nonce
@@ -44,7 +45,7 @@ def content_security_policy(script_hashes: list[str], *, frame_ancestors: str, b
         # Filled with 'self' and the hashes at the first request (see register); until then nothing runs.
         "script-src": [*script_hashes] or "'none'",
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", *tiles],
+        "img-src": ["'self'", "data:", "blob:", *tiles],
         "connect-src": ["'self'", *tiles],
         "worker-src": ["'self'", "blob:"],
         "font-src": ["'self'", "data:"],

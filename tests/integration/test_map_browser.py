@@ -358,7 +358,7 @@ def test_map113_a_sector_click_retiles_only_the_markers_and_shows_a_finished_fra
     open_map(browser, live_server)
     wait_for(lambda: browser.execute_script(SOURCES_JS), 60, message="MapLibre to draw the figure")
     order = browser.execute_script(LAYER_ORDER_JS)
-    assert order == ["sea", "borders"] + [name for index in range(7)
+    assert order == ["borders"] + [name for index in range(7)
                                           for name in (f"trace-{index}", f"atlas-anchor-{index}")], order
     uids = browser.execute_script(WATCH_JS)
     map_box = browser.find_element(By.CSS_SELECTOR, "#atlas-map .js-plotly-plot")
@@ -567,6 +567,126 @@ def test_map119_the_empty_map_is_never_painted_before_its_data(browser, live_ser
     assert max(draws) - min(draws) < 50, [round(at) for at in draws]
     assert drawn.get("fill", 0) >= 200 and drawn.get("symbol", 0) >= 100, drawn
     assert_no_console_errors(browser)
+
+
+#: The sea's colour (``figures.SEA``), as the screen and a downloaded image show it.
+SEA_RGB = (0xEE, 0xF3, 0xF7)
+
+#: Where a place is on the page and on the map's figure: ``arguments[0]`` is [longitude, latitude].
+PLACE_PIXEL_JS = """
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+const point = map.project(arguments[0]);
+const canvas = map.getCanvas().getBoundingClientRect(), figure = gd.getBoundingClientRect();
+return {page: [canvas.left + point.x, canvas.top + point.y],
+        figure: [canvas.left - figure.left + point.x, canvas.top - figure.top + point.y],
+        ratio: window.devicePixelRatio};
+"""
+
+#: The colour of one pixel of a PNG (a data URL): ``arguments[1]``, ``arguments[2]`` are its x and y.
+PNG_PIXEL_JS = """
+const done = arguments[arguments.length - 1];
+const image = new Image();
+image.onload = () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width; canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    done(Array.from(context.getImageData(Math.round(arguments[1]), Math.round(arguments[2]), 1, 1).data).slice(0, 3));
+};
+image.onerror = () => done(null);
+image.src = arguments[0];
+"""
+
+DOWNLOADED_IMAGE_JS = """
+const done = arguments[arguments.length - 1];
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+Plotly.toImage(gd, {format: 'png', width: gd.offsetWidth, height: gd.offsetHeight, scale: 1})
+    .then(done, error => done('failed: ' + error));
+"""
+
+
+def near(colour, expected, tolerance=3) -> bool:
+    return colour is not None and all(abs(a - b) <= tolerance for a, b in zip(colour, expected))
+
+
+def test_map120_the_sea_is_the_figures_paper_on_screen_and_in_the_downloaded_image(browser, live_server):
+    """The map draws no layer of its own for the sea, nor MapLibre's second edge of every region fill: without
+    a GPU each kind of layer costs the first frame a drawing routine of its own. The sea is the figure's paper
+    behind the canvas, so the Ligurian Sea shows in the sea's colour on screen and in the image the map's
+    download button makes, and Munich in a region's colour in both."""
+    open_map(browser, live_server)
+    browser.execute_async_script(DRAWN_FEATURES_JS)
+    layers = browser.execute_script("""
+        const map = document.querySelector('#atlas-map .js-plotly-plot')._fullLayout.map._subplot.map;
+        return map.getStyle().layers.map(l => ({id: l.id, type: l.type,
+            visible: (l.layout || {}).visibility !== 'none',
+            antialias: l.type === 'fill' ? map.getPaintProperty(l.id, 'fill-antialias') : null}));""")
+    assert not [layer for layer in layers if layer["type"] == "background" and layer["visible"]], layers
+    fills = [layer for layer in layers if layer["type"] == "fill" and layer["visible"]]
+    assert fills and all(layer["antialias"] is False for layer in fills), fills
+    screen = "data:image/png;base64," + browser.get_screenshot_as_base64()
+    image = browser.execute_async_script(DOWNLOADED_IMAGE_JS)
+    assert image.startswith("data:image/png"), image[:80]
+    for place, is_sea in (([8.6, 43.8], True), ([11.58, 48.14], False)):
+        where = browser.execute_script(PLACE_PIXEL_JS, place)
+        on_screen = browser.execute_async_script(PNG_PIXEL_JS, screen, *(v * where["ratio"] for v in where["page"]))
+        downloaded = browser.execute_async_script(PNG_PIXEL_JS, image, *where["figure"])
+        for colour in (on_screen, downloaded):
+            assert near(colour, SEA_RGB) is is_sea, (place, on_screen, downloaded)
+    assert_no_console_errors(browser)
+
+
+#: Pixels inside valued regions, away from every marker and outline: the region's colour alone is drawn there.
+PLAIN_REGION_PIXELS_JS = """
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+const canvas = map.getCanvas().getBoundingClientRect(), figure = gd.getBoundingClientRect();
+const values = 'plotly-trace-layer-' + gd._fullData[1].uid + '-fill';
+const found = [], seen = new Set();
+for (let y = 40; y < canvas.height - 40 && found.length < 12; y += 37) {
+    for (let x = 40; x < canvas.width - 40 && found.length < 12; x += 53) {
+        const near = map.queryRenderedFeatures([[x - 6, y - 6], [x + 6, y + 6]]);
+        const here = map.queryRenderedFeatures([x, y]);
+        const region = here.find(f => f.layer.id === values);
+        if (!region || seen.has(region.id) || near.some(f => f.layer.type !== 'fill')) { continue; }
+        seen.add(region.id);
+        found.push({region: region.id, page: [canvas.left + x, canvas.top + y],
+                    figure: [canvas.left - figure.left + x, canvas.top - figure.top + y], ratio: window.devicePixelRatio});
+    }
+}
+return found;
+"""
+
+
+def test_map121_the_downloaded_image_shows_the_map_on_screen_after_a_filter_change(browser, live_server):
+    """The download button's image is a copy Plotly draws of the figure: it has the atlas's own marker images
+    (Plotly's copy asked a CDN for them, and drew none) and the colours on screen, which after a filter change
+    the browser paints apart from the figure. Places across the area show the same colour in both."""
+    open_map(browser, live_server)
+    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
+    wait_for(lambda: "sector=ict" in browser.current_url or None, 30, message="the filter to apply")
+    wait_for(lambda: browser.execute_script(MAP_JS), 60, message="the map to settle")
+    browser.execute_async_script(DRAWN_FEATURES_JS)
+    # The new classes were painted apart from the figure (feature state), which the copy does not hold.
+    assert browser.execute_script("return !!document.querySelector('#atlas-map .js-plotly-plot').__atlasColours")
+    time.sleep(0.5)
+    browser.get_log("browser")
+    screen = "data:image/png;base64," + browser.get_screenshot_as_base64()
+    image = browser.execute_async_script(DOWNLOADED_IMAGE_JS)
+    assert image.startswith("data:image/png"), image[:80]
+    plain = browser.execute_script(PLAIN_REGION_PIXELS_JS)
+    assert len(plain) >= 6, plain
+    differ = {}
+    for where in plain:
+        on_screen = browser.execute_async_script(PNG_PIXEL_JS, screen, *(v * where["ratio"] for v in where["page"]))
+        downloaded = browser.execute_async_script(PNG_PIXEL_JS, image, *where["figure"])
+        if not near(on_screen, downloaded, tolerance=6):
+            differ[where["region"]] = (on_screen, downloaded)
+    assert not differ, differ
+    missing = [entry["message"] for entry in browser.get_log("browser") if "could not be loaded" in entry["message"]]
+    assert not missing, missing[:3]
 
 
 def test_map117_the_layout_is_asked_for_while_the_scripts_load_and_once(browser, live_server):

@@ -119,11 +119,13 @@ def map_figure(atlas: AtlasData, state: ViewState, language: str, *, values: dic
 
 def outline_preloads(atlas: AtlasData, path: str, query: str) -> str:
     """``<link rel=preload>`` tags for the map page's outlines: the browser fetches them while the scripts load,
-    so MapLibre has them when Plotly first draws the map."""
+    so MapLibre has them when Plotly first draws the map. The regions' outlines, which Plotly itself reads for
+    the choropleth, are marked ``data-plotly-geometry``: the page hands them to Plotly (``assets/geometry.js``)."""
     if path != "/":
         return ""
     level = ViewState.from_query(query).level
-    return "".join(f'<link rel="preload" href="{geojson_url(atlas, code)}" as="fetch" crossorigin="anonymous">'
+    return "".join(f'<link rel="preload" href="{geojson_url(atlas, code)}" as="fetch" crossorigin="anonymous"'
+                   f'{" data-plotly-geometry" if code == level else ""}>'
                    for code in sorted({level, 0}, reverse=True))
 
 

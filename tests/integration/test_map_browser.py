@@ -427,6 +427,13 @@ window.fetch = function (resource, init) {
     }
     return answer;
 };
+// Every address the page asks for with XMLHttpRequest (Plotly's own requests for GeoJSON).
+window.__atlasXhr = [];
+const pageOpen = XMLHttpRequest.prototype.open;
+XMLHttpRequest.prototype.open = function (method, url) {
+    window.__atlasXhr.push(String(url));
+    return pageOpen.apply(this, arguments);
+};
 // When the map's canvas is drawn on (WebGL clears and draws).
 window.__atlasDraws = [];
 [window.WebGLRenderingContext, window.WebGL2RenderingContext].filter(Boolean).forEach(function (type) {
@@ -687,6 +694,21 @@ def test_map121_the_downloaded_image_shows_the_map_on_screen_after_a_filter_chan
     assert not differ, differ
     missing = [entry["message"] for entry in browser.get_log("browser") if "could not be loaded" in entry["message"]]
     assert not missing, missing[:3]
+
+
+def test_map122_plotly_gets_the_preloaded_outlines_without_asking_again(browser, live_server):
+    """The regions' outlines are preloaded with the scripts and handed to Plotly before it draws: it asks for
+    no GeoJSON of its own, the outlines are fetched once, and the map is drawn with its regions."""
+    with logging_calls(browser):
+        open_map(browser, live_server)
+        drawn = browser.execute_async_script(DRAWN_FEATURES_JS)
+        asked = browser.execute_script("return window.__atlasXhr")
+        fetched = browser.execute_script(
+            "return performance.getEntriesByType('resource').filter(e => /[/]geo[/]nuts3-/.test(e.name)).length")
+    assert not [url for url in asked if "/geo/" in url], asked
+    assert fetched == 1, fetched
+    assert drawn.get("fill", 0) >= 200, drawn
+    assert_no_console_errors(browser)
 
 
 def test_map117_the_layout_is_asked_for_while_the_scripts_load_and_once(browser, live_server):

@@ -376,6 +376,19 @@
     };
   }
 
+  /* MapLibre counts the map as loaded once its style's own sources are, and the atlas's style has none to wait
+   * for: that moment comes before Plotly has added the figure's data. The map is not loaded until its data is
+   * in, for anyone who asks (Plotly's own wait for the drawn figure, the page's fit, a test). MapLibre's own
+   * first "load", which Plotly waits for to add the data, is left as it is. */
+  function loadedWithItsData(map) {
+    if (map.__atlasLoadedWithData) { return; }
+    map.__atlasLoadedWithData = true;
+    var loaded = map.loaded;
+    map.loaded = function () {
+      return loaded.call(this) && (!this._loaded || !this.style || figureDataIn(this.style));
+    };
+  }
+
   /* The first map with its data is on screen: the sections that wait for it (assets/lazy_views.js) may now
    * compute and draw, without competing with the map's first paint for the main thread. */
   function announceDrawn() {
@@ -436,6 +449,7 @@
     drawLikeTheAtlas(map);
     skipUnchangedData(map);
     paintOnlyNews(map);
+    loadedWithItsData(map);
     map.on('movestart', function (event) { if (event.originalEvent) { gd.__atlasMoved = true; } });
     // Plotly resizes the map on many updates; only a real change of size (the first layout, a phone turned)
     // needs a new fit.

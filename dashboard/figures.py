@@ -161,11 +161,12 @@ def map_style(basemap_url: str = "", basemap_attribution: str = "", anchors: tup
     shows the sea as the figure's paper: without a GPU (most venue laptops, every headless browser) each kind of
     layer costs the first frame its own compiled drawing routine, some 25 ms of the first paint."""
     # MapLibre requires "sources"; Plotly drops an empty object when it updates the figure, so the style
-    # carries one empty GeoJSON source to stay valid across updates.
+    # carries one source no layer uses to stay valid across updates: a raster source without tiles, which
+    # MapLibre counts as loaded at once. An empty GeoJSON source waited for MapLibre's worker to start, and the
+    # map's "load", after which Plotly adds the figure's data, waited for it.
     # No paint transitions: MapLibre's default eases every changed colour over 300 ms, and a repaint is done
     # (the map idle) only when they end.
-    style: dict = {"version": 8, "sources": {"empty": {"type": "geojson",
-                                                       "data": {"type": "FeatureCollection", "features": []}}},
+    style: dict = {"version": 8, "sources": {"empty": {"type": "raster", "tiles": []}},
                    "transition": {"duration": 0, "delay": 0},
                    "layers": [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}] if sea_layer else []}
     if basemap_url:

@@ -462,8 +462,13 @@ const watchMap = setInterval(function () {
             window.__atlasDataAt = performance.now();
         }
     });
+    // Every moment the map counted as loaded while the figure's data was not in it yet.
+    window.__atlasLoadedEmpty = [];
+    const dataIn = () => Object.keys(map.style.tileManagers || map.style.sourceCaches || {})
+        .some(id => id.indexOf('source-') === 0);
     // When the map is first drawn with its data (MapLibre loaded, the regions coloured).
     const drawn = setInterval(function () {
+        if (map.style && map.loaded() && !dataIn()) { window.__atlasLoadedEmpty.push(performance.now()); }
         if (map.loaded() && gd._fullData.some(t => t.z && t.z.length)) {
             clearInterval(drawn);
             window.__atlasDrawnAt = performance.now();
@@ -708,6 +713,21 @@ def test_map122_plotly_gets_the_preloaded_outlines_without_asking_again(browser,
     assert not [url for url in asked if "/geo/" in url], asked
     assert fetched == 1, fetched
     assert drawn.get("fill", 0) >= 200, drawn
+    assert_no_console_errors(browser)
+
+
+def test_map123_the_map_never_counts_as_loaded_without_its_data(browser, live_server):
+    """MapLibre says it is loaded once its style's own sources are, and the atlas's style has none to wait for
+    (MapLibre's worker need not start for it): until Plotly has added the figure's data the map is not loaded,
+    for Plotly's wait for the drawn figure, the page's fit, and anyone timing the first paint."""
+    with logging_calls(browser):
+        open_map(browser, live_server)
+        browser.execute_async_script(DRAWN_FEATURES_JS)
+        early = browser.execute_script("return window.__atlasLoadedEmpty")
+        style = browser.execute_script(
+            "return document.querySelector('#atlas-map .js-plotly-plot')._fullLayout.map.style.sources")
+    assert early == [], [round(at) for at in early][:5]
+    assert style == {"empty": {"type": "raster", "tiles": []}}, style
     assert_no_console_errors(browser)
 
 

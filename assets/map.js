@@ -188,25 +188,32 @@
   window.atlasMapCreated = function (gd, map) {
     var meta = valuesMeta(gd);
     var extent = meta && meta.fit;
-    if (meta && gd._context && gd._context.staticPlot) { drawLikeTheLiveMap(gd, map); return false; }
+    if (meta && gd._context && gd._context.staticPlot) { return drawLikeTheLiveMap(gd, map); }
     if (!extent || !gd.closest || !gd.closest('#atlas-map')) { return false; }
     gd.__atlasFitKey = extent.join(',');
     fitNow(gd, map, extent);
     return true;
   };
 
-  /* The copy of the map Plotly draws for the download button: the atlas's markers, and the colours on screen
-   * (a recolour reaches the live map as feature state, not through the figure the copy is made of). */
+  /* The copy of the map Plotly draws for the download button: the atlas's markers, the colours on screen
+   * (a recolour reaches the live map as feature state, not through the figure the copy is made of), and,
+   * unless the reader moved the map, the live map's framing at the image's size (a slide's 1920×1080 showed
+   * the camera the server assumed for a desktop window). True when it framed the copy. */
   function drawLikeTheLiveMap(gd, map) {
     var live = document.querySelector('#atlas-map .js-plotly-plot');
     map._fadeDuration = 0;
     drawLikeTheAtlas(map);
     ensureIcons(gd, map);
     gd.__atlasColours = live && live.__atlasColours;
-    if (!gd.__atlasColours) { return; }
-    map.on('sourcedataloading', function colour() {
-      if (valuesSource(gd)) { map.off('sourcedataloading', colour); applyColours(gd); }
-    });
+    if (gd.__atlasColours) {
+      map.on('sourcedataloading', function colour() {
+        if (valuesSource(gd)) { map.off('sourcedataloading', colour); applyColours(gd); }
+      });
+    }
+    var extent = (valuesMeta(gd) || {}).fit;
+    if (!extent || !live || live.__atlasMoved) { return false; }
+    fitNow(gd, map, extent);
+    return true;
   }
 
   /* A focused region (a click, the URL, the comparison) is brought into view only if it is not in view. */

@@ -731,6 +731,46 @@ def test_map123_the_map_never_counts_as_loaded_without_its_data(browser, live_se
     assert_no_console_errors(browser)
 
 
+#: The share of an image's pixels (one in 64) in the sea's colour: ``arguments[0]`` is a PNG data URL.
+SEA_SHARE_JS = """
+const done = arguments[arguments.length - 1];
+const image = new Image();
+image.onload = () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width; canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const pixels = context.getImageData(0, 0, image.width, image.height).data;
+    let sea = 0, all = 0;
+    for (let y = 0; y < image.height; y += 8) {
+        for (let x = 0; x < image.width; x += 8) {
+            const i = (y * image.width + x) * 4;
+            all += 1;
+            if (Math.abs(pixels[i] - 0xEE) <= 3 && Math.abs(pixels[i + 1] - 0xF3) <= 3 && Math.abs(pixels[i + 2] - 0xF7) <= 3) { sea += 1; }
+        }
+    }
+    done(sea / all);
+};
+image.onerror = () => done(null);
+image.src = arguments[0];
+"""
+
+
+def test_map124_a_slide_sized_download_is_framed_like_the_map(browser, live_server):
+    """The download button's 1920×1080 image shows the programme area framed at that size, as the map on
+    screen is framed at its own: not the camera the server assumed for a desktop window, which left most of a
+    slide to the sea around (some 80 % of its pixels in the sea's colour; framed, about 40 %)."""
+    open_map(browser, live_server)
+    browser.execute_async_script(DRAWN_FEATURES_JS)
+    image = browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        Plotly.toImage(document.querySelector('#atlas-map .js-plotly-plot'),
+                       {format: 'png', width: 1920, height: 1080, scale: 1}).then(done, e => done('failed: ' + e));""")
+    assert image.startswith("data:image/png"), image[:80]
+    share = browser.execute_async_script(SEA_SHARE_JS, image)
+    assert share is not None and share < 0.6, share
+
+
 def test_map117_the_layout_is_asked_for_while_the_scripts_load_and_once(browser, live_server):
     """The page asks for its layout and the callbacks' dependencies as soon as its first script runs, not
     after every script ran (Dash's renderer starts at DOMContentLoaded): one round trip less before the first

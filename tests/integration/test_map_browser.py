@@ -15,6 +15,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from support import assert_no_console_errors, intersects, wait_for
 
+from dashboard.figures import SEA
+
 
 pytestmark = pytest.mark.browser
 
@@ -581,8 +583,8 @@ def test_map119_the_empty_map_is_never_painted_before_its_data(browser, live_ser
     assert_no_console_errors(browser)
 
 
-#: The sea's colour (``figures.SEA``), as the screen and a downloaded image show it.
-SEA_RGB = (0xEE, 0xF3, 0xF7)
+#: The sea's colour, as the screen and a downloaded image show it.
+SEA_RGB = tuple(int(SEA[i:i + 2], 16) for i in (1, 3, 5))
 
 #: Where a place is on the page and on the map's figure: ``arguments[0]`` is [longitude, latitude].
 PLACE_PIXEL_JS = """
@@ -595,20 +597,44 @@ return {page: [canvas.left + point.x, canvas.top + point.y],
         ratio: window.devicePixelRatio};
 """
 
-#: The colour of one pixel of a PNG (a data URL): ``arguments[1]``, ``arguments[2]`` are its x and y.
-PNG_PIXEL_JS = """
-const done = arguments[arguments.length - 1];
+def png_script(answer: str) -> str:
+    """A script that decodes the PNG data URL ``arguments[0]`` and answers what the JavaScript function
+    ``answer(pixels, width, height, args)`` returns (RGBA bytes, row by row; the script's arguments)."""
+    return """
+const done = arguments[arguments.length - 1], args = arguments;
 const image = new Image();
 image.onload = () => {
     const canvas = document.createElement('canvas');
     canvas.width = image.width; canvas.height = image.height;
     const context = canvas.getContext('2d');
     context.drawImage(image, 0, 0);
-    done(Array.from(context.getImageData(Math.round(arguments[1]), Math.round(arguments[2]), 1, 1).data).slice(0, 3));
+    done((""" + answer + """)(context.getImageData(0, 0, image.width, image.height).data, image.width, image.height, args));
 };
 image.onerror = () => done(null);
 image.src = arguments[0];
 """
+
+
+#: The colour of one pixel of a PNG: ``arguments[1]``, ``arguments[2]`` are its x and y.
+PNG_PIXEL_JS = png_script("""(pixels, width, height, args) => {
+    const i = (Math.round(args[2]) * width + Math.round(args[1])) * 4;
+    return [pixels[i], pixels[i + 1], pixels[i + 2]];
+}""")
+
+#: The share of a PNG's pixels (one in 64) in the sea's colour.
+SEA_SHARE_JS = png_script("""(pixels, width, height) => {
+    const SEA = %s;
+    let sea = 0, all = 0;
+    for (let y = 0; y < height; y += 8) {
+        for (let x = 0; x < width; x += 8) {
+            const i = (y * width + x) * 4;
+            all += 1;
+            if (Math.abs(pixels[i] - SEA[0]) <= 3 && Math.abs(pixels[i + 1] - SEA[1]) <= 3 &&
+                Math.abs(pixels[i + 2] - SEA[2]) <= 3) { sea += 1; }
+        }
+    }
+    return sea / all;
+}""" % list(SEA_RGB))
 
 DOWNLOADED_IMAGE_JS = """
 const done = arguments[arguments.length - 1];
@@ -729,31 +755,6 @@ def test_map123_the_map_never_counts_as_loaded_without_its_data(browser, live_se
     assert early == [], [round(at) for at in early][:5]
     assert style == {"empty": {"type": "raster", "tiles": []}}, style
     assert_no_console_errors(browser)
-
-
-#: The share of an image's pixels (one in 64) in the sea's colour: ``arguments[0]`` is a PNG data URL.
-SEA_SHARE_JS = """
-const done = arguments[arguments.length - 1];
-const image = new Image();
-image.onload = () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width; canvas.height = image.height;
-    const context = canvas.getContext('2d');
-    context.drawImage(image, 0, 0);
-    const pixels = context.getImageData(0, 0, image.width, image.height).data;
-    let sea = 0, all = 0;
-    for (let y = 0; y < image.height; y += 8) {
-        for (let x = 0; x < image.width; x += 8) {
-            const i = (y * image.width + x) * 4;
-            all += 1;
-            if (Math.abs(pixels[i] - 0xEE) <= 3 && Math.abs(pixels[i + 1] - 0xF3) <= 3 && Math.abs(pixels[i + 2] - 0xF7) <= 3) { sea += 1; }
-        }
-    }
-    done(sea / all);
-};
-image.onerror = () => done(null);
-image.src = arguments[0];
-"""
 
 
 def test_map124_a_slide_sized_download_is_framed_like_the_map(browser, live_server):

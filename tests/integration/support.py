@@ -102,9 +102,20 @@ def take_first_option(driver, typed: str, expected: str, timeout: float) -> None
     press(driver, Keys.ENTER)
 
 
-def intersects(a: dict, b: dict) -> bool:
-    """Whether two element boxes (``left``, ``top``, ``right``, ``bottom`` as a page measures them) overlap."""
-    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+def edges(box) -> tuple[float, float, float, float]:
+    """An element box's ``left``, ``top``, ``right``, ``bottom``, from a page's dict of them or a list in that order."""
+    if isinstance(box, dict):
+        return box["left"], box["top"], box["right"], box["bottom"]
+    left, top, right, bottom = box
+    return left, top, right, bottom
+
+
+def intersects(a, b, *, tolerance: float = 0.0) -> bool:
+    """Whether two element boxes (see :func:`edges`) overlap by more than ``tolerance`` px: text boxes that
+    merely touch after sub-pixel rounding do not overprint."""
+    (a_left, a_top, a_right, a_bottom), (b_left, b_top, b_right, b_bottom) = edges(a), edges(b)
+    return (a_left < b_right - tolerance and b_left < a_right - tolerance
+            and a_top < b_bottom - tolerance and b_top < a_bottom - tolerance)
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from atlas_pages import open_atlas, query, wait_for_query, wait_until_atlas_ready
 from selenium.webdriver.common.by import By
-from support import assert_no_console_errors, viewport, wait_for
+from support import assert_no_console_errors, intersects, viewport, wait_for
 
 from dashboard import story
 from dashboard.i18n import translate
@@ -219,9 +219,8 @@ return {
 """
 
 
-def overlap(first, second) -> bool:
-    return first[0] < second[2] - 0.5 and second[0] < first[2] - 0.5 and first[1] < second[3] - 0.5 \
-        and second[1] < first[3] - 0.5
+#: Boxes that touch or overlap by less than this (px) after the browser's sub-pixel rounding do not clash.
+SUBPIXEL = 0.5
 
 
 @pytest.mark.parametrize("size", [(1600, 1000), (390, 844)])
@@ -232,10 +231,11 @@ def test_lgb010_comparison_labels_and_legend_do_not_overprint(browser, live_serv
     browser.execute_script("document.getElementById('compare').scrollIntoView();")
     seen = wait_for(lambda: browser.execute_script(COMPARISON_JS), 60, message="the comparison chart")
     assert len(seen["legend"]) == 6
-    clashes = [(a, b) for i, a in enumerate(seen["legend"]) for b in seen["legend"][i + 1:] if overlap(a, b)]
+    clashes = [(a, b) for i, a in enumerate(seen["legend"]) for b in seen["legend"][i + 1:]
+               if intersects(a, b, tolerance=SUBPIXEL)]
     assert not clashes, clashes
     assert seen["titles"], "reference values are written in the panel titles"
-    on_bars = [text for text, box in seen["titles"] for bar in seen["bars"] if overlap(box, bar)]
+    on_bars = [text for text, box in seen["titles"] for bar in seen["bars"] if intersects(box, bar, tolerance=SUBPIXEL)]
     assert not on_bars, on_bars
     open_atlas(browser, live_server, "/?level=2&sector=ict&compare=" + ",".join(reversed(codes.split(","))))
     again = wait_for(lambda: browser.execute_script(COMPARISON_JS), 60, message="the reordered comparison")
@@ -292,7 +292,7 @@ def test_lgb011_a_clicked_regions_card_is_visible_beside_the_map(browser, live_s
             "        scrollY: window.scrollY, height: window.innerHeight};", card)
         assert boxes["scrollY"] == 0
         assert boxes["card"][1] < boxes["height"] - 100, f"the card starts on the first screen: {boxes}"
-        assert not overlap(boxes["map"], boxes["card"]), boxes
+        assert not intersects(boxes["map"], boxes["card"], tolerance=SUBPIXEL), boxes
         if size[0] > 900:
             assert boxes["card"][0] >= boxes["map"][2] and boxes["card"][1] < boxes["map"][3], "beside the map"
 
@@ -313,8 +313,8 @@ return {chart: rect(graph.querySelector('.main-svg')), bars: graph.querySelector
 
 
 def inside(box, container) -> bool:
-    return box[0] >= container[0] - 0.5 and box[1] >= container[1] - 0.5 and box[2] <= container[2] + 0.5 \
-        and box[3] <= container[3] + 0.5
+    return box[0] >= container[0] - SUBPIXEL and box[1] >= container[1] - SUBPIXEL \
+        and box[2] <= container[2] + SUBPIXEL and box[3] <= container[3] + SUBPIXEL
 
 
 @pytest.mark.parametrize("size, region, language", [((390, 844), "AT332", "en"), ((390, 844), "FRK2", "fr"),
@@ -335,5 +335,6 @@ def test_lgb013_portfolio_numbers_fit_the_chart_and_do_not_overprint(browser, li
     outside = [(text, box) for text, box in labels + seen["axis"] + seen["titles"] if not inside(box, seen["chart"])]
     assert not outside, f"cut off at the chart's edge {seen['chart']}: {outside}"
     texts = labels + seen["axis"] + seen["titles"]
-    clashes = [(a[0], b[0]) for i, a in enumerate(texts) for b in texts[i + 1:] if overlap(a[1], b[1])]
+    clashes = [(a[0], b[0]) for i, a in enumerate(texts) for b in texts[i + 1:]
+               if intersects(a[1], b[1], tolerance=SUBPIXEL)]
     assert not clashes, clashes

@@ -17,8 +17,6 @@ from flask_limiter.util import get_remote_address
 
 from dashboard.config import CONFIG
 
-LOG = logging.getLogger(__name__)
-
 #: URL prefixes and the limit each shares among its routes.
 SCOPES = {"/api": ("api", lambda: CONFIG.api_rate_limit), "/export/": ("export", lambda: CONFIG.export_rate_limit)}
 

@@ -338,3 +338,31 @@ def test_lgb013_portfolio_numbers_fit_the_chart_and_do_not_overprint(browser, li
     clashes = [(a[0], b[0]) for i, a in enumerate(texts) for b in texts[i + 1:]
                if intersects(a[1], b[1], tolerance=SUBPIXEL)]
     assert not clashes, clashes
+
+
+#: Each map key entry's symbol (with the ring a shared place's symbol draws around it) and its text.
+KEY_ENTRIES_JS = """
+return Array.from(document.querySelectorAll('.sector-key li')).map(li => {
+    const swatch = li.querySelector('.swatch');
+    const ring = (getComputedStyle(swatch).boxShadow.match(/[\\d.]+(?=px)/g) || [])
+        .reduce((widest, width) => Math.max(widest, parseFloat(width)), 0);
+    const symbol = swatch.getBoundingClientRect();
+    const text = document.createRange();
+    text.setStartAfter(swatch);
+    text.setEndAfter(li.lastChild);
+    const words = text.getBoundingClientRect();
+    return {entry: li.dataset.sector, symbol_right: symbol.right + ring, text_left: words.left};
+});
+"""
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (390, 844)])
+def test_lgb014_map_key_symbols_stand_apart_from_their_words(browser, live_server, size):
+    """The map key's shared-place symbol is a disc with a ring drawn outside its box: with no margin the ring
+    touched the first letter ("②Organisations"). Every symbol, ring included, ends before its words start."""
+    with viewport(browser, *size):
+        open_atlas(browser, live_server)
+        entries = browser.execute_script(KEY_ENTRIES_JS)
+    assert len(entries) >= 14, entries
+    touching = [entry for entry in entries if entry["symbol_right"] + 1 > entry["text_left"]]
+    assert not touching, touching

@@ -188,7 +188,7 @@
   window.atlasMapCreated = function (gd, map) {
     var meta = valuesMeta(gd);
     var extent = meta && meta.fit;
-    if (meta && gd._context && gd._context.staticPlot) { return drawLikeTheLiveMap(gd, map); }
+    if (meta && gd._context && gd._context.staticPlot) { return drawLikeTheLiveMap(gd, map, extent); }
     if (!extent || !gd.closest || !gd.closest('#atlas-map')) { return false; }
     gd.__atlasFitKey = extent.join(',');
     fitNow(gd, map, extent);
@@ -199,9 +199,8 @@
    * (a recolour reaches the live map as feature state, not through the figure the copy is made of), and,
    * unless the reader moved the map, the live map's framing at the image's size (a slide's 1920×1080 showed
    * the camera the server assumed for a desktop window). True when it framed the copy. */
-  function drawLikeTheLiveMap(gd, map) {
+  function drawLikeTheLiveMap(gd, map, extent) {
     var live = document.querySelector('#atlas-map .js-plotly-plot');
-    map._fadeDuration = 0;
     drawLikeTheAtlas(map);
     ensureIcons(gd, map);
     gd.__atlasColours = live && live.__atlasColours;
@@ -210,7 +209,6 @@
         if (valuesSource(gd)) { map.off('sourcedataloading', colour); applyColours(gd); }
       });
     }
-    var extent = (valuesMeta(gd) || {}).fit;
     if (!extent || !live || live.__atlasMoved) { return false; }
     fitNow(gd, map, extent);
     return true;
@@ -407,6 +405,8 @@
   /* What a map of the atlas's figure draws differently from Plotly's defaults: the live map and the copy
    * Plotly draws for the download button (``Plotly.toImage``) alike. */
   function drawLikeTheAtlas(map) {
+    // Markers appear at once: MapLibre's symbol fade-in would hold every repaint back by its duration.
+    map._fadeDuration = 0;
     // Plotly's own resolver fetches unknown images as maki icons from a CDN: the atlas fetches nothing from
     // elsewhere, and draws its own.
     if (map.setMissingStyleImageResolver) {
@@ -451,8 +451,6 @@
     var map = sub && sub.map;
     if (!map || gd.__atlasMap === map) { return; }
     gd.__atlasMap = map;
-    // Markers appear at once: MapLibre's symbol fade-in would hold every repaint back by its duration.
-    map._fadeDuration = 0;
     drawLikeTheAtlas(map);
     skipUnchangedData(map);
     paintOnlyNews(map);

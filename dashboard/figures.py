@@ -166,9 +166,9 @@ def map_style(basemap_url: str = "", basemap_attribution: str = "", anchors: tup
     # map's "load", after which Plotly adds the figure's data, waited for it.
     # No paint transitions: MapLibre's default eases every changed colour over 300 ms, and a repaint is done
     # (the map idle) only when they end.
+    sea = [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}] if sea_layer else []
     style: dict = {"version": 8, "sources": {"empty": {"type": "raster", "tiles": []}},
-                   "transition": {"duration": 0, "delay": 0},
-                   "layers": [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}] if sea_layer else []}
+                   "transition": {"duration": 0, "delay": 0}, "layers": sea}
     if basemap_url:
         style["sources"]["basemap"] = {"type": "raster", "tiles": [basemap_url], "tileSize": 256,
                                        "attribution": basemap_attribution}

@@ -636,10 +636,14 @@ SEA_SHARE_JS = png_script("""(pixels, width, height) => {
     return sea / all;
 }""" % list(SEA_RGB))
 
+#: The image the map's download button makes, as a PNG data URL: at ``arguments[0]`` × ``arguments[1]`` px when
+#: given, else at the map's own size.
 DOWNLOADED_IMAGE_JS = """
 const done = arguments[arguments.length - 1];
 const gd = document.querySelector('#atlas-map .js-plotly-plot');
-Plotly.toImage(gd, {format: 'png', width: gd.offsetWidth, height: gd.offsetHeight, scale: 1})
+const sized = arguments.length > 2;
+Plotly.toImage(gd, {format: 'png', width: sized ? arguments[0] : gd.offsetWidth,
+                    height: sized ? arguments[1] : gd.offsetHeight, scale: 1})
     .then(done, error => done('failed: ' + error));
 """
 
@@ -763,10 +767,7 @@ def test_map124_a_slide_sized_download_is_framed_like_the_map(browser, live_serv
     slide to the sea around (some 80 % of its pixels in the sea's colour; framed, about 40 %)."""
     open_map(browser, live_server)
     browser.execute_async_script(DRAWN_FEATURES_JS)
-    image = browser.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        Plotly.toImage(document.querySelector('#atlas-map .js-plotly-plot'),
-                       {format: 'png', width: 1920, height: 1080, scale: 1}).then(done, e => done('failed: ' + e));""")
+    image = browser.execute_async_script(DOWNLOADED_IMAGE_JS, 1920, 1080)
     assert image.startswith("data:image/png"), image[:80]
     share = browser.execute_async_script(SEA_SHARE_JS, image)
     assert share is not None and share < 0.6, share

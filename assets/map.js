@@ -402,11 +402,27 @@
     document.dispatchEvent(new CustomEvent('atlas:mapdrawn'));
   }
 
+  /* MapLibre paints its sky over the whole canvas in every frame, even when the style sets none and every
+   * colour of it is transparent, as on the atlas's flat map. Without a GPU that costs the first frame a drawing
+   * routine of its own (some 25 ms) and every later frame a full-canvas pass, for no visible pixel. */
+  function skipInvisibleSky(map) {
+    var painter = map.painter;
+    if (!painter || !painter.drawFunctions || painter.__atlasSky) { return; }
+    painter.__atlasSky = true;
+    var drawSky = painter.drawFunctions.sky;
+    painter.drawFunctions = Object.assign({}, painter.drawFunctions, {sky: function (_, sky) {
+      var props = sky && sky.properties;
+      if (props && props.get('sky-color').a === 0 && props.get('horizon-color').a === 0) { return; }
+      return drawSky.apply(this, arguments);
+    }});
+  }
+
   /* What a map of the atlas's figure draws differently from Plotly's defaults: the live map and the copy
    * Plotly draws for the download button (``Plotly.toImage``) alike. */
   function drawLikeTheAtlas(map) {
     // Markers appear at once: MapLibre's symbol fade-in would hold every repaint back by its duration.
     map._fadeDuration = 0;
+    skipInvisibleSky(map);
     // Plotly's own resolver fetches unknown images as maki icons from a CDN: the atlas fetches nothing from
     // elsewhere, and draws its own.
     if (map.setMissingStyleImageResolver) {

@@ -679,6 +679,22 @@ def test_map120_the_sea_is_the_figures_paper_on_screen_and_in_the_downloaded_ima
     assert_no_console_errors(browser)
 
 
+def test_map125_no_drawing_routine_is_made_for_the_invisible_sky(browser, live_server):
+    """MapLibre paints a transparent sky over the whole canvas in every frame unless told otherwise: the atlas's
+    map compiles no routine for it, and still draws every kind of layer it shows, after a filter change too."""
+    open_map(browser, live_server)
+    browser.execute_async_script(DRAWN_FEATURES_JS)
+    programs_js = """const map = document.querySelector('#atlas-map .js-plotly-plot')._fullLayout.map._subplot.map;
+        return Object.keys(map.painter.cache).map(key => key.split('/')[0]).sort();"""
+    assert browser.execute_script(programs_js) == ["clippingMask", "fill", "line", "symbolIcon"]
+    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
+    wait_for(lambda: "sector=ict" in browser.current_url or None, 30, message="the filter to apply")
+    wait_for(lambda: browser.execute_script(MAP_JS), 60, message="the map to settle")
+    assert "sky" not in browser.execute_script(programs_js)
+    assert_no_console_errors(browser)
+
+
 #: Pixels inside valued regions, away from every marker and outline: the region's colour alone is drawn there.
 PLAIN_REGION_PIXELS_JS = """
 const gd = document.querySelector('#atlas-map .js-plotly-plot');

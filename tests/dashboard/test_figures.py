@@ -126,6 +126,24 @@ def test_map02_shared_places_are_one_marker_with_their_number():
     assert _("map.hover.stack", count=2, place="Graz") in hover and "A ·" in hover and "B ·" in hover
 
 
+def test_places_are_grouped_by_rounded_position_and_listed_by_sector_name_and_id():
+    clusters = clusters_frame([
+        {"sector": "ict", "name": "Beta", "lat": 47.000001},       # the same place as the next three, rounded
+        {"sector": "agrifood", "name": "Zeta"},
+        {"sector": "ict", "name": "Alpha"},
+        {"sector": "ict", "name": "Alpha", "city": "Graz-Umgebung"},
+        {"sector": "ict", "name": "North", "lat": 48.2, "lon": 16.37, "city": "Wien"},
+        {"sector": "ict", "name": "South", "lat": 46.62, "lon": 14.31, "city": "Klagenfurt"},
+    ])
+    places = figures.stacked_points(clusters.sample(frac=1, random_state=3))
+    assert places["lat"].tolist() == [46.62, 47.0, 48.2] and places["lon"].tolist() == [14.31, 15.4, 16.37]
+    assert places["ids"].tolist() == [["c5"], ["c1", "c2", "c3", "c0"], ["c4"]]
+    assert places["names"].tolist()[1] == ["Zeta", "Alpha", "Alpha", "Beta"]
+    assert places["sectors"].tolist()[1] == ["agrifood", "ict", "ict", "ict"]
+    assert places["cities"].tolist()[1] == ["Graz", "Graz", "Graz-Umgebung", "Graz"]
+    assert figures.stacked_points(clusters.iloc[:0]).empty
+
+
 def test_map03_count_classes_are_whole_numbers():
     for top in (0, 1, 3, 6, 7, 13, 40, 250):
         classes = figures.colour_classes("count", pd.Series(np.arange(top + 1, dtype=float)), _)

@@ -109,5 +109,15 @@
 
   new MutationObserver(function () { watchNew(); scrollToFragment(); })
     .observe(document.documentElement, {childList: true, subtree: true});
-  document.addEventListener("toggle", schedule, true);  // <details> open/close does not bubble
+  // <details> open/close does not bubble. A disclosure opened on purpose is read at once: it cannot have
+  // flashed past, and its reader waits for what it holds.
+  document.addEventListener("toggle", function (event) {
+    var target = event.target;
+    if (target && target.open && target.hasAttribute && target.hasAttribute("data-view")) {
+      clearTimeout(timer);
+      publish();
+      return;
+    }
+    schedule();
+  }, true);
 })();

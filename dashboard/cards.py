@@ -216,7 +216,8 @@ EXPORT_VIEWS = ("map", "top-regions", "country-mix", "comparison", "portfolio")
 
 
 def export_links(state: ViewState, language: str) -> list:
-    """Links to slide-ready images of the map and each chart, and to the focused region's profile.
+    """Links to slide-ready images of the map and each chart, and to the focused region's profile: the items of
+    the list under the map's "Slides and exports".
 
     A chart with nothing to draw is not offered: until territories or a region are picked, the comparison
     and portfolio rows say what to pick instead of linking to a blank image.
@@ -241,7 +242,7 @@ def export_links(state: ViewState, language: str) -> list:
         items.append(html.Li(html.A(_("export.region_pdf", region=region), href=f"/export/region-{region}.pdf{query}",
                                     download=export_filename(f"region-{region}", "pdf", state)),
                              **{"data-export": "region"}))
-    return [html.Details([html.Summary(_("export.heading")), html.Ul(items, className="export-list")])]
+    return items
 
 
 def map_table_summary(metrics, state: ViewState, language: str) -> str:

@@ -160,7 +160,9 @@ def map_section(_: Translator, figure=None) -> html.Section:
             html.Details([html.Summary(id=Atlas.MAP_TABLE_SUMMARY), html.Div(id=Atlas.MAP_TABLE)],
                          id=Atlas.MAP_TABLE_DETAILS, open=False, className="map-table",
                          **{"data-view": LazyView.MAP_TABLE}),
-            html.Div(id=Atlas.EXPORTS, className="exports"),
+            # The links follow the view: listed only while the disclosure is open, not on every filter change.
+            html.Details([html.Summary(_("export.heading")), html.Ul(id=Atlas.EXPORTS, className="export-list")],
+                         open=False, className="exports", **{"data-view": LazyView.EXPORTS}),
         ],
         className="map-section",
         **{"aria-label": _("map.title")},

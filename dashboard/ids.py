@@ -101,6 +101,7 @@ class LazyView:
     COMPARE = "compare"
     TABLE = "table"
     MAP_TABLE = "map-table"
+    EXPORTS = "exports"
 
 
 class Partners:

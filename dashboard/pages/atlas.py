@@ -385,7 +385,6 @@ VIEW_PARTS = {
         (Atlas.PRESENT_BAR, "children",
          lambda atlas, state, href: cards.presentation_text(state, views.presented_step(atlas, state, state.lang),
                                                             CONFIG.public_url or views.base_url(href), state.lang)),
-        (Atlas.EXPORTS, "children", lambda atlas, state, href: cards.export_links(state, state.lang)),
     ),
     LazyView.CHARTS: (
         (Atlas.CHARTS_GRID, "children",
@@ -403,6 +402,9 @@ VIEW_PARTS = {
         (Atlas.TABLE_SLOT, "children",
          lambda atlas, state, href: components.table_grid(Translator(state.lang),
                                                           views.table_rows(atlas, state, state.lang))),
+    ),
+    LazyView.EXPORTS: (
+        (Atlas.EXPORTS, "children", lambda atlas, state, href: cards.export_links(state, state.lang)),
     ),
     LazyView.MAP_TABLE: (
         (Atlas.MAP_TABLE, "children",

@@ -22,9 +22,8 @@ def _walk(component):
 
 
 def export_rows(state: ViewState) -> dict[str, list]:
-    details = cards.export_links(state, state.lang)[0]
     return {item.to_plotly_json()["props"]["data-export"]: [c for c in _walk(item) if isinstance(c, html.A)]
-            for item in _walk(details) if isinstance(item, html.Li)}
+            for item in cards.export_links(state, state.lang)}
 
 
 def test_exp001_comparison_and_portfolio_are_not_offered_with_nothing_picked():

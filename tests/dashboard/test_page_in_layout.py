@@ -72,7 +72,8 @@ def test_the_map_page_comes_with_its_view_its_frame_and_the_parts_beside_the_map
     # The frame in the view's language, the parts beside the map filled, and noted as rendered.
     assert translate("nav.about", "de") in text_of(find(layout, Shell.HEADER))
     assert text_of(find(layout, Atlas.SUMMARY)).strip()
-    assert find(layout, Atlas.EXPORTS)["props"]["children"]
+    # The export links are listed only once their disclosure is opened.
+    assert not find(layout, Atlas.EXPORTS)["props"].get("children")
     rendered = find(layout, Atlas.RENDERED_VIEWS)["props"]["data"]
     assert rendered == {atlas.ALWAYS: atlas.view_key(ViewState.from_query("sector=ict&lang=de"), HOST,
                                                       atlas.ALWAYS)}

@@ -59,7 +59,7 @@ def test_viw004_unknown_section_names_are_ignored(atlas_page):
 def test_viw005_every_lazy_section_is_in_the_layout(atlas_page):
     marked = {getattr(component, "data-view", None) for component in atlas_page.layout()._traverse()}
     lazy = {name for name in atlas_page.VIEW_PARTS if name != atlas_page.ALWAYS}
-    assert lazy == {LazyView.CHARTS, LazyView.COMPARE, LazyView.TABLE, LazyView.MAP_TABLE}
+    assert lazy == {LazyView.CHARTS, LazyView.COMPARE, LazyView.TABLE, LazyView.MAP_TABLE, LazyView.EXPORTS}
     assert lazy <= marked
 
 

@@ -534,6 +534,32 @@ def test_map116_nothing_competes_with_the_maps_first_paint(browser, live_server)
     assert_no_console_errors(browser)
 
 
+EXPORT_MAP_LINKS_JS = "return Array.from(document.querySelectorAll('#atlas-exports [data-export=\"map\"] a'), a => a.href)"
+
+
+def test_map126_the_export_links_are_listed_when_opened_and_follow_the_view(browser, live_server):
+    """The links under "Slides and exports" are not built for a closed disclosure, neither with the page nor on
+    a filter change; opened, they list the view on screen, and follow the next filter change while open."""
+    open_map(browser, live_server)
+    for sector in ("ict", "energy_greentech"):
+        checkbox = browser.find_element(By.CSS_SELECTOR, f"#atlas-sectors input[value='{sector}']")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
+        wait_for(lambda: sector in browser.current_url or None, 30, message="the filter to apply")
+        wait_for(lambda: browser.execute_script(MAP_JS), 60, message="the map to settle")
+    assert browser.find_elements(By.CSS_SELECTOR, "#atlas-exports li") == []
+    summary = browser.find_element(By.CSS_SELECTOR, "details.exports > summary")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", summary)
+    links = wait_for(lambda: browser.execute_script(EXPORT_MAP_LINKS_JS) or None, 30, message="the export links")
+    assert [link.split("/export/")[1] for link in links] == [
+        "map.png?sector=energy_greentech,ict", "map.svg?sector=energy_greentech,ict"], links
+    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
+    wait_for(lambda: all(link.endswith("?sector=energy_greentech")
+                         for link in browser.execute_script(EXPORT_MAP_LINKS_JS)) or None, 30,
+             message="the links to follow the view")
+    assert_no_console_errors(browser)
+
+
 #: What the map has drawn once MapLibre has settled: rendered features by layer type, from the tiles' buckets.
 DRAWN_FEATURES_JS = """
 const done = arguments[arguments.length - 1];

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 
 from dashboard import data, openapi, userlist
 from dashboard.i18n import Translator
-from dashboard.shell import request_language
+from dashboard.shell import ICON_LINK, request_language
 from dashboard.state import ViewState
 from geodata import upload
 from geodata.nuts import PERIODS, in_area_column
@@ -172,7 +172,7 @@ def render_documentation(document: dict, _: Translator, language: str) -> str:
     parts = [
         "<!DOCTYPE html>", f'<html lang="{e(language)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(_('api.title'))}</title>",
+        f"<title>{e(_('api.title'))}</title>", ICON_LINK,
         '<link rel="stylesheet" href="/assets/api-docs.css"></head>',
         '<body class="api-doc"><main>',
         f'<p><a href="/">{e(_("api.back"))}</a></p>',

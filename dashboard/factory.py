@@ -73,6 +73,7 @@ class AtlasDash(dash.Dash):
         bundle = static_files.plotly_bundle_url(prefix)
         scripts, deferred = defer_scripts(kwargs.get("scripts", ""), components.DEFERRED_LIBRARIES)
         kwargs["scripts"] = own_scripts_first(scripts, [static_files.page_assets_url("js", prefix), bundle])
+        kwargs["favicon"] = shell.ICON_LINK
         kwargs["css"] = (f'<link rel="stylesheet" href="{static_files.page_assets_url("css", prefix)}">\n'
                          + kwargs.get("css", ""))
         kwargs["metas"] = kwargs.get("metas", "") + "".join(

@@ -6,7 +6,7 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
@@ -18,6 +18,7 @@ from dashboard.config import is_true
 from dashboard.i18n import LANGUAGES, Translator, negotiate, supported
 from dashboard.ids import Shell
 from dashboard.state import parse_query
+from geodata.sectors import SECTOR_COLOURS
 
 
 def request_language(explicit: str | None = None) -> str:
@@ -59,6 +60,13 @@ def navigation(_: Translator) -> html.Nav:
     links = [html.A(_(f"nav.{page['name']}"), href=page["relative_path"], className="nav-link")
              for page in site_pages()]
     return html.Nav(links, id=Shell.NAV, className="nav", **{"aria-label": _("nav.label")})
+
+
+#: The atlas's mark, the ▲ of its header in the green of the Energy & Green Tech sector, as the icon of every page
+#: (browser tabs, bookmarks): an address of its own content, so no page asks the server for an icon.
+ICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+            f'<path d="M8 1.5 15.5 14.5H.5z" fill="{SECTOR_COLOURS["energy_greentech"]}"/></svg>')
+ICON_LINK = f'<link rel="icon" type="image/svg+xml" href="data:image/svg+xml,{quote(ICON_SVG)}">'
 
 
 def language_switch(_: Translator) -> html.Div:

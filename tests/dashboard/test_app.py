@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+from urllib.parse import unquote
 
 import dash
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from dashboard import views
 from dashboard.cache import cache
 from dashboard.i18n import translate
+from geodata.sectors import SECTOR_COLOURS
 
 
 def test_home_page_is_html(client):
@@ -21,6 +24,16 @@ def test_home_page_is_html(client):
     assert response.status_code == 200
     assert response.mimetype == "text/html"
     assert translate("app.title") in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/about", "/partners", "/no-such-page", "/api"])
+def test_every_page_carries_the_atlas_mark_as_its_icon_and_asks_for_none(client, path):
+    page = client.get(path).get_data(as_text=True)
+    icons = re.findall(r'<link rel="icon"[^>]*href="([^"]*)"', page)
+    assert len(icons) == 1 and icons[0].startswith("data:image/svg+xml,"), icons
+    mark = unquote(icons[0].split(",", 1)[1])
+    assert mark.startswith("<svg") and f'fill="{SECTOR_COLOURS["energy_greentech"]}"' in mark
+    assert "_favicon.ico" not in page
 
 
 def test_health(client):

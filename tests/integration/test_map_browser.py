@@ -67,6 +67,19 @@ def open_map(browser, base_url: str, query: str = "", size=DESKTOP) -> None:
     wait_for(lambda: browser.execute_script(MAP_JS), 90, message="the map to load and fit")
 
 
+def click_sector(browser, sector: str) -> None:
+    """Tick or untick a sector's box as a visitor does, the box scrolled into view first."""
+    checkbox = browser.find_element(By.CSS_SELECTOR, f"#atlas-sectors input[value='{sector}']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
+
+
+def filter_by_sector(browser, sector: str, address_part: str) -> None:
+    """:func:`click_sector`, then wait until the address holds ``address_part`` and the map has settled."""
+    click_sector(browser, sector)
+    wait_for(lambda: address_part in browser.current_url or None, 30, message="the filter to apply")
+    wait_for(lambda: browser.execute_script(MAP_JS), 60, message="the map to settle")
+
+
 def camera(browser) -> dict:
     return browser.execute_script(CAMERA_JS)
 
@@ -248,10 +261,9 @@ def test_map111_after_a_sector_click_maplibre_draws_the_new_colours_and_markers(
         return None
 
     first = wait_for(agreeing, 60, message=lambda: f"MapLibre to draw the figure: {browser.execute_script(SOURCES_JS)}")
-    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
     for _ in range(2):
         before = browser.execute_script(SOURCES_JS)
-        browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
+        click_sector(browser, "ict")
         wait_for(lambda: (lambda s: s and s["expected_places"] != before["expected_places"])(
             browser.execute_script(SOURCES_JS)), 60, message="the figure to follow the click")
         now = wait_for(agreeing, 60, message=lambda: f"MapLibre to follow the click: {browser.execute_script(SOURCES_JS)}")
@@ -296,8 +308,7 @@ def test_map112_a_sector_click_repaints_region_colours_without_rebuilding_the_tr
         const map = gd._fullLayout.map._subplot.map, source = 'source-' + gd._fullData[1].uid;
         map.on('sourcedata', e => { if (e.sourceId === source && e.sourceDataType === 'content') {
             window.__atlasRetiled = (window.__atlasRetiled || 0) + 1; } });""")
-    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
+    click_sector(browser, "ict")
     wait_for(lambda: "sector=" in urlsplit(browser.current_url).query, 30,
              message="the click to reach the URL")
     state = ViewState.from_query(urlsplit(browser.current_url).query)
@@ -365,8 +376,7 @@ def test_map113_a_sector_click_retiles_only_the_markers_and_shows_a_finished_fra
     uids = browser.execute_script(WATCH_JS)
     map_box = browser.find_element(By.CSS_SELECTOR, "#atlas-map .js-plotly-plot")
     before = map_box.screenshot_as_png
-    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
+    click_sector(browser, "ict")
     wait_for(lambda: (lambda w: w if w["retiled"] else None)(browser.execute_script("return window.__atlasWatch")),
              60, message="the new markers to be tiled")
     wait_for(lambda: browser.execute_script(SOURCES_JS), 60, message="MapLibre to settle")
@@ -542,18 +552,14 @@ def test_map126_the_export_links_are_listed_when_opened_and_follow_the_view(brow
     a filter change; opened, they list the view on screen, and follow the next filter change while open."""
     open_map(browser, live_server)
     for sector in ("ict", "energy_greentech"):
-        checkbox = browser.find_element(By.CSS_SELECTOR, f"#atlas-sectors input[value='{sector}']")
-        browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
-        wait_for(lambda: sector in browser.current_url or None, 30, message="the filter to apply")
-        wait_for(lambda: browser.execute_script(MAP_JS), 60, message="the map to settle")
+        filter_by_sector(browser, sector, sector)
     assert browser.find_elements(By.CSS_SELECTOR, "#atlas-exports li") == []
     summary = browser.find_element(By.CSS_SELECTOR, "details.exports > summary")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", summary)
     links = wait_for(lambda: browser.execute_script(EXPORT_MAP_LINKS_JS) or None, 30, message="the export links")
     assert [link.split("/export/")[1] for link in links] == [
         "map.png?sector=energy_greentech,ict", "map.svg?sector=energy_greentech,ict"], links
-    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
+    click_sector(browser, "ict")
     wait_for(lambda: all(link.endswith("?sector=energy_greentech")
                          for link in browser.execute_script(EXPORT_MAP_LINKS_JS)) or None, 30,
              message="the links to follow the view")
@@ -713,10 +719,7 @@ def test_map125_no_drawing_routine_is_made_for_the_invisible_sky(browser, live_s
     programs_js = """const map = document.querySelector('#atlas-map .js-plotly-plot')._fullLayout.map._subplot.map;
         return Object.keys(map.painter.cache).map(key => key.split('/')[0]).sort();"""
     assert browser.execute_script(programs_js) == ["clippingMask", "fill", "line", "symbolIcon"]
-    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
-    wait_for(lambda: "sector=ict" in browser.current_url or None, 30, message="the filter to apply")
-    wait_for(lambda: browser.execute_script(MAP_JS), 60, message="the map to settle")
+    filter_by_sector(browser, "ict", "sector=ict")
     assert "sky" not in browser.execute_script(programs_js)
     assert_no_console_errors(browser)
 
@@ -748,10 +751,7 @@ def test_map121_the_downloaded_image_shows_the_map_on_screen_after_a_filter_chan
     (Plotly's copy asked a CDN for them, and drew none) and the colours on screen, which after a filter change
     the browser paints apart from the figure. Places across the area show the same colour in both."""
     open_map(browser, live_server)
-    checkbox = browser.find_element(By.CSS_SELECTOR, "#atlas-sectors input[value='ict']")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", checkbox)
-    wait_for(lambda: "sector=ict" in browser.current_url or None, 30, message="the filter to apply")
-    wait_for(lambda: browser.execute_script(MAP_JS), 60, message="the map to settle")
+    filter_by_sector(browser, "ict", "sector=ict")
     browser.execute_async_script(DRAWN_FEATURES_JS)
     # The new classes were painted apart from the figure (feature state), which the copy does not hold.
     assert browser.execute_script("return !!document.querySelector('#atlas-map .js-plotly-plot').__atlasColours")

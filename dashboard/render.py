@@ -22,6 +22,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 
 from pypdf import PdfReader, PdfWriter
@@ -32,6 +33,9 @@ LOG = logging.getLogger(__name__)
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 #: A render that takes longer than this is abandoned and its process replaced.
 RENDER_TIMEOUT_SECONDS = 90.0
+#: How much of the end of a failed render process's error output goes into the error, for the log.
+STDERR_TAIL_BYTES = 600
+WORKER_COMMAND = (sys.executable, "-m", "dashboard.render_worker")
 HEADER = struct.Struct(">BQ")  # status (0 = ok, 1 = error), length of the payload that follows
 #: A4 portrait in PDF points. Chromium prints a page of CSS pixels at 0.75 pt each, so a PDF is scaled to
 #: this width whatever pixel size its figure was laid out at.
@@ -68,10 +72,14 @@ def browser_path() -> str:
 class RenderProcess:
     """One child process with a warm browser; started on first use, replaced after ``renders_per_process``."""
 
-    def __init__(self, renders_per_process: int) -> None:
+    def __init__(self, renders_per_process: int, command: tuple[str, ...] = WORKER_COMMAND,
+                 timeout_seconds: float = RENDER_TIMEOUT_SECONDS) -> None:
         self.renders_per_process = renders_per_process
+        self.command = command
+        self.timeout_seconds = timeout_seconds
         self.process: subprocess.Popen | None = None
         self.renders = 0
+        self.stderr: io.BufferedRandom | None = None
         self.lock = threading.Lock()
 
     @property
@@ -80,8 +88,9 @@ class RenderProcess:
 
     def _start(self, browser: str) -> subprocess.Popen:
         environment = {**os.environ, "BROWSER_PATH": browser}
-        process = subprocess.Popen([sys.executable, "-m", "dashboard.render_worker"], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment,
+        self.stderr = tempfile.TemporaryFile()
+        process = subprocess.Popen(self.command, stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=self.stderr, env=environment,
                                    cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         LOG.info("export: started render process %d", process.pid)
         self.renders = 0
@@ -100,37 +109,86 @@ class RenderProcess:
             process.wait()
         if process.stdout:
             process.stdout.close()
+        if self.stderr:
+            self.stderr.close()
+            self.stderr = None
+
+    def _why_it_ended(self, process: subprocess.Popen, timed_out: bool) -> str:
+        """Why ``process`` gave no answer: the time limit, or its exit status and last words on stderr."""
+        if timed_out:
+            return f"no answer within {self.timeout_seconds:g} s"
+        try:
+            status = process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            status = None
+        said = ""
+        if self.stderr:
+            self.stderr.seek(0, io.SEEK_END)
+            self.stderr.seek(max(0, self.stderr.tell() - STDERR_TAIL_BYTES))
+            lines = self.stderr.read().decode("utf-8", "replace").strip().splitlines()
+            said = f"; its last words: {lines[-1].strip()}" if lines else ""
+        return f"it ended with status {status}{said}"
 
     def render(self, request: bytes, browser: str) -> bytes:
+        """The child's answer to ``request``. A child that ends without one (its browser crashed, say) is
+        replaced and asked once more; one still silent after ``timeout_seconds`` is not (bounded work)."""
         with self.lock:
-            if self.process is None or self.process.poll() is not None:
-                self.process = self._start(browser)
-            process = self.process
-            timer = threading.Timer(RENDER_TIMEOUT_SECONDS, process.kill)
-            timer.start()
             try:
-                process.stdin.write(request + b"\n")
-                process.stdin.flush()
-                header = process.stdout.read(HEADER.size)
-                if len(header) < HEADER.size:
-                    raise ExportUnavailable("the render process ended without an answer")
-                status, length = HEADER.unpack(header)
-                payload = process.stdout.read(length)
-            except (BrokenPipeError, OSError) as error:
-                self.stop()
-                raise ExportUnavailable(f"the render process failed: {error}") from error
-            except ExportUnavailable:
-                self.stop()
-                raise
-            finally:
-                timer.cancel()
-            self.renders += 1
-            if self.renders >= self.renders_per_process:
-                LOG.info("export: recycling render process %d after %d renders", process.pid, self.renders)
-                self.stop()
-            if status:
-                raise ExportUnavailable(payload.decode("utf-8", "replace"))
-            return payload
+                return self._render_once(request, browser)
+            except _Ended as ended:
+                if ended.timed_out:
+                    raise ExportUnavailable(f"the render process gave no answer: {ended}") from None
+                LOG.warning("export: render process ended without an answer (%s); starting another", ended)
+            try:
+                return self._render_once(request, browser)
+            except _Ended as ended:
+                raise ExportUnavailable(f"the render process gave no answer: {ended}") from None
+
+    def _render_once(self, request: bytes, browser: str) -> bytes:
+        if self.process is None or self.process.poll() is not None:
+            self.stop()
+            self.process = self._start(browser)
+        process = self.process
+        timed_out = threading.Event()
+
+        def give_up() -> None:
+            timed_out.set()
+            process.kill()
+
+        timer = threading.Timer(self.timeout_seconds, give_up)
+        timer.start()
+        try:
+            process.stdin.write(request + b"\n")
+            process.stdin.flush()
+            header = process.stdout.read(HEADER.size)
+            if len(header) < HEADER.size:
+                raise _Ended(self._why_it_ended(process, timed_out.is_set()), timed_out.is_set())
+            status, length = HEADER.unpack(header)
+            payload = process.stdout.read(length)
+        except (BrokenPipeError, OSError) as error:
+            why = self._why_it_ended(process, timed_out.is_set())
+            self.stop()
+            raise _Ended(f"{error}; {why}", timed_out.is_set()) from error
+        except _Ended:
+            self.stop()
+            raise
+        finally:
+            timer.cancel()
+        self.renders += 1
+        if self.renders >= self.renders_per_process:
+            LOG.info("export: recycling render process %d after %d renders", process.pid, self.renders)
+            self.stop()
+        if status:
+            raise ExportUnavailable(payload.decode("utf-8", "replace"))
+        return payload
+
+
+class _Ended(Exception):
+    """The render process gave no answer; ``timed_out`` when it was stopped for taking too long."""
+
+    def __init__(self, why: str, timed_out: bool) -> None:
+        super().__init__(why)
+        self.timed_out = timed_out
 
 
 _renderer = RenderProcess(CONFIG.export_renders_per_browser)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -290,6 +291,63 @@ def test_trs025_the_render_process_and_its_chromium_run_idle_on_half_the_process
     assert len(pids) >= 4, pids  # the worker, Kaleido's wrapper, Chromium's browser and its helpers
     assert set(classes.values()) == {os.SCHED_IDLE}, classes
     assert all(cpus == processors[len(processors) // 2:] for cpus in placed.values()), placed
+
+
+
+def _scripted_child(tmp_path: Path, behaviour: str) -> tuple[str, ...]:
+    """A stand-in render process: each start appends a line to ``starts``; ``behaviour`` says what the n-th
+    start does with a request: ``answer``, ``crash`` (a word on stderr, exit 3) or ``hang``."""
+    script = tmp_path / "child.py"
+    script.write_text(f"""
+import pathlib, struct, sys, time
+starts = pathlib.Path({str(tmp_path / "starts")!r})
+with starts.open("a") as log:
+    log.write("start\\n")
+what = {behaviour.split()!r}[min(len(starts.read_text().splitlines()), {len(behaviour.split())}) - 1]
+for line in sys.stdin.buffer:
+    if what == "crash":
+        sys.stderr.write("chromium: the GPU process went away\\n")
+        sys.exit(3)
+    if what == "hang":
+        time.sleep(60)
+    sys.stdout.buffer.write(struct.pack(">BQ", 0, 5) + b"<svg>")
+    sys.stdout.buffer.flush()
+""")
+    return (sys.executable, str(script))
+
+
+def test_trs026_a_render_process_that_dies_mid_render_is_replaced_and_asked_again(tmp_path, caplog):
+    """A browser can crash under a render; the visitor gets the export from a fresh process, not a 503."""
+    process = render.RenderProcess(5, command=_scripted_child(tmp_path, "crash answer"))
+    try:
+        with caplog.at_level(logging.WARNING, logger="dashboard.render"):
+            assert process.render(b"{}", "chromium") == b"<svg>"
+    finally:
+        process.stop()
+    assert (tmp_path / "starts").read_text().count("start") == 2
+    assert "status 3" in caplog.text and "the GPU process went away" in caplog.text
+
+
+def test_trs027_a_process_that_dies_twice_is_a_503_that_says_why(tmp_path):
+    process = render.RenderProcess(5, command=_scripted_child(tmp_path, "crash"))
+    try:
+        with pytest.raises(render.ExportUnavailable, match="status 3.*the GPU process went away"):
+            process.render(b"{}", "chromium")
+    finally:
+        process.stop()
+    assert (tmp_path / "starts").read_text().count("start") == 2  # asked once more, then given up
+
+
+def test_trs028_a_silent_render_is_abandoned_at_the_time_limit_and_not_retried(tmp_path):
+    """Bounded work: a render that hangs costs one time limit, not two, and the next export starts afresh."""
+    process = render.RenderProcess(5, command=_scripted_child(tmp_path, "hang answer"), timeout_seconds=1.0)
+    try:
+        with pytest.raises(render.ExportUnavailable, match="no answer within 1 s"):
+            process.render(b"{}", "chromium")
+        assert (tmp_path / "starts").read_text().count("start") == 1
+        assert process.render(b"{}", "chromium") == b"<svg>"
+    finally:
+        process.stop()
 
 
 # --- 3. cache --------------------------------------------------------------------------------------------------

@@ -293,6 +293,34 @@ def test_trs025_the_render_process_and_its_chromium_run_idle_on_half_the_process
     assert all(cpus == processors[len(processors) // 2:] for cpus in placed.values()), placed
 
 
+def _autogroup(pid: int) -> tuple[str, int] | None:
+    """(name, niceness) of ``pid``'s autogroup (``/autogroup-12 nice 0``), or None without autogroups."""
+    try:
+        name, _, nice = Path(f"/proc/{pid}/autogroup").read_text().split()
+    except (OSError, ValueError):
+        return None
+    return name, int(nice)
+
+
+@pytest.mark.skipif(_autogroup(os.getpid()) is None, reason="a kernel with autogroups")
+def test_trs029_chromiums_own_session_is_niced_so_it_cannot_take_half_a_processor():
+    """Real Chromium: Kaleido starts the browser in a session of its own, and Linux shares a processor between
+    sessions' autogroups half and half whatever their processes' class. Every autogroup below the render
+    process other than the web worker's own is niced to 19, so a page on the same processor keeps it."""
+    if not render.browser_path():
+        pytest.skip("static export needs Chromium")
+    process = render.RenderProcess(renders_per_process=5)
+    request = json.dumps({"name": "top-regions", "format": "svg", "query": ""}).encode()
+    try:
+        process.render(request, render.browser_path())
+        groups = {pid: _autogroup(pid) for pid in [process.pid, *descendants(process.pid)]}
+    finally:
+        process.stop()
+    own = _autogroup(os.getpid())
+    others = {pid: group for pid, group in groups.items() if group is not None and group[0] != own[0]}
+    assert others, groups  # Chromium is in a session of its own…
+    assert {nice for _, nice in others.values()} == {19}, others  # …whose group yields
+
 
 def _scripted_child(tmp_path: Path, behaviour: str) -> tuple[str, ...]:
     """A stand-in render process: each start appends a line to ``starts``; ``behaviour`` says what the n-th

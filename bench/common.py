@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from dashboard.process_tree import descendants  # noqa: F401 (rows and tests find a process tree here too)
+
 REPO = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
 
@@ -268,19 +270,6 @@ def dev_server_command() -> list[str]:
 def gunicorn_command(app: str, port: int, *, workers: int = 2) -> list[str]:
     return [sys.executable, "-m", "gunicorn", app, "--workers", str(workers), "--bind", f"{LOOPBACK}:{port}",
             "--timeout", "120"]
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (its children, theirs, …), read from ``/proc``."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = [int(child) for child in (task / "children").read_text().split()]
-        except OSError:
-            continue
-        for child in children:
-            found.extend([child, *descendants(child)])
-    return found
 
 
 def rss_kib(pid: int) -> int:

@@ -17,6 +17,7 @@ import time
 import warnings
 from pathlib import Path
 
+from dashboard.process_tree import descendants
 from dashboard.render import HEADER, pdf_with_title, scale_for
 
 NICENESS = 19
@@ -40,29 +41,6 @@ def step_aside() -> None:
         os.sched_setaffinity(0, processors[len(processors) // 2:])
 
 
-def _descendants(root: int) -> dict[int, int]:
-    """The session of each process below ``root`` (from ``/proc/<pid>/stat``)."""
-    children: dict[int, list[int]] = {}
-    session_of: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-        session_of[int(entry.name)] = int(fields[3])
-    found: dict[int, int] = {}
-    stack = list(children.get(root, []))
-    while stack:
-        pid = stack.pop()
-        if pid in session_of:
-            found[pid] = session_of[pid]
-        stack.extend(children.get(pid, []))
-    return found
-
-
 def step_aside_browser(done: set[int]) -> set[int]:
     """Kaleido starts Chromium in a session of its own, and Linux's autogroups share a processor between
     sessions group against group: Chromium's group took half of the processor it shares with the web workers,
@@ -70,7 +48,14 @@ def step_aside_browser(done: set[int]) -> set[int]:
     storm). Each new session's group is niced as far as it goes, so within it the idle class holds again.
     Returns the sessions seen, ``done`` included."""
     own = os.getsid(0)
-    sessions = {session: pid for pid, session in _descendants(os.getpid()).items() if session != own}
+    sessions: dict[int, int] = {}
+    for pid in descendants(os.getpid()):
+        try:
+            session = os.getsid(pid)
+        except OSError:  # it has ended
+            continue
+        if session != own:
+            sessions.setdefault(session, pid)
     for session, member in sessions.items():
         if session in done:
             continue
@@ -89,7 +74,7 @@ def step_aside_browser(done: set[int]) -> set[int]:
 def _wait_for_browser(seconds: float) -> None:
     """Kaleido starts its browser in the background after ``start_sync_server`` returns."""
     deadline = time.monotonic() + seconds
-    while not _descendants(os.getpid()) and time.monotonic() < deadline:
+    while not descendants(os.getpid()) and time.monotonic() < deadline:
         time.sleep(0.05)
 
 

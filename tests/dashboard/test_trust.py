@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from bench import fuzz
-from bench.common import descendants
 from dashboard import exports, render, story
 from dashboard.cache import MemoryStore, SharedCache, cache, cache_key
 from dashboard.ids import Atlas
+from dashboard.process_tree import descendants
 from dashboard.state import MAX_STEP, ViewState, clicked_point, with_changes
 
 UPDATE = "/_dash-update-component"

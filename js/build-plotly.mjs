@@ -24,6 +24,17 @@ const injectCss = {
     },
 };
 
+// plotly.js's geo subplot keeps its prototype to itself; the atlas frames its maps through it (js/plotly-atlas.js).
+const exposeGeo = {
+    name: 'expose-geo',
+    setup(builder) {
+        builder.onLoad({ filter: /plots[\\/]geo[\\/]geo\.js$/ }, async (args) => ({
+            loader: 'js',
+            contents: (await readFile(args.path, 'utf8')) + '\nmodule.exports.Geo = Geo;\n',
+        }));
+    },
+};
+
 const outfile = path.join(root, 'dashboard', 'vendor', 'plotly-atlas.min.js');
 
 await build({
@@ -35,7 +46,7 @@ await build({
     minify: true,
     legalComments: 'eof',
     target: 'es2016',
-    plugins: [injectCss],
+    plugins: [injectCss, exposeGeo],
     define: { global: 'window', 'define.amd': 'false', 'process.env.NODE_DEBUG': 'false' },
     logLevel: 'warning',
 });

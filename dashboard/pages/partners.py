@@ -218,7 +218,7 @@ def update_suggestions(organisation, same_country, current):
     origin, table = partner_views.partner_suggestions(atlas, state)
     pickable = partner_views.pickable_organisations(atlas, state.period)
     figure = cooperation.partner_map_figure(origin, table, pickable=pickable, borders_url=views.geojson_url(atlas, 0),
-                                            _=_)
+                                            border_codes=views.border_codes(atlas), _=_)
     names = partner_views.region_names(atlas)
     return figure, partner_components.suggestion_items(origin, table, names, state, _), \
         partner_components.suggestion_summary(origin, table, state, _)
@@ -257,6 +257,7 @@ def update_cooperation(sectors, alps4eu, current):
     arcs, groups = partner_views.cooperation_view(atlas, state)
     partners, network = partner_views.alps4eu_layer(atlas)
     figure = cooperation.cooperation_map_figure(arcs, partners, network, borders_url=views.geojson_url(atlas, 0),
+                                                border_codes=views.border_codes(atlas),
                                                 show_partners=state.alps4eu, _=_)
     return (figure, partner_components.group_cards(groups, _), partner_components.arc_table(arcs, network, state, _),
             partner_components.cooperation_summary(arcs, groups, state, _),

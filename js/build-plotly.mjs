@@ -35,6 +35,15 @@ const exposeGeo = {
     },
 };
 
+// plotly.js's registry carries MapLibre's stylesheet for its WebGL maps, which the atlas does not draw.
+const noMapLibreCss = {
+    name: 'no-maplibre-css',
+    setup(builder) {
+        builder.onResolve({ filter: /^maplibre-gl\/dist\/maplibre-gl\.css$/ }, () => ({ path: 'maplibre-gl.css', namespace: 'unused' }));
+        builder.onLoad({ filter: /.*/, namespace: 'unused' }, () => ({ contents: '', loader: 'js' }));
+    },
+};
+
 const outfile = path.join(root, 'dashboard', 'vendor', 'plotly-atlas.min.js');
 
 await build({
@@ -46,7 +55,7 @@ await build({
     minify: true,
     legalComments: 'eof',
     target: 'es2016',
-    plugins: [injectCss, exposeGeo],
+    plugins: [noMapLibreCss, injectCss, exposeGeo],
     define: { global: 'window', 'define.amd': 'false', 'process.env.NODE_DEBUG': 'false' },
     logLevel: 'warning',
 });

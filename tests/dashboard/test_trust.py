@@ -116,9 +116,8 @@ def test_trs007_a_mistyped_story_id_starts_the_default_story(app, register):
 
 def test_trs008_the_map_callback_survives_a_map_sent_store_with_sent_null(client):
     """pages/atlas.py:204: ``{"level": 3, "sent": null}`` in the map-sent store."""
-    body = {"output": f"..{Atlas.MAP}.figure...{Atlas.MAP_SENT}.data...{Atlas.MAP_COLOURS}.data..",
-            "outputs": [{"id": Atlas.MAP, "property": "figure"}, {"id": Atlas.MAP_SENT, "property": "data"},
-                        {"id": Atlas.MAP_COLOURS, "property": "data"}],
+    body = {"output": f"..{Atlas.MAP}.figure...{Atlas.MAP_SENT}.data..",
+            "outputs": [{"id": Atlas.MAP, "property": "figure"}, {"id": Atlas.MAP_SENT, "property": "data"}],
             "inputs": [{"id": Atlas.STATE, "property": "data", "value": ViewState().to_dict()}],
             "state": [{"id": Atlas.MAP_SENT, "property": "data", "value": {"level": 3, "sent": None}}],
             "changedPropIds": [f"{Atlas.STATE}.data"]}

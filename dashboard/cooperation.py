@@ -160,7 +160,8 @@ def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, pi
 
 def static_cooperation_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: pd.DataFrame,
                               countries: gpd.GeoDataFrame, *, show_partners: bool, _: Translate) -> go.Figure:
-    """The cooperation map for export: SVG paths (no WebGL, no tile server), lon/lat at the Alps' aspect."""
+    """The cooperation map for export: SVG paths as plain lon/lat traces (Kaleido's plotly.js would fetch a world
+    basemap from a CDN for a ``geo`` subplot), at the Alps' aspect."""
     figure = go.Figure()
     x, y = ring_coordinates(countries.geometry)
     figure.add_trace(go.Scatter(x=x, y=y, fill="toself", fillcolor=CONTEXT_FILL, mode="lines",

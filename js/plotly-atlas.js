@@ -60,4 +60,36 @@ Geo.prototype.updateProjection = function (geoCalcData, fullLayout) {
     return updateProjection.apply(this, arguments);
 };
 
+// plotly.js reports a click where a drag that panned the map ends (its click handler does not know the map
+// moved): a visitor panning the map chose the region under the pointer. A click is passed on only when the
+// pointer did not move further than a tremor since it was pressed.
+var d3 = require('@plotly/d3');
+var updateFx = Geo.prototype.updateFx;
+var CLICK_TREMOR_PX = 4;
+
+Geo.prototype.updateFx = function () {
+    var result = updateFx.apply(this, arguments);
+    var bgRect = this.bgRect;
+    var node = bgRect && bgRect.node();
+    var click = bgRect && bgRect.on('click');
+    if (click && !click.atlasGuarded) {
+        if (!node.atlasPressed) {
+            // Before the map's own handler, which stops the event from reaching any other.
+            node.addEventListener('mousedown', function (event) { node.atlasPressed = [event.clientX, event.clientY]; },
+                                  true);
+            node.atlasPressed = [NaN, NaN];
+        }
+        var guarded = function () {
+            var event = d3.event, pressed = node.atlasPressed;
+            if (Math.hypot(event.clientX - pressed[0], event.clientY - pressed[1]) > CLICK_TREMOR_PX) {
+                return undefined;
+            }
+            return click.apply(this, arguments);
+        };
+        guarded.atlasGuarded = true;
+        bgRect.on('click', guarded);
+    }
+    return result;
+};
+
 module.exports = Plotly;

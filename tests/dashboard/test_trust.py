@@ -97,6 +97,9 @@ def test_trs005_any_query_reads_as_a_valid_state(query):
     ({"points": [{"location": "<script>"}]}, {}), ({"points": [{"customdata": [1, None, {}]}]}, {}),
     ({"points": [{"customdata": ["a", 2, "b"]}]}, {"place": ["a", "b"]}),
     ({"points": [{"customdata": "at-x"}]}, {"cluster": "at-x"}),
+    # A marker on plotly.js's SVG map reports ``location: null`` beside its customdata.
+    ({"points": [{"location": None, "customdata": ["a", "b"]}]}, {"place": ["a", "b"]}),
+    ({"points": [{"location": None, "customdata": "at-x"}]}, {"cluster": "at-x"}),
 ])
 def test_trs006_click_data_of_any_shape_is_a_region_a_cluster_a_place_or_nothing(click, expected):
     assert clicked_point(click) == expected  # pages/atlas.py:165/169/173

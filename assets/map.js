@@ -22,6 +22,12 @@
     return gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot;
   }
 
+  /* The map is drawn: its projection is set and its regions are in the page (the subplot exists before). */
+  function drawn(gd) {
+    var geo = geoOf(gd);
+    return Boolean(geo && geo.projection && gd.querySelector('path.choroplethlocation'));
+  }
+
   /* A relayout of the map's own making, which is not the visitor moving it. */
   function frame(gd, extent, margin) {
     var padX = (extent[2] - extent[0]) * margin, padY = (extent[3] - extent[1]) * margin;
@@ -96,11 +102,11 @@
       }
     });
     gd.on('plotly_afterplot', function () {
-      if (!geoOf(gd)) { return; }
+      if (!drawn(gd)) { return; }
       if (!window.atlasMapDrawn) { window.requestAnimationFrame(announceDrawn); }
       if (!fit(gd)) { focus(gd); }
     });
-    if (geoOf(gd)) {
+    if (drawn(gd)) {
       if (!window.atlasMapDrawn) { window.requestAnimationFrame(announceDrawn); }
       focus(gd);
     }

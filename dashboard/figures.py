@@ -344,7 +344,8 @@ def map_trace_values(
                               for sectors in places["sectors"]],
                    "color": [SECTOR_BY_ID[sectors[0]].colour if len(sectors) == 1 else INK
                              for sectors in places["sectors"]],
-                   "line": MARKER_RIM},
+                   # plotly.js draws markers of several sizes ("bubbles") at 0.7 opacity unless told.
+                   "opacity": 1, "line": MARKER_RIM},
         # The number of organisations on a shared place's disc; none on a single organisation's marker.
         "text": [str(n) if n > 1 else "" for n in counts],
         "hovertext": [_point_hover(names, cities, sectors, labels, _)

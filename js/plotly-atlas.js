@@ -26,6 +26,7 @@ var Geo = require('plotly.js/src/plots/geo/geo').Geo;
 var updateProjection = Geo.prototype.updateProjection;
 var RAD = Math.PI / 180;
 var MAX_LAT = 85;
+var CUT_OUTSIDE_PX = 8;
 
 function mercatorY(lat) { return Math.log(Math.tan(Math.PI / 4 + Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * RAD / 2)); }
 function latitude(y) { return (2 * Math.atan(Math.exp(y)) - Math.PI / 2) / RAD; }
@@ -57,7 +58,16 @@ Geo.prototype.updateProjection = function (geoCalcData, fullLayout) {
             if (!input.center) { geoLayout.center = box.centre; }
         }
     }
-    return updateProjection.apply(this, arguments);
+    var invalid = updateProjection.apply(this, arguments);
+    // plotly.js cuts every shape at the map's edge, and the cut became an edge of the shape: outlines were
+    // stroked along the map's frame (a dark line down its side). Cut a little outside the frame instead; the
+    // frame's own clip hides the rest.
+    var bounds = this.bounds, projection = this.projection;
+    if (!invalid && bounds && projection && projection.clipExtent) {
+        projection.clipExtent([[bounds[0][0] - CUT_OUTSIDE_PX, bounds[0][1] - CUT_OUTSIDE_PX],
+                               [bounds[1][0] + CUT_OUTSIDE_PX, bounds[1][1] + CUT_OUTSIDE_PX]]);
+    }
+    return invalid;
 };
 
 // plotly.js reports a click where a drag that panned the map ends (its click handler does not know the map

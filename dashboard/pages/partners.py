@@ -93,8 +93,9 @@ def suggest_section(_: Translator, atlas: AtlasData, state: ExplorerState) -> ht
             ], className="partners-controls"),
             html.P(id=Partners.SUGGEST_SUMMARY, className="status", **{"aria-live": "polite"}),
             html.Div([
-                html.Div(dcc.Graph(id=Partners.PARTNER_MAP, config=components.graph_config(_, "partner-map"),
-                                   className="partners-map"), className="partners-map-wrap"),
+                html.Div([dcc.Graph(id=Partners.PARTNER_MAP, config=components.graph_config(_, "partner-map"),
+                                    className="partners-map"),
+                          html.P(_("attribution.nuts"), className="attribution")], className="partners-map-wrap"),
                 # Scrolls on wide screens, so it must take keyboard focus to be scrolled without a mouse.
                 html.Ol(id=Partners.SUGGESTIONS, className="suggestions", tabIndex="0",
                         **{"aria-label": _("partners.suggest.title")}),
@@ -118,6 +119,7 @@ def cooperation_section(_: Translator, state: ExplorerState) -> html.Section:
             html.P(id=Partners.COOP_SUMMARY, className="status", **{"aria-live": "polite"}),
             dcc.Graph(id=Partners.COOP_MAP, config=components.graph_config(_, "cooperation-map"),
                       className="partners-map"),
+            html.P(_("attribution.nuts"), className="attribution"),
             html.P(html.A(_("coop.export"), id=Partners.EXPORT, href="/export/cooperation-map.png",
                           className="button", download="alpine-cluster-atlas-cooperation-map.png")),
             html.H3(_("coop.groups.title")),

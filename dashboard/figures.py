@@ -48,6 +48,7 @@ ALPINE_VIEW = (4.5, 43.0, 17.5, 50.2)
 TRACE_CONTEXT, TRACE_VALUES, TRACE_SELECTION, TRACE_CLUSTERS, TRACE_PARTNERS = 0, 1, 2, 3, 4
 #: The visitor's own list: a dark ring with a white centre (two traces), unlike any register marker.
 TRACE_USER_RING, TRACE_USER_CENTRE = 5, 6
+#: The country borders: a choropleth of the level-0 outlines without fill, drawn over the region fills.
 TRACE_BORDERS = 7
 USER_LIST_COLOUR = "#3b0a45"
 
@@ -162,9 +163,9 @@ def bounds_for_camera(centre: dict, zoom: float, width: int = 1200, height: int 
     def latitude(y: float) -> float:
         return float(np.degrees(2 * np.arctan(np.exp(y)) - np.pi / 2))
 
-    world = 512 * 2 ** zoom
+    world = 512 * 2 ** zoom  # the world's width in pixels: 360° of longitude, 2π of Mercator's y
     x_half = width / world * 360 / 2
-    y_half = height / world * 2 * np.pi / 2
+    y_half = height / world * np.pi
     y_centre = mercator_y(centre["lat"])
     return (round(centre["lon"] - x_half, 4), round(latitude(y_centre - y_half), 4),
             round(centre["lon"] + x_half, 4), round(latitude(y_centre + y_half), 4))

@@ -1,13 +1,23 @@
-/* The regions' outlines, which the page preloads while its scripts arrive, parsed while the page waits for
- * plotly.js and handed to Plotly before it draws the map (its own store of fetched GeoJSON, by URL). Plotly
- * otherwise asks for them again when it first draws (a request answered from the preload), and adds the
- * figure's data to MapLibre only in a later task, after MapLibre said it was loaded: some 30 ms of the first
- * paint, and a moment in which the map counted as loaded without its data. Only outlines the server marked
- * (``views.outline_preloads``); a URL Plotly is already fetching is left to it. */
+/* What plotly.js's SVG maps read before they draw, handed to it ahead (its own store, ``PlotlyGeoAssets``):
+ *
+ * - The regions' outlines, which the page preloads while its scripts arrive, parsed while the page waits for
+ *   plotly.js: Plotly otherwise asks for them again when it first draws (a request answered from the preload).
+ *   Only outlines the server marked (``views.outline_preloads``); a URL Plotly is already fetching is left to it.
+ * - The world's base layers (land, coasts, lakes …), which plotly.js fetches from a CDN for every map, even one
+ *   that shows none of them, as the atlas's maps: an empty set, so nothing is fetched from elsewhere and a map
+ *   offline draws at once. */
 (function () {
   'use strict';
-  if (typeof fetch !== 'function' || !document.querySelectorAll) { return; }
   var assets = window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};
+  assets.topojson = assets.topojson || {};
+  var none = {type: 'GeometryCollection', geometries: []};
+  var layers = {land: none, ocean: none, lakes: none, rivers: none, countries: none, subunits: none,
+                coastlines: none};
+  ['world_110m', 'world_50m', 'europe_110m', 'europe_50m'].forEach(function (name) {
+    assets.topojson[name] = assets.topojson[name] ||
+      {type: 'Topology', objects: layers, arcs: [], transform: {scale: [1, 1], translate: [0, 0]}};
+  });
+  if (typeof fetch !== 'function' || !document.querySelectorAll) { return; }
   var links = document.querySelectorAll('link[rel="preload"][as="fetch"][data-plotly-geometry]');
   Array.prototype.forEach.call(links, function (link) {
     var url = link.getAttribute('href');

@@ -13,7 +13,7 @@ Row 6 loads ``/`` in a fresh Chromium (empty profile, so nothing comes from the 
 map to be drawn and the network to be quiet, and adds up ``transferSize``, ``encodedBodySize`` and
 ``decodedBodySize`` of the navigation and every resource entry (scripts, CSS, ``_dash-layout``,
 ``_dash-dependencies``, any callback it sends, the region GeoJSON), with compression on against
-``ATLAS_COMPRESS=0``. MapLibre fetches the country borders' GeoJSON in a web worker, whose requests the page's
+``ATLAS_COMPRESS=0``. A baseline's MapLibre fetches GeoJSON in a web worker, whose requests the page's
 Performance API does not list: requests in the server's access log that the page did not list are fetched
 once more with the browser's ``Accept-Encoding`` and added with their body sizes. Row 5's first page load (a
 fresh browser too) doubles as the compressed measurement when it ran; row 6 then loads only the
@@ -29,8 +29,8 @@ import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bench.common import (BROWSER_ACCEPT_ENCODING, chromium, decode_body, free_port, median, running,
-                          server_env)
+from bench.common import (BROWSER_ACCEPT_ENCODING, MAP_IS_DRAWN, chromium, decode_body, free_port, median,
+                          running, server_env)
 from bench.report import Measure
 
 ROW_CLICK = "5 in the browser"
@@ -45,10 +45,9 @@ WARM_UP_CLICKS = ("other",)
 PAGE_TIMEOUT = 150.0
 CLICK_TIMEOUT = 90.0
 
-PLOT_READY = """
+PLOT_READY = f"""
 var gd = document.querySelector('#atlas-map .js-plotly-plot');
-var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-return !!(gd && gd.data && gd.data.length && sub && sub.map && sub.map.loaded());
+return ({MAP_IS_DRAWN})(gd);
 """
 
 INSTALL = """

@@ -61,6 +61,16 @@ def ratio(ours: float, baseline: float) -> float:
 
 # --- HTTP bodies -------------------------------------------------------------------------------------------------
 
+#: A JavaScript function of a graph div: whether its map is drawn. An SVG map (plotly.js's ``geo``, the atlas's)
+#: once its regions' paths are in the page; a MapLibre map (the baselines') once it has loaded its data.
+MAP_IS_DRAWN = """function (gd) {
+  if (!gd || !gd.data || !gd.data.length || !gd._fullLayout) { return false; }
+  var geo = gd._fullLayout.geo && gd._fullLayout.geo._subplot;
+  if (geo) { return gd.querySelectorAll('path.choroplethlocation').length > 0; }
+  var sub = gd._fullLayout.map && gd._fullLayout.map._subplot;
+  return !!(sub && sub.map && sub.map.loaded());
+}"""
+
 #: What Chromium sends; Flask-Compress answers with the first of its algorithms the client accepts (zstd).
 BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 

@@ -19,9 +19,8 @@ from bench.report import Measure
 from dashboard.state import ViewState
 
 ROW = "1 filter change"
-MAP_OUTPUT = "..atlas-map.figure...atlas-map-sent.data...atlas-map-colours.data.."
-MAP_OUTPUTS = [{"id": "atlas-map", "property": "figure"}, {"id": "atlas-map-sent", "property": "data"},
-               {"id": "atlas-map-colours", "property": "data"}]
+MAP_OUTPUT = "..atlas-map.figure...atlas-map-sent.data.."
+MAP_OUTPUTS = [{"id": "atlas-map", "property": "figure"}, {"id": "atlas-map-sent", "property": "data"}]
 
 #: A fixed walk through the filters at NUTS 3, every state distinct: each change is one click a user makes.
 STATE_SEQUENCE: tuple[dict, ...] = (

@@ -88,7 +88,6 @@ def create_app() -> dash.Dash:
         dcc.Checklist(id="atlas-sectors", value=[], options=[{"label": s.label, "value": s.id} for s in SECTORS]),
         dcc.Store(id="atlas-state", data=ViewState().to_dict()),
         dcc.Store(id="atlas-map-sent", data=None),
-        dcc.Store(id="atlas-map-colours", data=None),
         dcc.Graph(id="atlas-map", style={"height": "68vh", "minHeight": "420px"}),
     ])
 
@@ -97,11 +96,10 @@ def create_app() -> dash.Dash:
         return ViewState.from_dict({"sectors": sectors or []}).to_dict()
 
     @app.callback(Output("atlas-map", "figure"), Output("atlas-map-sent", "data"),
-                  Output("atlas-map-colours", "data"),
                   Input("atlas-state", "data"), State("atlas-map-sent", "data"))
     def update_map(state_data, _map_sent):
         state = ViewState.from_dict(state_data)
-        return naive_figure(state), state.level, None
+        return naive_figure(state), state.level
 
     server = app.server
     server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/json", "application/javascript"]

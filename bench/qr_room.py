@@ -5,7 +5,7 @@ Redis (a throw-away ``redis-server`` on a loopback port), then the same against 
 same gunicorn. A complete page load is every request a fresh browser makes for the page: first one headless
 Chromium loads the view and its requests are recorded (the HTML, every script and stylesheet, ``_dash-layout``,
 ``_dash-dependencies``, the callbacks it sends while loading (none on a phone today), the region outlines,
-including the borders that MapLibre fetches from a web worker, which only the server's access log shows).
+including any a baseline's MapLibre fetches from a web worker, which only the server's access log shows).
 Each replayed load then makes those requests like a browser: the HTML, then the other GETs six at a time, then
 the callbacks one after the other, each with the browser's ``Accept-Encoding``.
 
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.common import (BROWSER_ACCEPT_ENCODING, RedisServer, chromium, free_port, gunicorn_command, median,
-                          percentile, running, server_env)
+from bench.common import (BROWSER_ACCEPT_ENCODING, MAP_IS_DRAWN, RedisServer, chromium, free_port,
+                          gunicorn_command, median, percentile, running, server_env)
 from bench.report import Measure
 
 ROW = "9 QR room"
@@ -39,12 +39,11 @@ REQUEST_TIMEOUT = 60.0
 CAPTURE_TIMEOUT = 150.0
 VIEW = "/?present=1&sector=ict"
 
-MAP_DRAWN = """
+MAP_DRAWN = f"""
 var gd = document.querySelector('#atlas-map .js-plotly-plot');
-var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
 var pending = window.store ? ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed', 'stored']
-    .reduce(function (n, k) { return n + ((window.store.getState().callbacks || {})[k] || []).length; }, 0) : 1;
-return !!(gd && gd.data && gd.data.length && sub && sub.map && sub.map.loaded()) && pending === 0;
+    .reduce(function (n, k) {{ return n + ((window.store.getState().callbacks || {{}})[k] || []).length; }}, 0) : 1;
+return ({MAP_IS_DRAWN})(gd) && pending === 0;
 """
 #: What the page shows when the map is not drawn in time: each part of ``MAP_DRAWN`` and the callbacks pending.
 MAP_STATE = """
@@ -61,6 +60,7 @@ if (callbacks) {
     });
 }
 return {graph: !!gd, traces: gd && gd.data ? gd.data.length : null, maplibre: !!map,
+        svg_regions: gd ? gd.querySelectorAll('path.choroplethlocation').length : null,
         style_loaded: map && map.style ? map.style.loaded() : null, map_loaded: map ? map.loaded() : null,
         sources_loading: map && map.style ? (function (tiles) {
             return Object.keys(tiles).filter(function (id) { return !tiles[id].loaded(); });

@@ -47,8 +47,6 @@ class Config:
     cache_timeout: int
     compress: bool
     warm_up: bool
-    basemap_url: str
-    basemap_attribution: str
     public_url: str
     frame_ancestors: str
     api_rate_limit: str
@@ -78,9 +76,6 @@ class Config:
             compress=_bool("ATLAS_COMPRESS", True),
             # Each gunicorn worker loads the data and builds the first page in the background as it starts.
             warm_up=_bool("ATLAS_WARM_UP", True),
-            # An XYZ raster tile URL ({z}/{x}/{y}); empty keeps the map fully offline.
-            basemap_url=os.environ.get("ATLAS_BASEMAP_URL", "").strip(),
-            basemap_attribution=os.environ.get("ATLAS_BASEMAP_ATTRIBUTION", "").strip(),
             public_url=os.environ.get("ATLAS_PUBLIC_URL", "").strip(),
             # Which sites may show the atlas in a frame (CSP frame-ancestors), space-separated.
             frame_ancestors=os.environ.get("ATLAS_FRAME_ANCESTORS", "'self'").strip() or "'self'",

@@ -1,7 +1,7 @@
 """Figure builders for the partner explorer: the cooperation map (live and static) and the partner map.
 
 Pure functions: frames in, ``go.Figure`` out. Lines are drawn as one trace per layer with gaps (None) between
-segments, so a map with hundreds of arcs stays a handful of MapLibre layers.
+segments, so a map with hundreds of arcs stays a handful of SVG paths.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import ALPINE_CENTRE, ALPINE_ZOOM, CONTEXT_FILL, FONT, INK, Translate, map_style, safe_text
+from dashboard.figures import (ALPINE_VIEW, BORDER_EDGE, CONTEXT_FILL, FONT, INK, NO_FILL, Translate, map_geo,
+                               safe_text)
 from dashboard.slides import ring_coordinates
 from geodata.sectors import SECTOR_COLOURS, SECTOR_IDS
 
@@ -38,19 +39,35 @@ def arc_nodes(arcs: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(ends).drop_duplicates("id").sort_values("id", ignore_index=True)
 
 
-def _map_layout_spec(borders_url: str, _: Translate, *, uirevision: str, framed: bool) -> dict:
-    """A partner map's layout. ``framed``: the map has points to show, and Plotly fits the view to them at the
-    map's own size (the whole Alps on a desktop cut off the east on a phone); else the Alpine Space's view.
-    The legend sits under the map, where it overlaps neither points nor the map's attribution (on a phone the
-    two ran into each other inside the map)."""
-    camera = {} if framed else {"center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM}
+#: Around the points a partner map frames, in degrees: room for a marker and its label at the edge.
+POINTS_PADDING_DEGREES = 0.4
+
+
+def points_bounds(lon: list, lat: list) -> tuple[float, float, float, float] | None:
+    """What a partner map frames (west, south, east, north): its points, with some room; None without any."""
+    lons = [float(v) for v in lon if v is not None]
+    lats = [float(v) for v in lat if v is not None]
+    if not lons:
+        return None
+    pad = POINTS_PADDING_DEGREES
+    return (min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad)
+
+
+def _borders_trace(borders_url: str, border_codes: list[str]) -> dict:
+    return {"type": "choropleth", "geojson": borders_url, "featureidkey": "id", "locations": list(border_codes),
+            "z": [0] * len(border_codes), "colorscale": NO_FILL, "showscale": False, "showlegend": False,
+            "hoverinfo": "skip", "marker": {"line": BORDER_EDGE}}
+
+
+def _map_layout_spec(_: Translate, *, uirevision: str, bounds: tuple[float, float, float, float] | None) -> dict:
+    """A partner map's layout, framed on ``bounds`` (its points, at the map's own size: the whole Alps on a
+    desktop cut off the east on a phone), else the Alpine Space. The legend sits under the map, where it
+    overlaps no point."""
     return {
         "font": {"family": FONT, "color": INK, "size": 13}, "paper_bgcolor": "white", "separators": _.separators,
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "uirevision": uirevision, "showlegend": True,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "uirevision": uirevision, "showlegend": True, "dragmode": "pan",
         "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top"},
-        "map": {"style": map_style(), **camera,
-                "layers": [{"source": borders_url, "sourcetype": "geojson", "type": "line", "color": "#3e4c59",
-                            "line": {"width": 1.2}, "below": "traces", "sourceattribution": _("attribution.nuts")}]},
+        "geo": map_geo(bounds or ALPINE_VIEW),
     }
 
 
@@ -60,36 +77,39 @@ def _org_hover(frame: pd.DataFrame, _: Translate) -> list[str]:
 
 
 def cooperation_map_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: pd.DataFrame, *,
-                           borders_url: str, show_partners: bool, _: Translate) -> go.Figure:
+                           borders_url: str, border_codes: list[str], show_partners: bool,
+                           _: Translate) -> go.Figure:
     """Arcs of each anchor sector's graph in the sector's colour, their organisations, and optionally the
     Alps4EU partners with the consortium network as their own layer."""
     figure = go.Figure()
     for anchor in [s for s in SECTOR_IDS if s in set(arcs["anchor"])]:
         lon, lat = segments(arcs[arcs["anchor"] == anchor])
-        figure.add_trace(go.Scattermap(
+        figure.add_trace(go.Scattergeo(
             lon=lon, lat=lat, mode="lines", line={"width": 2, "color": SECTOR_COLOURS[anchor]}, hoverinfo="skip",
             name=_("coop.legend.arcs", sector=_(f"sector.{anchor}"))))
     nodes = arc_nodes(arcs) if len(arcs) else pd.DataFrame(columns=["id", "name", "country", "sector", "lat", "lon"])
-    figure.add_trace(go.Scattermap(
+    figure.add_trace(go.Scattergeo(
         lon=nodes["lon"].tolist(), lat=nodes["lat"].tolist(), mode="markers", name=_("coop.legend.organisations"),
         marker={"size": 9, "color": [SECTOR_COLOURS[s] for s in nodes["sector"]]},
         hovertext=_org_hover(nodes, _), hovertemplate="%{hovertext}<extra></extra>"))
     if show_partners:
         lon, lat = segments(network)
-        figure.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", name=_("coop.legend.network"),
+        figure.add_trace(go.Scattergeo(lon=lon, lat=lat, mode="lines", name=_("coop.legend.network"),
                                        line={"width": 1.5, "color": NETWORK_COLOUR}, hoverinfo="skip"))
-        figure.add_trace(go.Scattermap(
+        figure.add_trace(go.Scattergeo(
             lon=partners["lon"].tolist(), lat=partners["lat"].tolist(), mode="markers",
             name=_("coop.legend.partners"), marker={"size": 14, "color": PARTNER_COLOUR, "opacity": 0.6},
             hovertext=[f"<b>{safe_text(n)}</b><br>{safe_text(c)} · {k}" for n, c, k in
                        zip(partners["name"], partners["city"], partners["country"])],
             hovertemplate="%{hovertext}<extra></extra>"))
-    figure.update_layout(_map_layout_spec(borders_url, _, uirevision="cooperation-map", framed=len(nodes) > 0))
+    figure.add_trace(go.Choropleth(_borders_trace(borders_url, border_codes)))
+    figure.update_layout(_map_layout_spec(_, uirevision="cooperation-map",
+                                          bounds=points_bounds(nodes["lon"].tolist(), nodes["lat"].tolist())))
     return figure
 
 
 def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, pickable: pd.DataFrame,
-                       borders_url: str, _: Translate) -> dict:
+                       borders_url: str, border_codes: list[str], _: Translate) -> dict:
     """The chosen organisation and an arc to each suggested partner; before a choice, every organisation that
     may be chosen (``pickable``). A click on one of those points, or on a suggested partner, chooses it: each
     carries its id as ``customdata`` (``pages/partners.py`` reads it).
@@ -102,11 +122,11 @@ def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, pi
         frame = pd.DataFrame({"a_lon": origin["lon"], "a_lat": origin["lat"],
                               "b_lon": candidates["lon"].to_numpy(), "b_lat": candidates["lat"].to_numpy()})
         lon, lat = segments(frame)
-        traces.append({"type": "scattermap", "lon": lon, "lat": lat, "mode": "lines",
+        traces.append({"type": "scattergeo", "lon": lon, "lat": lat, "mode": "lines",
                        "name": _("partners.legend.arcs"), "line": {"width": 2.5, "color": SELECTED_COLOUR},
                        "hoverinfo": "skip"})
         traces.append({
-            "type": "scattermap", "lon": candidates["lon"].tolist(), "lat": candidates["lat"].tolist(),
+            "type": "scattergeo", "lon": candidates["lon"].tolist(), "lat": candidates["lat"].tolist(),
             "mode": "markers+text", "name": _("partners.legend.candidates"),
             "text": [str(i) for i in range(1, len(candidates) + 1)], "textposition": "top right",
             "textfont": {"size": 13, "color": INK},
@@ -116,14 +136,14 @@ def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, pi
             "hovertemplate": "%{hovertext}<extra></extra>"})
     if origin is not None:
         traces.append({
-            "type": "scattermap", "lon": [float(origin["lon"])], "lat": [float(origin["lat"])], "mode": "markers",
+            "type": "scattergeo", "lon": [float(origin["lon"])], "lat": [float(origin["lat"])], "mode": "markers",
             "name": _("partners.legend.origin"), "marker": {"size": 18, "color": SELECTED_COLOUR},
             "hovertext": _org_hover(origin.to_frame().T, _), "hovertemplate": "%{hovertext}<extra></extra>"})
     else:
         # Every organisation that may be chosen, so the map itself is a way to choose (an empty map with only
         # borders said nothing); a map trace even when there is none, so Plotly draws a map, not empty axes.
         traces.append({
-            "type": "scattermap", "lon": pickable["lon"].tolist(), "lat": pickable["lat"].tolist(),
+            "type": "scattergeo", "lon": pickable["lon"].tolist(), "lat": pickable["lat"].tolist(),
             "mode": "markers", "name": _("partners.legend.pickable"),
             "marker": {"size": 9, "color": [SECTOR_COLOURS[s] for s in pickable["sector"]], "opacity": 0.9},
             "customdata": pickable["id"].tolist(),
@@ -131,14 +151,17 @@ def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, pi
             "hovertemplate": "%{hovertext}<extra></extra>"})
     # A new choice is framed anew; the visitor's own pan and zoom are kept while the choice stays.
     chosen = str(origin["id"]) if origin is not None else ""
-    framed = origin is not None or len(pickable) > 0
+    lon = [v for trace in traces for v in trace["lon"]]
+    lat = [v for trace in traces for v in trace["lat"]]
+    traces.append(_borders_trace(borders_url, border_codes))
     return {"data": traces,
-            "layout": _map_layout_spec(borders_url, _, uirevision=f"partner-map:{chosen}", framed=framed)}
+            "layout": _map_layout_spec(_, uirevision=f"partner-map:{chosen}", bounds=points_bounds(lon, lat))}
 
 
 def static_cooperation_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: pd.DataFrame,
                               countries: gpd.GeoDataFrame, *, show_partners: bool, _: Translate) -> go.Figure:
-    """The cooperation map for export: SVG paths (no WebGL, no tile server), lon/lat at the Alps' aspect."""
+    """The cooperation map for export: SVG paths as plain lon/lat traces (Kaleido's plotly.js would fetch a world
+    basemap from a CDN for a ``geo`` subplot), at the Alps' aspect."""
     figure = go.Figure()
     x, y = ring_coordinates(countries.geometry)
     figure.add_trace(go.Scatter(x=x, y=y, fill="toself", fillcolor=CONTEXT_FILL, mode="lines",

@@ -40,44 +40,36 @@ COUNT_EDGES = (0, 1, 2, 4, 9, 19, 49, 99)
 COUNT_SINGLE_CLASSES = 6
 QUANTILE_CLASSES = 5
 
-#: The programme area's extent (2021–27) and the map's camera before the browser fits it to the window.
-ALPINE_CENTRE = {"lat": 46.5, "lon": 11.0}
-ALPINE_ZOOM = 4.7
-#: The map's size in pixels the server assumes for its first camera (the browser then fits the real size).
-ASSUMED_MAP_PIXELS = (1200, 580)
+#: The map's view before the browser fits it to its window: the Alpine Space, with some of its neighbours.
+ALPINE_VIEW = (4.5, 43.0, 17.5, 50.2)
 
-#: Five traces whatever the filters, in drawing order; other layers go after these by name, not by position.
-#: All clusters share one point trace: each Plotly map trace is several MapLibre layers, and one trace per
-#: sector made every repaint several times slower.
+#: Five traces whatever the filters, in drawing order (region fills under points, whatever their index); the
+#: country borders come last among the fills. All clusters share one point trace.
 TRACE_CONTEXT, TRACE_VALUES, TRACE_SELECTION, TRACE_CLUSTERS, TRACE_PARTNERS = 0, 1, 2, 3, 4
 #: The visitor's own list: a dark ring with a white centre (two traces), unlike any register marker.
 TRACE_USER_RING, TRACE_USER_CENTRE = 5, 6
+#: The country borders: a choropleth of the level-0 outlines without fill, drawn over the region fills.
+TRACE_BORDERS = 7
 USER_LIST_COLOUR = "#3b0a45"
-#: One hidden style layer per map trace, bottom to top, each trace drawn just beneath its own (its ``below``).
-#: Plotly removes and re-adds every MapLibre layer of every trace on each update when two traces share a
-#: ``below`` value (all share "" by default), and MapLibre then re-tiles every source: with a distinct anchor
-#: per trace an update touches only the sources whose data changed.
-MAP_TRACE_ANCHORS = tuple(f"atlas-anchor-{index}" for index in range(TRACE_USER_CENTRE + 1))
 
-#: Map marker shapes for the sector key's glyphs: ``assets/map.js`` draws these (MapLibre has no marker
-#: shapes of its own without a sprite), so the key and the map show the same symbol by construction.
-GLYPH_SHAPES = {"▲": "triangle", "■": "square", "◆": "diamond", "●": "circle", "✚": "cross", "▼": "triangle_down",
-                "♣": "club", "▬": "bar", "★": "star", "✈": "plane", "◐": "half", "○": "ring"}
+#: The map's marker shape (a plotly.js symbol, or one the atlas adds to its plotly.js: ``js/atlas-symbols.js``)
+#: for each of the sector key's glyphs, so the key and the map show the same symbol.
+GLYPH_SHAPES = {"▲": "triangle-up", "■": "square", "◆": "diamond", "●": "circle", "✚": "cross",
+                "▼": "triangle-down", "♣": "club", "▬": "bar", "★": "star", "✈": "plane", "◐": "half", "○": "ring"}
 PARTNER_GLYPH = "◎"
-PARTNER_ICON = "atlas-partner"
-POINT_SIZE = 11
-STACK_SIZE = 13
+PARTNER_SYMBOL = "partner"
+#: A place several organisations share: a dark disc with their number.
+STACK_SYMBOL = "circle"
+#: Marker diameters in pixels; every marker has a white rim, so it holds on any region colour.
+POINT_SIZE = 14
+STACK_SIZE = 19
+PARTNER_SIZE = 19
+MARKER_RIM = {"width": 1.5, "color": "#ffffff"}
 
 
-def sector_icon(sector_id: str) -> str:
-    """The MapLibre image name of a sector's marker: shape and colour, drawn by ``assets/map.js``."""
-    sector = SECTOR_BY_ID[sector_id]
-    return f"atlas-{GLYPH_SHAPES[sector.symbol]}-{sector.colour.lstrip('#').lower()}"
-
-
-def stack_icon(count: int) -> str:
-    """The marker of a place several organisations share: a disc with their number."""
-    return f"atlas-stack-{int(count)}"
+def sector_symbol(sector_id: str) -> str:
+    """The marker shape of a sector (its colour is the sector's colour)."""
+    return GLYPH_SHAPES[SECTOR_BY_ID[sector_id].symbol]
 
 
 def safe_text(value: object) -> str:
@@ -152,54 +144,31 @@ def empty_figure(message: str) -> go.Figure:
 # --- map ------------------------------------------------------------------------------------------------
 
 
-def map_style(basemap_url: str = "", basemap_attribution: str = "", anchors: tuple[str, ...] = (),
-              sea_layer: bool = True) -> dict:
-    """A MapLibre style that needs no tile server; an XYZ raster basemap is added only when configured, and a
-    hidden layer for each of ``anchors`` (the traces' ``below``, :data:`MAP_TRACE_ANCHORS`) above it.
-
-    ``sea_layer=False`` leaves the canvas clear where nothing is drawn, for a map that fills its figure and
-    shows the sea as the figure's paper: without a GPU (most venue laptops, every headless browser) each kind of
-    layer costs the first frame its own compiled drawing routine, some 25 ms of the first paint."""
-    # MapLibre requires "sources"; Plotly drops an empty object when it updates the figure, so the style
-    # carries one source no layer uses to stay valid across updates: a raster source without tiles, which
-    # MapLibre counts as loaded at once. An empty GeoJSON source waited for MapLibre's worker to start, and the
-    # map's "load", after which Plotly adds the figure's data, waited for it.
-    # No paint transitions: MapLibre's default eases every changed colour over 300 ms, and a repaint is done
-    # (the map idle) only when they end.
-    sea = [{"id": "sea", "type": "background", "paint": {"background-color": SEA}}] if sea_layer else []
-    style: dict = {"version": 8, "sources": {"empty": {"type": "raster", "tiles": []}},
-                   "transition": {"duration": 0, "delay": 0}, "layers": sea}
-    if basemap_url:
-        style["sources"]["basemap"] = {"type": "raster", "tiles": [basemap_url], "tileSize": 256,
-                                       "attribution": basemap_attribution}
-        style["layers"].append({"id": "basemap", "type": "raster", "source": "basemap",
-                                "paint": {"raster-opacity": 0.6, "raster-fade-duration": 0}})
-    style["layers"] += [{"id": anchor, "type": "background", "layout": {"visibility": "none"}}
-                        for anchor in anchors]
-    return style
-
-
-def camera_for_bounds(bounds: tuple[float, float, float, float], width: int, height: int,
-                      padding: int = 12) -> dict:
-    """Centre and zoom that show ``bounds`` (west, south, east, north) whole in a ``width``×``height`` px map.
-
-    Web Mercator, 512 px tiles as MapLibre uses: the same rule as MapLibre's ``fitBounds``, so the server's first
-    camera and the browser's fit agree for the assumed size.
-    """
+def view_ranges(bounds: tuple[float, float, float, float], margin: float = 0.02) -> dict:
+    """The map's longitude and latitude ranges that show ``bounds`` (west, south, east, north) whole, with a margin
+    of ``margin`` of their span on every side. The atlas's plotly.js widens the shorter of the two to the map's
+    own shape, so the map fills its box at any window size (``js/plotly-atlas.js``)."""
     west, south, east, north = bounds
+    x_pad, y_pad = (east - west) * margin, (north - south) * margin
+    return {"lonaxis": {"range": [round(west - x_pad, 4), round(east + x_pad, 4)]},
+            "lataxis": {"range": [round(south - y_pad, 4), round(north + y_pad, 4)]}}
 
+
+def bounds_for_camera(centre: dict, zoom: float, width: int = 1200, height: int = 580) -> tuple[float, ...]:
+    """The extent a web map shows around ``centre`` at ``zoom`` (512 px tiles) in a ``width``×``height`` map:
+    the story's steps are written as a camera, the SVG map is framed by an extent."""
     def mercator_y(lat: float) -> float:
-        lat = np.radians(np.clip(lat, -85.0, 85.0))
-        return float((1 - np.log(np.tan(lat) + 1 / np.cos(lat)) / np.pi) / 2)
+        return float(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)))
 
-    x_span = max((east - west) / 360.0, 1e-9)
-    y_north, y_south = mercator_y(north), mercator_y(south)
-    y_span = max(y_south - y_north, 1e-9)
-    usable_w, usable_h = max(width - 2 * padding, 1), max(height - 2 * padding, 1)
-    zoom = float(np.log2(min(usable_w / (512 * x_span), usable_h / (512 * y_span))))
-    centre_y = (y_north + y_south) / 2
-    centre_lat = float(np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * centre_y)))))
-    return {"center": {"lat": round(centre_lat, 4), "lon": round((west + east) / 2, 4)}, "zoom": round(zoom, 3)}
+    def latitude(y: float) -> float:
+        return float(np.degrees(2 * np.arctan(np.exp(y)) - np.pi / 2))
+
+    world = 512 * 2 ** zoom  # the world's width in pixels: 360° of longitude, 2π of Mercator's y
+    x_half = width / world * 360 / 2
+    y_half = height / world * np.pi
+    y_centre = mercator_y(centre["lat"])
+    return (round(centre["lon"] - x_half, 4), round(latitude(y_centre - y_half), 4),
+            round(centre["lon"] + x_half, 4), round(latitude(y_centre + y_half), 4))
 
 
 def _label_range(low: str, high: str) -> str:
@@ -267,18 +236,6 @@ def stepped_colourscale(colours: list[str]) -> list[list]:
     for index, colour in enumerate(colours):
         scale += [[index / len(colours), colour], [(index + 1) / len(colours), colour]]
     return scale
-
-
-#: The values trace's properties that only colour it: on a recolour (same regions, new classes) the browser paints
-#: the colours itself (``region_colours``, ``assets/map.js``) instead of Plotly rebuilding and re-tiling the trace.
-COLOUR_PROPERTIES = ("z", "colorscale", "zmin", "zmax")
-
-
-def region_colours(values: dict[int, dict]) -> dict:
-    """The class colour of every valued region, by NUTS code: what the map's fill paints on a recolour."""
-    trace = values[TRACE_VALUES]
-    colours = trace["meta"]["legend"]["colours"]
-    return {"ids": list(trace["locations"]), "colours": [colours[index] for index in trace["z"]]}
 
 
 def stacked_points(points: pd.DataFrame) -> pd.DataFrame:
@@ -383,9 +340,15 @@ def map_trace_values(
         "lon": places["lon"].tolist(),
         # One id for a single organisation, the list of ids for a shared place (a click lists them).
         "customdata": [ids[0] if len(ids) == 1 else ids for ids in places["ids"]],
-        "marker": {"size": [POINT_SIZE if n == 1 else STACK_SIZE for n in counts], "allowoverlap": True,
-                   "symbol": [sector_icon(sectors[0]) if len(sectors) == 1 else stack_icon(len(sectors))
-                              for sectors in places["sectors"]]},
+        "marker": {"size": [POINT_SIZE if n == 1 else STACK_SIZE for n in counts],
+                   "symbol": [sector_symbol(sectors[0]) if len(sectors) == 1 else STACK_SYMBOL
+                              for sectors in places["sectors"]],
+                   "color": [SECTOR_BY_ID[sectors[0]].colour if len(sectors) == 1 else INK
+                             for sectors in places["sectors"]],
+                   # plotly.js draws markers of several sizes ("bubbles") at 0.7 opacity unless told.
+                   "opacity": 1, "line": MARKER_RIM},
+        # The number of organisations on a shared place's disc; none on a single organisation's marker.
+        "text": [str(n) if n > 1 else "" for n in counts],
         "hovertext": [_point_hover(names, cities, sectors, labels, _)
                       for names, cities, sectors in zip(places["names"], places["cities"], places["sectors"])],
     }
@@ -407,63 +370,90 @@ def _point_hover(names: list, cities: list, sectors: list, labels: dict[str, str
     return f"<b>{head}</b><br>" + "<br>".join(lines) + f"<br><i>{safe_text(_('map.hover.stack_click'))}</i>"
 
 
+#: The map's subplot: Web Mercator drawn as SVG, no base layers of plotly.js's own (the regions are the map).
+MAP_GEO = {"projection": {"type": "mercator"}, "showland": False, "showocean": False, "showlakes": False,
+           "showrivers": False, "showcountries": False, "showcoastlines": False, "showsubunits": False,
+           "showframe": False, "bgcolor": SEA, "domain": {"x": [0, 1], "y": [0, 1]}}
+#: Region outlines and country borders.
+REGION_EDGE = {"width": 0.5, "color": "white"}
+BORDER_EDGE = {"width": 1.2, "color": "#3e4c59"}
+NO_FILL = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
+
+
+def map_geo(bounds: tuple[float, float, float, float]) -> dict:
+    """The map's ``geo`` subplot framed on ``bounds``."""
+    return {**MAP_GEO, **view_ranges(bounds)}
+
+
 def make_map_figure(
     trace_values: dict[int, dict],
     *,
     geojson_url: str,
     borders_url: str,
+    border_codes: list[str],
     _: Translate,
-    basemap_url: str = "",
-    basemap_attribution: str = "",
-    camera: dict | None = None,
-) -> go.Figure:
-    """The choropleth map with cluster points; geometry is referenced by URL so browsers fetch it once.
+    bounds: tuple[float, float, float, float] | None = None,
+) -> dict:
+    """The choropleth map with cluster points, drawn as SVG; geometry is referenced by URL so browsers fetch it
+    once. ``bounds`` (west, south, east, north) is what the map shows first.
 
-    The colour legend is HTML beside the map (from the values trace's ``meta``), never over it.
+    The colour legend is HTML beside the map (from the values trace's ``meta``), never over it. The markers'
+    shapes include the atlas's own (``js/atlas-symbols.js``), which plotly.py does not know: the figure is
+    validated as a ``go.Figure`` without them and returned as its plain structure with them.
     """
-    camera = camera or {"center": ALPINE_CENTRE, "zoom": ALPINE_ZOOM}
     figure = go.Figure(layout=_base_layout(
         separators=_.separators,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        # The map fills the figure: its sea is the paper behind the canvas, on screen and in a downloaded image.
+        # The map fills the figure: its sea is the paper, on screen and in a downloaded image.
         paper_bgcolor=SEA,
-        map={"style": map_style(basemap_url, basemap_attribution, anchors=MAP_TRACE_ANCHORS, sea_layer=False),
-             **camera,
-             "layers": [{"source": borders_url, "sourcetype": "geojson", "type": "line",
-                         "color": "#3e4c59", "line": {"width": 1.2}, "below": "traces",
-                         "sourceattribution": _("attribution.nuts")}]},
+        geo=map_geo(bounds or ALPINE_VIEW),
         uirevision="atlas-map",
         showlegend=False,
         clickmode="event",
+        dragmode="pan",
     ))
-    common = {"geojson": geojson_url, "featureidkey": "id", "marker": {"line": {"width": 0.5, "color": "white"}}}
-    figure.add_trace(go.Choroplethmap(
+    common = {"geojson": geojson_url, "featureidkey": "id", "marker": {"line": REGION_EDGE}}
+    figure.add_trace(go.Choropleth(
         name=_("map.context"), showscale=False, showlegend=False, colorscale=[[0, CONTEXT_FILL], [1, CONTEXT_FILL]],
         hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]}<extra></extra>",
         marker_opacity=0.9, **common, **trace_values[TRACE_CONTEXT]))
-    figure.add_trace(go.Choroplethmap(name=_("map.values"), showlegend=False, showscale=False, marker_opacity=0.85,
-                                      **common, **trace_values[TRACE_VALUES]))
-    figure.add_trace(go.Choroplethmap(
-        name=_("map.selected"), showlegend=False, showscale=False, hoverinfo="skip",
-        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], geojson=geojson_url, featureidkey="id",
-        marker={"line": {"width": 3, "color": "#111111"}, "opacity": 1}, **trace_values[TRACE_SELECTION]))
-    # Marker images carry no colour Plotly knows of, so the hover labels get a neutral one.
+    figure.add_trace(go.Choropleth(name=_("map.values"), showlegend=False, showscale=False, marker_opacity=0.85,
+                                   **common, **trace_values[TRACE_VALUES]))
+    figure.add_trace(go.Choropleth(
+        name=_("map.selected"), showlegend=False, showscale=False, hoverinfo="skip", colorscale=NO_FILL,
+        geojson=geojson_url, featureidkey="id", marker={"line": {"width": 3, "color": "#111111"}, "opacity": 1},
+        **trace_values[TRACE_SELECTION]))
+    # Markers carry their own colours, so the hover labels get a neutral one.
     hoverlabel = {"bgcolor": "white", "bordercolor": INK, "font": {"color": INK, "family": FONT}}
-    figure.add_trace(go.Scattermap(name=_("map.clusters"), mode="markers", showlegend=False, hoverlabel=hoverlabel,
-                                   hovertemplate="%{hovertext}<extra></extra>", **trace_values[TRACE_CLUSTERS]))
-    figure.add_trace(go.Scattermap(
+    clusters = trace_values[TRACE_CLUSTERS]
+    shapes = {TRACE_CLUSTERS: clusters["marker"]["symbol"], TRACE_PARTNERS: PARTNER_SYMBOL}
+    figure.add_trace(go.Scattergeo(
+        name=_("map.clusters"), mode="markers+text", showlegend=False, hoverlabel=hoverlabel,
+        hovertemplate="%{hovertext}<extra></extra>", textposition="middle center",
+        textfont={"color": "white", "size": 10, "family": FONT},
+        **{**clusters, "marker": without(clusters["marker"], "symbol")}))
+    figure.add_trace(go.Scattergeo(
         name=_("map.partners"), mode="markers", showlegend=False, hoverlabel=hoverlabel,
-        marker={"size": STACK_SIZE + 2, "symbol": PARTNER_ICON, "allowoverlap": True},
+        marker={"size": PARTNER_SIZE, "color": INK, "line": MARKER_RIM},
         hovertemplate="%{hovertext}<extra></extra>", **trace_values[TRACE_PARTNERS]))
     user = user_list_trace_values(None)
-    figure.add_trace(go.Scattermap(name=_("upload.legend"), mode="markers", showlegend=False,
+    figure.add_trace(go.Scattergeo(name=_("upload.legend"), mode="markers", showlegend=False,
                                    marker={"size": 14, "color": USER_LIST_COLOUR, "opacity": 0.95},
                                    hovertemplate="%{hovertext}<extra></extra>", **user[TRACE_USER_RING]))
-    figure.add_trace(go.Scattermap(name=_("upload.legend"), mode="markers", showlegend=False, hoverinfo="skip",
+    figure.add_trace(go.Scattergeo(name=_("upload.legend"), mode="markers", showlegend=False, hoverinfo="skip",
                                    marker={"size": 5, "color": "#ffffff", "opacity": 1}, **user[TRACE_USER_CENTRE]))
-    for trace, anchor in zip(figure.data, MAP_TRACE_ANCHORS, strict=True):
-        trace.below = anchor
-    return figure
+    figure.add_trace(go.Choropleth(
+        name=_("attribution.nuts"), showlegend=False, showscale=False, hoverinfo="skip", colorscale=NO_FILL,
+        geojson=borders_url, featureidkey="id", locations=list(border_codes), z=[0] * len(border_codes),
+        marker={"line": BORDER_EDGE, "opacity": 1}))
+    spec = figure.to_plotly_json()
+    for trace, symbol in shapes.items():
+        spec["data"][trace]["marker"]["symbol"] = symbol
+    return spec
+
+
+def without(mapping: dict, key: str) -> dict:
+    return {name: value for name, value in mapping.items() if name != key}
 
 
 def user_list_trace_values(points: pd.DataFrame | None) -> dict[int, dict]:

@@ -16,9 +16,6 @@ class Atlas:
     STATE = "atlas-state"
     #: What the map was sent: the level on screen and a digest of every trace property sent (``update_map``).
     MAP_SENT = "atlas-map-sent"
-    #: The class colour per region when only the colours changed, painted by ``assets/map.js``.
-    MAP_COLOURS = "atlas-map-colours"
-    MAP_COLOURS_APPLIED = "atlas-map-colours-applied"
     #: Which lazily computed sections are on screen (written by ``assets/lazy_views.js``) ...
     VISIBLE_VIEWS = "atlas-visible-views"
     #: ... and which view state each section last rendered, so it renders once when it comes into view.

@@ -8,10 +8,8 @@ What the dependencies need was found by loading the views with a stricter policy
 ``securitypolicyviolation`` (tests/integration/test_csp.py keeps checking that the policy below has none):
 
 - No ``'unsafe-eval'``: nothing the atlas loads evaluates strings as code (no script-src violation).
-- ``worker-src blob:`` — plotly.min.js (its bundled MapLibre GL, which draws the map) starts its tile worker
-  from a ``blob:`` URL.
 - ``img-src data:`` — the QR code of presentation mode is a ``data:`` SVG; ``blob:`` — the map's download
-  button (``Plotly.toImage``) draws the figure's SVG and the map's canvas into one image through ``blob:`` URLs.
+  button (``Plotly.toImage``) draws the figure's SVG into an image through a ``blob:`` URL.
 - ``style-src 'unsafe-inline'`` — ``<style>`` elements are injected at run time by AG Grid (25 per page
   load), dash-core-components (dropdowns, 21), dash-renderer, React DOM and Plotly.js, and Plotly.js sets
   ``style`` attributes through d3. Their contents are generated in the browser, so neither a hash nor a nonce
@@ -24,7 +22,6 @@ could only say "same origin" and would block the partners that embed the atlas.
 from __future__ import annotations
 
 import threading
-from urllib.parse import urlsplit
 
 import dash
 from flask_talisman import Talisman
@@ -32,22 +29,15 @@ from flask_talisman import Talisman
 from dashboard.config import CONFIG
 
 
-def basemap_origin(url: str) -> str:
-    """``scheme://host[:port]`` of the configured basemap tiles ('' when the map is offline)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
-
-
-def content_security_policy(script_hashes: list[str], *, frame_ancestors: str, basemap_url: str) -> dict:
-    tiles = [basemap_origin(basemap_url)] if basemap_origin(basemap_url) else []
+def content_security_policy(script_hashes: list[str], *, frame_ancestors: str) -> dict:
     return {
         "default-src": "'self'",
         # Filled with 'self' and the hashes at the first request (see register); until then nothing runs.
         "script-src": [*script_hashes] or "'none'",
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:", *tiles],
-        "connect-src": ["'self'", *tiles],
-        "worker-src": ["'self'", "blob:"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": "'self'",
+        "worker-src": "'self'",
         "font-src": ["'self'", "data:"],
         "object-src": "'none'",
         "base-uri": "'self'",
@@ -59,7 +49,7 @@ def content_security_policy(script_hashes: list[str], *, frame_ancestors: str, b
 def register(app: dash.Dash) -> Talisman:
     """Security headers for every response; the script hashes are filled in at the first request, after Dash
     has registered its own last inline scripts (the pages title callback)."""
-    policy = content_security_policy([], frame_ancestors=CONFIG.frame_ancestors, basemap_url=CONFIG.basemap_url)
+    policy = content_security_policy([], frame_ancestors=CONFIG.frame_ancestors)
     talisman = Talisman(app.server, force_https=False, strict_transport_security=False,
                         session_cookie_secure=False, frame_options=None, content_security_policy=policy,
                         referrer_policy="strict-origin-when-cross-origin")

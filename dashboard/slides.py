@@ -1,8 +1,8 @@
 """Slide-ready figures: any chart at 1920×1080 with title, active filters, legend and attribution in the
 image, a static (SVG-drawn) map for export, and the one-page region profile. Pure builders like figures.py.
 
-The on-screen map is WebGL (MapLibre); a static export of it would depend on the exporting browser's GPU
-support and could not be vector SVG, so exports draw the same regions and points with Plotly's geo traces.
+The export's map draws the same regions and points as the on-screen map (an SVG map of plotly.js), as plain
+lon/lat traces: Kaleido's plotly.js would fetch a world basemap from a CDN for a ``geo`` subplot.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import shapely
 from plotly.subplots import make_subplots
 
 from dashboard.figures import (CONTEXT_FILL, FONT, INK, MUTED, TRACE_CLUSTERS, TRACE_CONTEXT, TRACE_PARTNERS,
-                               TRACE_VALUES, Translate, safe_text, sector_icon)
+                               TRACE_VALUES, Translate, safe_text, sector_symbol)
 from geodata.sectors import SECTOR_COLOURS, SECTORS
 
 #: Plotly marker symbols echoing each sector's symbol in the on-screen key, so print readers need no colour.
@@ -82,8 +82,8 @@ def make_static_map_figure(trace_values: dict[int, dict], regions: gpd.GeoDataFr
                            *, metric: str, _: Translate) -> go.Figure:
     """The map for export, drawn as filled SVG paths: the same regions, classes and points as the live map.
 
-    Plotly's geo traces would fetch a world basemap from a CDN while rendering, and MapLibre needs WebGL, so
-    the export draws lon/lat directly, with the aspect ratio of the Alps' mid-latitude.
+    Plotly's geo traces would fetch a world basemap from a CDN while Kaleido renders, so the export draws
+    lon/lat directly, with the aspect ratio of the Alps' mid-latitude.
     """
     figure = go.Figure()
     by_code = regions.set_index("nuts_id").geometry
@@ -106,8 +106,11 @@ def make_static_map_figure(trace_values: dict[int, dict], regions: gpd.GeoDataFr
                                 showlegend=False, hoverinfo="skip"))
     clusters = trace_values[TRACE_CLUSTERS]
     symbols = np.array(clusters["marker"]["symbol"], dtype=object)
+    colours = np.array(clusters["marker"]["color"], dtype=object)
+    counts = np.array(clusters["text"], dtype=object)
+    stacked = counts != ""
     for sector in SECTORS:
-        chosen = symbols == sector_icon(sector.id)
+        chosen = (symbols == sector_symbol(sector.id)) & (colours == sector.colour) & ~stacked
         if not chosen.any():
             continue
         figure.add_trace(go.Scatter(x=np.array(clusters["lon"])[chosen], y=np.array(clusters["lat"])[chosen],
@@ -115,11 +118,10 @@ def make_static_map_figure(trace_values: dict[int, dict], regions: gpd.GeoDataFr
                                     legendgroup="sectors",
                                     marker={"size": 12, "color": sector.colour, "symbol": SECTOR_MARKERS[sector.id],
                                             "line": {"width": 1, "color": "white"}}))
-    stacked = np.array([str(symbol).startswith("atlas-stack-") for symbol in symbols], dtype=bool)
     if stacked.any():
         figure.add_trace(go.Scatter(
             x=np.array(clusters["lon"])[stacked], y=np.array(clusters["lat"])[stacked], mode="markers+text",
-            name=_("map.key.stack"), text=[str(symbol).rsplit("-", 1)[1] for symbol in symbols[stacked]],
+            name=_("map.key.stack"), text=counts[stacked].tolist(),
             textfont={"color": "white", "size": 11}, marker={"size": 20, "color": INK, "line": {"width": 1.5, "color": "white"}}))
     partners = trace_values[TRACE_PARTNERS]
     if partners["visible"]:

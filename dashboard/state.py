@@ -225,7 +225,8 @@ def clicked_point(click: object) -> dict:
     point = points[0] if isinstance(points, list) and points else None
     if not isinstance(point, dict):
         return {}
-    if "location" in point:
+    # A region's point names its location; a marker's carries ``location: null`` (plotly.js's SVG map).
+    if point.get("location") is not None:
         code = text(point["location"]).upper()
         return {"location": code} if _looks_like_nuts(code) else {}
     customdata = point.get("customdata")

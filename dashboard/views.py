@@ -107,26 +107,29 @@ def map_values(atlas: AtlasData, state: ViewState, language: str) -> dict[int, d
     )
 
 
-def map_figure(atlas: AtlasData, state: ViewState, language: str, *, values: dict[int, dict] | None = None,
-               basemap_url: str = "", basemap_attribution: str = "") -> go.Figure:
-    extent = map_extent(atlas, state)
-    camera = figures.camera_for_bounds(extent, *figures.ASSUMED_MAP_PIXELS) if extent else None
+def border_codes(atlas: AtlasData) -> list[str]:
+    """The countries whose borders the maps draw: those of the level-0 outlines (``geojson_url(atlas, 0)``)."""
+    regions = atlas.regions
+    return regions.loc[(regions["level"] == 0) & regions["on_map"], "nuts_id"].tolist()
+
+
+def map_figure(atlas: AtlasData, state: ViewState, language: str, *,
+               values: dict[int, dict] | None = None) -> dict:
     return figures.make_map_figure(
         values or map_values(atlas, state, language), geojson_url=geojson_url(atlas, state.level),
-        borders_url=geojson_url(atlas, 0), _=translator(language), basemap_url=basemap_url,
-        basemap_attribution=basemap_attribution, camera=camera)
+        borders_url=geojson_url(atlas, 0), border_codes=border_codes(atlas), _=translator(language),
+        bounds=map_extent(atlas, state))
 
 
 def outline_preloads(atlas: AtlasData, path: str, query: str) -> str:
-    """``<link rel=preload>`` tags for the map page's outlines: the browser fetches them while the scripts load,
-    so MapLibre has them when Plotly first draws the map. The regions' outlines, which Plotly itself reads for
-    the choropleth, are marked ``data-plotly-geometry``: the page hands them to Plotly (``assets/geometry.js``)."""
+    """``<link rel=preload>`` tags for the map page's outlines (the regions' and the country borders'): the
+    browser fetches them while the scripts load, and the page hands them to Plotly before it first draws the map
+    (``data-plotly-geometry``, ``assets/geometry.js``)."""
     if path != "/":
         return ""
     level = ViewState.from_query(query).level
     return "".join(f'<link rel="preload" href="{geojson_url(atlas, code)}" as="fetch" crossorigin="anonymous"'
-                   f'{" data-plotly-geometry" if code == level else ""}>'
-                   for code in sorted({level, 0}, reverse=True))
+                   ' data-plotly-geometry>' for code in sorted({level, 0}, reverse=True))
 
 
 def place_organisations(atlas: AtlasData, ids: list[str], language: str) -> list[dict]:
@@ -143,14 +146,6 @@ def value_digests(values: dict[int, dict]) -> dict[str, str]:
     return {f"{trace}.{name}": hashlib.blake2b(json.dumps(value, sort_keys=True, default=str).encode("utf-8"),
                                                digest_size=6).hexdigest()
             for trace, properties in values.items() for name, value in properties.items()}
-
-
-def is_recolour(sent: dict, digests: dict) -> bool:
-    """Whether only the valued regions' colours changed: the same regions as on screen, other classes."""
-    key = f"{figures.TRACE_VALUES}.locations"
-    return (bool(sent) and sent.get(key) == digests[key]
-            and any(sent.get(f"{figures.TRACE_VALUES}.{name}") != digests[f"{figures.TRACE_VALUES}.{name}"]
-                    for name in figures.COLOUR_PROPERTIES))
 
 
 def geojson_url(atlas: AtlasData, level: int) -> str:
@@ -320,12 +315,14 @@ def presented_step(atlas: AtlasData, state: ViewState, language: str) -> story.P
 
 
 def story_camera(state: ViewState) -> dict | None:
-    """Map centre and zoom of the current story step, with a ``uirevision`` per step so the move happens."""
+    """The map's view of the current story step (its camera as an extent: ``figures.bounds_for_camera``), with
+    a ``uirevision`` per step so the move happens."""
     chosen = story.load_story(state.story) if state.story else None
     if not chosen:
         return None
     step = chosen.steps[min(state.step, len(chosen.steps) - 1)]
-    return {"map": {"center": step.centre, "zoom": step.zoom}, "uirevision": f"{chosen.id}-{state.step}"}
+    return {"geo": figures.view_ranges(figures.bounds_for_camera(step.centre, step.zoom), margin=0),
+            "uirevision": f"{chosen.id}-{state.step}"}
 
 
 def base_url(href: str | None) -> str:

@@ -1,7 +1,7 @@
 // Builds dashboard/vendor/plotly-atlas.min.js from the pinned plotly.js package (package.json), with the
-// same esbuild settings as plotly.js's own bundles; MapLibre's stylesheet is injected at run time, as
-// plotly.js's bundles do. Licence comments are kept at the end of the file. The .br and .gz beside it are
-// compressed here once, at the highest levels, and served as they are (dashboard/static_files.py).
+// same esbuild settings as plotly.js's own bundles. Licence comments are kept at the end of the file. The .br
+// and .gz beside it are compressed here once, at the highest levels, and served as they are
+// (dashboard/static_files.py).
 import { build } from 'esbuild';
 import { readFile, writeFile } from 'node:fs/promises';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -10,17 +10,24 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const injectCss = {
-    name: 'inject-css',
+// plotly.js's geo subplot keeps its prototype to itself; the atlas frames its maps through it (js/plotly-atlas.js).
+const exposeGeo = {
+    name: 'expose-geo',
     setup(builder) {
-        builder.onLoad({ filter: /\.css$/ }, async (args) => {
-            const css = (await readFile(args.path, 'utf8')).replace(/\s+/g, ' ');
-            return {
-                loader: 'js',
-                contents: `if (typeof document !== 'undefined') { var s = document.createElement('style');
-                    s.textContent = ${JSON.stringify(css)}; document.head.appendChild(s); }`,
-            };
-        });
+        builder.onLoad({ filter: /plots[\\/]geo[\\/]geo\.js$/ }, async (args) => ({
+            loader: 'js',
+            contents: (await readFile(args.path, 'utf8')) + '\nmodule.exports.Geo = Geo;\n',
+        }));
+    },
+};
+
+// plotly.js's registry carries MapLibre's stylesheet for its WebGL maps, which the atlas does not draw.
+const noMapLibreCss = {
+    name: 'no-maplibre-css',
+    setup(builder) {
+        builder.onResolve({ filter: /^maplibre-gl\/dist\/maplibre-gl\.css$/ },
+                          () => ({ path: 'maplibre-gl.css', namespace: 'unused' }));
+        builder.onLoad({ filter: /.*/, namespace: 'unused' }, () => ({ contents: '', loader: 'js' }));
     },
 };
 
@@ -35,7 +42,7 @@ await build({
     minify: true,
     legalComments: 'eof',
     target: 'es2016',
-    plugins: [injectCss],
+    plugins: [noMapLibreCss, exposeGeo],
     define: { global: 'window', 'define.amd': 'false', 'process.env.NODE_DEBUG': 'false' },
     logLevel: 'warning',
 });

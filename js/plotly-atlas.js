@@ -1,75 +1,105 @@
 'use strict';
-// The plotly.js the atlas loads: the core plus only the trace types its figures use (the map's regions and
-// points, the charts' bars). Built by js/build-plotly.mjs; see dashboard/vendor/README.md.
+// The plotly.js the atlas loads: the core plus only the trace types its figures use (the maps' regions and
+// points, drawn as SVG on a `geo` subplot; the charts' bars). Built by js/build-plotly.mjs; see
+// dashboard/vendor/README.md.
+
+// The atlas's marker shapes that plotly.js lacks, added to its symbols before any module reads the list (the
+// marker attributes enumerate it when they load). Shapes on a radius `r`, y downwards, as plotly.js's own.
+var symbols = require('plotly.js/src/components/drawing/symbol_defs');
+var ATLAS_SYMBOLS = require('./atlas-symbols');
+Object.keys(ATLAS_SYMBOLS).forEach(function (name) { symbols[name] = ATLAS_SYMBOLS[name]; });
+
 var Plotly = require('plotly.js/lib/core');
-var MapSubplot = require('plotly.js/src/plots/map/map');
 
 Plotly.register([
-    require('plotly.js/lib/choroplethmap'),
-    require('plotly.js/lib/scattermap'),
+    require('plotly.js/lib/choropleth'),
+    require('plotly.js/lib/scattergeo'),
     require('plotly.js/lib/bar'),
 ]);
 
-// plotly.js 4.1.1 gives a hidden trace (no data, or visible: false, so no `below` in its full data) the
-// `below` of the trace before it: its loop never resets the value. Two traces then seem to share one `below`,
-// and Plotly removes and re-adds every layer of both on each update, so MapLibre re-tiles their sources even
-// when their data did not change. A hidden trace keeps the `below` its figure gives it, else Plotly's own
-// default for its type.
-var fillBelowLookup = MapSubplot.prototype.fillBelowLookup;
-MapSubplot.prototype.fillBelowLookup = function (calcData, fullLayout) {
-    calcData.forEach(function (calcTrace) {
-        var trace = calcTrace[0].trace;
-        if (typeof trace.below === 'string') { return; }
-        var given = trace._input && trace._input.below;
-        if (typeof given === 'string') {
-            trace.below = given;
-        } else if (!(trace._module && trace._module.getBelow)) {
-            trace.below = '';
+// A map's longitude and latitude ranges name what it must show; plotly.js draws just that box, fitted into the
+// plot area, and leaves the rest of the area empty (a phone's tall map showed a band of the Alps). On a Web
+// Mercator map the atlas widens the shorter side of the box to the plot area's own shape, so the map fills its
+// area and still shows the whole box, as a web map fits bounds. The centre follows the box until the visitor
+// moves the map (plotly.js then holds the centre in the layout).
+var Geo = require('plotly.js/src/plots/geo/geo').Geo;
+var updateProjection = Geo.prototype.updateProjection;
+var RAD = Math.PI / 180;
+var MAX_LAT = 85;
+var CUT_OUTSIDE_PX = 8;
+
+function mercatorY(lat) { return Math.log(Math.tan(Math.PI / 4 + Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * RAD / 2)); }
+function latitude(y) { return (2 * Math.atan(Math.exp(y)) - Math.PI / 2) / RAD; }
+
+function filledBox(lon, lat, aspect) {
+    var west = Math.min(lon[0], lon[1]), east = Math.max(lon[0], lon[1]);
+    var south = mercatorY(Math.min(lat[0], lat[1])), north = mercatorY(Math.max(lat[0], lat[1]));
+    var x = (east - west) * RAD, y = north - south;
+    var xMid = (west + east) / 2, yMid = (south + north) / 2;
+    if (!(x > 0) || !(y > 0) || !(aspect > 0)) { return null; }
+    if (x / y < aspect) { x = y * aspect; } else { y = x / aspect; }
+    return {
+        lon: [xMid - x / RAD / 2, xMid + x / RAD / 2],
+        lat: [latitude(yMid - y / 2), latitude(yMid + y / 2)],
+        centre: {lon: xMid, lat: latitude(yMid)}
+    };
+}
+
+Geo.prototype.updateProjection = function (geoCalcData, fullLayout) {
+    var geoLayout = fullLayout[this.id];
+    var lon = geoLayout.lonaxis.range, lat = geoLayout.lataxis.range;
+    if (geoLayout.projection.type === 'mercator' && !geoLayout.fitbounds && lon && lat) {
+        var size = fullLayout._size, domain = geoLayout.domain;
+        var box = filledBox(lon, lat, (size.w * (domain.x[1] - domain.x[0])) / (size.h * (domain.y[1] - domain.y[0])));
+        if (box) {
+            geoLayout.lonaxis.range = box.lon;
+            geoLayout.lataxis.range = box.lat;
+            var input = (this.graphDiv.layout || {})[this.id] || {};
+            if (!input.center) { geoLayout.center = box.centre; }
         }
-    });
-    return fillBelowLookup.call(this, calcData, fullLayout);
+    }
+    var invalid = updateProjection.apply(this, arguments);
+    // plotly.js cuts every shape at the map's edge, and the cut became an edge of the shape: outlines were
+    // stroked along the map's frame (a dark line down its side). Cut a little outside the frame instead; the
+    // frame's own clip hides the rest.
+    var bounds = this.bounds, projection = this.projection;
+    if (!invalid && bounds && projection && projection.clipExtent) {
+        projection.clipExtent([[bounds[0][0] - CUT_OUTSIDE_PX, bounds[0][1] - CUT_OUTSIDE_PX],
+                               [bounds[1][0] + CUT_OUTSIDE_PX, bounds[1][1] + CUT_OUTSIDE_PX]]);
+    }
+    return invalid;
 };
 
-// Plotly sets the map's camera from the figure on every update, undoing a camera the page set itself (the
-// atlas fits the map to the window in assets/map.js: the server cannot know its size), so on a phone each
-// filter change jumped back to the camera the server assumed for a desktop. The camera is now set only when
-// the figure's camera changed since Plotly last set it; `atlasCameraSet` tells the page that it was.
-var updateLayout = MapSubplot.prototype.updateLayout;
-MapSubplot.prototype.updateLayout = function (fullLayout) {
-    var opts = fullLayout[this.id];
-    var camera = JSON.stringify([opts.center, opts.zoom, opts.bearing, opts.pitch]);
-    this.atlasCameraSet = camera !== this.atlasCamera;
-    this.atlasCamera = camera;
-    if (this.atlasCameraSet) {
-        return updateLayout.call(this, fullLayout);
-    }
-    var dragging = this.dragging;
-    this.dragging = true;  // Plotly's own guard: it leaves the camera alone while the map is being dragged
-    try {
-        return updateLayout.call(this, fullLayout);
-    } finally {
-        this.dragging = dragging;
-    }
-};
+// plotly.js reports a click where a drag that panned the map ends (its click handler does not know the map
+// moved): a visitor panning the map chose the region under the pointer. A click is passed on only when the
+// pointer did not move further than a tremor since it was pressed.
+var d3 = require('@plotly/d3');
+var updateFx = Geo.prototype.updateFx;
+var CLICK_TREMOR_PX = 4;
 
-// A page may frame a new map before MapLibre loads anything (assets/map.js fits the atlas's map to its window):
-// `window.atlasMapCreated(gd, map)` is called right after the map is created and returns true when it set the
-// camera. Plotly then keeps that camera when it first lays the map out, as it keeps one the page set later.
-var createMap = MapSubplot.prototype.createMap;
-MapSubplot.prototype.createMap = function (calcData, fullLayout) {
-    var result = createMap.apply(this, arguments);
-    var framed = typeof window !== 'undefined' && typeof window.atlasMapCreated === 'function' && this.map &&
-        window.atlasMapCreated(this.gd, this.map);
-    if (framed) {
-        var opts = fullLayout[this.id];
-        this.atlasCamera = JSON.stringify([opts.center, opts.zoom, opts.bearing, opts.pitch]);
+Geo.prototype.updateFx = function () {
+    var result = updateFx.apply(this, arguments);
+    var bgRect = this.bgRect;
+    var node = bgRect && bgRect.node();
+    var click = bgRect && bgRect.on('click');
+    if (click && !click.atlasGuarded) {
+        if (!node.atlasPressed) {
+            // Before the map's own handler, which stops the event from reaching any other.
+            node.addEventListener('mousedown', function (event) { node.atlasPressed = [event.clientX, event.clientY]; },
+                                  true);
+            node.atlasPressed = [NaN, NaN];
+        }
+        var guarded = function () {
+            var event = d3.event, pressed = node.atlasPressed;
+            if (Math.hypot(event.clientX - pressed[0], event.clientY - pressed[1]) > CLICK_TREMOR_PX) {
+                return undefined;
+            }
+            return click.apply(this, arguments);
+        };
+        guarded.atlasGuarded = true;
+        bgRect.on('click', guarded);
     }
     return result;
 };
-
-// Plotly fits a map without a camera of its own (the partner explorer's) to its points with 20 px around them;
-// on a phone MapLibre's attribution, two lines at the map's foot, then covered the lowest points. The fit
-// keeps the attribution's height free at the bottom.
-require('plotly.js/src/plots/map/constants').fitBoundsPadding = {top: 20, right: 20, bottom: 64, left: 20};
 
 module.exports = Plotly;

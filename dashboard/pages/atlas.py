@@ -58,8 +58,6 @@ def layout(**query: str) -> html.Div:
             # reading it would run before the map is drawn.
             dcc.Store(id=Atlas.STATE, data=state.to_dict()),
             dcc.Store(id=Atlas.MAP_SENT, data=map_sent),
-            dcc.Store(id=Atlas.MAP_COLOURS),
-            dcc.Store(id=Atlas.MAP_COLOURS_APPLIED),
             dcc.Store(id=Atlas.FOCUS, data={"region": state.region, "cluster": state.cluster, "lang": language}),
             dcc.Store(id=Atlas.FULLSCREEN),
             # The view before a presentation, to come back to on leaving it (kept across a reload).
@@ -278,18 +276,21 @@ def first_map(atlas: AtlasData, state: ViewState) -> tuple[dict, dict]:
     of it: built with the page, so the first paint waits for no callback; and once per view and worker, since
     building the figure is most of a page's build. Nothing may change what it returns."""
     values = views.map_values(atlas, state, state.lang)
-    figure = views.map_figure(atlas, state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
-                              basemap_attribution=CONFIG.basemap_attribution)
-    camera = views.story_camera(state)
+    figure = with_camera(views.map_figure(atlas, state, state.lang, values=values), views.story_camera(state))
+    return figure, {"level": state.level, "sent": views.value_digests(values)}
+
+
+def with_camera(figure: dict, camera: dict | None) -> dict:
+    """The map figure showing a story step's view (``views.story_camera``), if there is one."""
     if camera:
-        figure.update_layout(map=camera["map"], uirevision=camera["uirevision"])
-    return figure.to_plotly_json(), {"level": state.level, "sent": views.value_digests(values)}
+        figure["layout"]["geo"].update(camera["geo"])
+        figure["layout"]["uirevision"] = camera["uirevision"]
+    return figure
 
 
 @callback(
     Output(Atlas.MAP, "figure"),
     Output(Atlas.MAP_SENT, "data"),
-    Output(Atlas.MAP_COLOURS, "data"),
     Input(Atlas.STATE, "data"),
     State(Atlas.MAP_SENT, "data"),
     prevent_initial_call=True,
@@ -297,11 +298,8 @@ def first_map(atlas: AtlasData, state: ViewState) -> tuple[dict, dict]:
 def update_map(state_data, map_sent):
     """A new figure when the level (and so the geometry) changes; otherwise only the values that changed.
 
-    ``map_sent`` remembers the level on screen and a digest of every trace property sent (``painted`` when the
-    last colours went apart from the figure), so a filter change sends, say, the new colours and points but not
-    the unchanged names of the greyed-out regions. When the same regions only change class, their colours go to
-    the browser apart from the figure (``assets/map.js`` paints them on the fill MapLibre already holds): through
-    Plotly, new colours rebuild and re-tile the whole trace.
+    ``map_sent`` remembers the level on screen and a digest of every trace property sent, so a filter change
+    sends, say, the new colours and points but not the unchanged names of the greyed-out regions.
     """
     state = ViewState.from_dict(state_data)
     atlas = load_atlas_data()
@@ -311,39 +309,18 @@ def update_map(state_data, map_sent):
     map_sent = mapping(map_sent)
     sent = mapping(map_sent.get("sent"))
     if map_sent.get("level") != state.level:
-        figure = views.map_figure(atlas, state, state.lang, values=values, basemap_url=CONFIG.basemap_url,
-                                  basemap_attribution=CONFIG.basemap_attribution)
-        if camera:
-            figure.update_layout(map=camera["map"], uirevision=camera["uirevision"])
-        return figure, {"level": state.level, "sent": digests}, None
-    recolour = views.is_recolour(sent, digests)
+        figure = with_camera(views.map_figure(atlas, state, state.lang, values=values), camera)
+        return figure, {"level": state.level, "sent": digests}
     patch = Patch()
     for trace, properties in values.items():
         for name, value in properties.items():
-            key = f"{trace}.{name}"
-            if trace == figures.TRACE_VALUES and name in figures.COLOUR_PROPERTIES:
-                if recolour:
-                    digests[key] = sent.get(key)
-                    continue
-                if sent.get("painted") or sent.get(key) != digests[key]:
-                    patch["data"][trace][name] = value
-            elif sent.get(key) != digests[key]:
+            if sent.get(f"{trace}.{name}") != digests[f"{trace}.{name}"]:
                 patch["data"][trace][name] = value
-    if recolour:
-        digests["painted"] = "1"
     if camera:
-        patch["layout"]["map"]["center"] = camera["map"]["center"]
-        patch["layout"]["map"]["zoom"] = camera["map"]["zoom"]
+        patch["layout"]["geo"]["lonaxis"] = camera["geo"]["lonaxis"]
+        patch["layout"]["geo"]["lataxis"] = camera["geo"]["lataxis"]
         patch["layout"]["uirevision"] = camera["uirevision"]
-    return patch, {"level": state.level, "sent": digests}, figures.region_colours(values) if recolour else None
-
-
-clientside_callback(
-    ClientsideFunction(namespace="atlas_map", function_name="paint"),
-    Output(Atlas.MAP_COLOURS_APPLIED, "data"),
-    Input(Atlas.MAP_COLOURS, "data"),
-    prevent_initial_call=True,
-)
+    return patch, {"level": state.level, "sent": digests}
 
 
 clientside_callback(

@@ -93,8 +93,9 @@ def suggest_section(_: Translator, atlas: AtlasData, state: ExplorerState) -> ht
             ], className="partners-controls"),
             html.P(id=Partners.SUGGEST_SUMMARY, className="status", **{"aria-live": "polite"}),
             html.Div([
-                html.Div(dcc.Graph(id=Partners.PARTNER_MAP, config=components.graph_config(_, "partner-map"),
-                                   className="partners-map"), className="partners-map-wrap"),
+                html.Div([dcc.Graph(id=Partners.PARTNER_MAP, config=components.graph_config(_, "partner-map"),
+                                    className="partners-map"),
+                          html.P(_("attribution.nuts"), className="attribution")], className="partners-map-wrap"),
                 # Scrolls on wide screens, so it must take keyboard focus to be scrolled without a mouse.
                 html.Ol(id=Partners.SUGGESTIONS, className="suggestions", tabIndex="0",
                         **{"aria-label": _("partners.suggest.title")}),
@@ -118,6 +119,7 @@ def cooperation_section(_: Translator, state: ExplorerState) -> html.Section:
             html.P(id=Partners.COOP_SUMMARY, className="status", **{"aria-live": "polite"}),
             dcc.Graph(id=Partners.COOP_MAP, config=components.graph_config(_, "cooperation-map"),
                       className="partners-map"),
+            html.P(_("attribution.nuts"), className="attribution"),
             html.P(html.A(_("coop.export"), id=Partners.EXPORT, href="/export/cooperation-map.png",
                           className="button", download="alpine-cluster-atlas-cooperation-map.png")),
             html.H3(_("coop.groups.title")),
@@ -218,7 +220,7 @@ def update_suggestions(organisation, same_country, current):
     origin, table = partner_views.partner_suggestions(atlas, state)
     pickable = partner_views.pickable_organisations(atlas, state.period)
     figure = cooperation.partner_map_figure(origin, table, pickable=pickable, borders_url=views.geojson_url(atlas, 0),
-                                            _=_)
+                                            border_codes=views.border_codes(atlas), _=_)
     names = partner_views.region_names(atlas)
     return figure, partner_components.suggestion_items(origin, table, names, state, _), \
         partner_components.suggestion_summary(origin, table, state, _)
@@ -257,6 +259,7 @@ def update_cooperation(sectors, alps4eu, current):
     arcs, groups = partner_views.cooperation_view(atlas, state)
     partners, network = partner_views.alps4eu_layer(atlas)
     figure = cooperation.cooperation_map_figure(arcs, partners, network, borders_url=views.geojson_url(atlas, 0),
+                                                border_codes=views.border_codes(atlas),
                                                 show_partners=state.alps4eu, _=_)
     return (figure, partner_components.group_cards(groups, _), partner_components.arc_table(arcs, network, state, _),
             partner_components.cooperation_summary(arcs, groups, state, _),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,8 @@ import pytest
 from dashboard import figures
 from dashboard.i18n import Translator
 from geodata.sectors import SECTOR_COLOURS, SECTOR_IDS, SECTORS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 _ = Translator("en")
 
@@ -91,8 +94,10 @@ def test_points_share_one_trace_with_each_sectors_symbol():
     values = trace_values(metrics_frame([{"nuts_id": "AT111"}]), clusters)
     points = values[figures.TRACE_CLUSTERS]
     assert len(points["lat"]) == len(points["customdata"]) == 3
-    assert sorted(points["marker"]["symbol"]) == sorted([figures.sector_icon("ict")] * 2
-                                                        + [figures.sector_icon("agrifood")])
+    assert sorted(zip(points["marker"]["symbol"], points["marker"]["color"])) == sorted(
+        [(figures.sector_symbol("ict"), SECTOR_COLOURS["ict"])] * 2
+        + [(figures.sector_symbol("agrifood"), SECTOR_COLOURS["agrifood"])])
+    assert points["text"] == ["", "", ""], "a single organisation's marker carries no number"
 
 
 def test_map01_map_symbols_agree_with_the_sector_key():
@@ -100,16 +105,28 @@ def test_map01_map_symbols_agree_with_the_sector_key():
     have their own, distinct from every sector's."""
     from dashboard.components import sector_key
     key = {item.__dict__.get("data-sector"): item.children[0] for item in sector_key(_).children}
-    icons = set()
+    markers = set()
     for sector in SECTORS:
         glyph = key[sector.id]
-        icon = figures.sector_icon(sector.id)
-        assert icon == f"atlas-{figures.GLYPH_SHAPES[glyph.children]}-{glyph.style['color'].lstrip('#').lower()}"
-        icons.add(icon)
-    assert len(icons) == len(SECTORS)
-    assert len({figures.GLYPH_SHAPES[s.symbol] for s in SECTORS}) == len(SECTORS)
+        assert figures.sector_symbol(sector.id) == figures.GLYPH_SHAPES[glyph.children]
+        assert glyph.style["color"].lower() == sector.colour.lower()
+        markers.add((figures.sector_symbol(sector.id), sector.colour.lower()))
+    assert len({symbol for symbol, _colour in markers}) == len(SECTORS), "one shape per sector"
     assert key["partner"].children == figures.PARTNER_GLYPH
-    assert figures.PARTNER_ICON not in icons and not any(icon.startswith("atlas-stack-") for icon in icons)
+    assert figures.PARTNER_SYMBOL not in {symbol for symbol, _colour in markers}
+    assert (figures.STACK_SYMBOL, figures.INK.lower()) not in markers, "a shared place looks like no sector"
+
+
+def test_map01b_every_marker_shape_is_one_the_pages_plotly_draws():
+    """plotly.js draws an unknown symbol as a circle: each shape must be plotly.js's own or one the atlas adds
+    to its plotly.js (js/atlas-symbols.js)."""
+    from plotly.validator_cache import ValidatorCache
+    known = {value for value in ValidatorCache.get_validator("scattergeo.marker", "symbol").values
+             if isinstance(value, str)}
+    added = set(re.findall(r"^    (\w+): symbol\(", (ROOT / "js" / "atlas-symbols.js").read_text(), flags=re.M))
+    assert added == {"club", "bar", "plane", "half", "ring", "partner"}
+    for shape in [*figures.GLYPH_SHAPES.values(), figures.PARTNER_SYMBOL, figures.STACK_SYMBOL]:
+        assert shape in known or shape in added, shape
 
 
 def test_map02_shared_places_are_one_marker_with_their_number():
@@ -119,7 +136,9 @@ def test_map02_shared_places_are_one_marker_with_their_number():
     points = values[figures.TRACE_CLUSTERS]
     assert len(points["lat"]) == 2
     shared = points["lat"].index(47.0)
-    assert points["marker"]["symbol"][shared] == figures.stack_icon(2) == "atlas-stack-2"
+    assert points["marker"]["symbol"][shared] == figures.STACK_SYMBOL
+    assert points["marker"]["color"][shared] == figures.INK
+    assert points["text"][shared] == "2" and points["text"][1 - shared] == ""
     assert sorted(points["customdata"][shared]) == ["c0", "c1"]
     assert points["customdata"][1 - shared] == "c2"
     hover = points["hovertext"][shared]
@@ -172,16 +191,23 @@ def test_map05_specialisation_is_diverging_around_one_with_its_own_palette():
     assert "5" in classes["note"]
 
 
-def test_map06_camera_fits_the_bounds():
+def test_map06_the_view_shows_the_bounds_with_a_margin():
     slovenia = (13.38, 45.42, 16.6, 46.88)
-    camera = figures.camera_for_bounds(slovenia, 800, 600)
-    assert slovenia[0] < camera["center"]["lon"] < slovenia[2]
-    assert slovenia[1] < camera["center"]["lat"] < slovenia[3]
-    alps = figures.camera_for_bounds((3.7, 43.0, 17.2, 50.6), 800, 600)
-    assert camera["zoom"] > alps["zoom"] + 1.5
-    # Half the width, width-limited: one zoom step less.
-    wide, narrow = (figures.camera_for_bounds((3.7, 43.0, 17.2, 50.6), w, 2000, padding=0)["zoom"] for w in (800, 400))
-    assert narrow == pytest.approx(wide - 1, abs=0.01)
+    ranges = figures.view_ranges(slovenia)
+    (west, east), (south, north) = ranges["lonaxis"]["range"], ranges["lataxis"]["range"]
+    assert west < 13.38 and east > 16.6 and south < 45.42 and north > 46.88
+    assert east - west == pytest.approx((16.6 - 13.38) * 1.04, abs=1e-3)
+    assert figures.view_ranges(slovenia, margin=0)["lonaxis"]["range"] == [13.38, 16.6]
+
+
+def test_map06b_a_story_camera_becomes_the_extent_a_web_map_shows():
+    """Story steps are written as a web map's camera (centre, zoom for 512 px tiles in a 1200×580 map)."""
+    west, south, east, north = figures.bounds_for_camera({"lat": 46.5, "lon": 11.0}, 5.0)
+    assert (west + east) / 2 == pytest.approx(11.0)
+    assert east - west == pytest.approx(1200 / (512 * 2 ** 5) * 360, rel=1e-3)
+    assert south < 46.5 < north and north - 46.5 < 46.5 - south, "Mercator: fewer degrees above the centre"
+    zoomed = figures.bounds_for_camera({"lat": 46.5, "lon": 11.0}, 6.0)
+    assert zoomed[2] - zoomed[0] == pytest.approx((east - west) / 2, rel=1e-3)
 
 
 def test_names_from_data_are_escaped():
@@ -203,39 +229,45 @@ def test_names_from_data_are_escaped():
 def test_map_figure_references_geometry_by_url():
     values = trace_values(metrics_frame([{"nuts_id": "AT111", "count": 1.0}]), clusters_frame([{}]))
     figure = figures.make_map_figure(values, geojson_url="/geo/nuts3-abc.geojson", borders_url="/geo/nuts0-def.geojson",
-                                     _=_)
-    assert len(figure.data) == figures.TRACE_USER_CENTRE + 1
-    choropleths = [trace for trace in figure.data if trace.type == "choroplethmap"]
-    assert len(choropleths) == 3
-    assert all(trace.geojson == "/geo/nuts3-abc.geojson" for trace in choropleths)
-    assert [trace.type for trace in figure.data[3:]] == ["scattermap"] * 4
-    assert len(figure.data[figures.TRACE_USER_RING].lat) == 0, "no visitor's list unless one is uploaded"
-    assert figure.layout.map.layers[0].source == "/geo/nuts0-def.geojson"
-    assert figure.data[figures.TRACE_PARTNERS].visible is False
+                                     border_codes=["AT", "SI"], _=_)
+    data = figure["data"]
+    assert len(data) == figures.TRACE_BORDERS + 1
+    assert [trace["type"] for trace in data] == ["choropleth"] * 3 + ["scattergeo"] * 4 + ["choropleth"]
+    assert all(trace["geojson"] == "/geo/nuts3-abc.geojson" for trace in data[:3])
+    borders = data[figures.TRACE_BORDERS]
+    assert borders["geojson"] == "/geo/nuts0-def.geojson" and list(borders["locations"]) == ["AT", "SI"]
+    assert borders["hoverinfo"] == "skip" and borders["showscale"] is False
+    assert len(data[figures.TRACE_USER_RING]["lat"]) == 0, "no visitor's list unless one is uploaded"
+    assert data[figures.TRACE_PARTNERS]["visible"] is False
+    assert data[figures.TRACE_CLUSTERS]["marker"]["symbol"] == values[figures.TRACE_CLUSTERS]["marker"]["symbol"]
+    assert data[figures.TRACE_PARTNERS]["marker"]["symbol"] == figures.PARTNER_SYMBOL
 
 
-def test_map_style_always_has_a_source():
-    """Plotly.react drops an empty ``sources`` object, and MapLibre then rejects the style ('Map error.')."""
-    for style in (figures.map_style(), figures.map_style("https://tiles.invalid/{z}/{x}/{y}.png", "© tiles")):
-        assert style["version"] == 8
-        assert style["sources"], style
-        assert all(source for source in style["sources"].values())
-        assert all(layer.get("source", next(iter(style["sources"]))) in style["sources"] for layer in style["layers"])
-
-
-def test_map_style_changes_colours_without_easing():
-    """MapLibre eases a changed colour over 300 ms by default, and the map counts as repainted only after it."""
-    for style in (figures.map_style(), figures.map_style("https://tiles.invalid/{z}/{x}/{y}.png", "© tiles")):
-        assert style["transition"] == {"duration": 0, "delay": 0}
-        assert all(layer["paint"].get("raster-fade-duration") == 0 for layer in style["layers"] if layer["type"] == "raster")
+def test_map_figure_is_an_svg_map_framed_on_its_bounds_without_base_layers():
+    values = trace_values(metrics_frame([{"nuts_id": "AT111", "count": 1.0}]), clusters_frame([{}]))
+    figure = figures.make_map_figure(values, geojson_url="/a.geojson", borders_url="/b.geojson", border_codes=[],
+                                     _=_, bounds=(9.5, 46.4, 17.2, 49.0))
+    geo = figure["layout"]["geo"]
+    assert geo["projection"]["type"] == "mercator"
+    assert geo["lonaxis"]["range"][0] < 9.5 < 17.2 < geo["lonaxis"]["range"][1]
+    assert geo["lataxis"]["range"][0] < 46.4 < 49.0 < geo["lataxis"]["range"][1]
+    assert not any(value for name, value in geo.items() if name.startswith("show")), "no plotly.js base layer"
+    assert geo["bgcolor"] == figure["layout"]["paper_bgcolor"] == figures.SEA
+    # Everything but the atlas's own marker shapes is valid plotly.js.
+    for trace in figure["data"]:
+        if "marker" in trace and "symbol" in trace["marker"]:
+            trace = {**trace, "marker": {k: v for k, v in trace["marker"].items() if k != "symbol"}}
+        go.Figure({"data": [trace]})
+    go.Figure({"layout": figure["layout"]})
 
 
 def test_empty_map_values_do_not_fail():
     values = trace_values(metrics_frame([{"nuts_id": "DE111", "in_area": False, "count": np.nan}]))
     assert values[figures.TRACE_VALUES]["locations"] == []
     assert values[figures.TRACE_VALUES]["customdata"] == []
-    figure = figures.make_map_figure(values, geojson_url="/a.geojson", borders_url="/b.geojson", _=_)
-    assert len(figure.data) == figures.TRACE_USER_CENTRE + 1
+    figure = figures.make_map_figure(values, geojson_url="/a.geojson", borders_url="/b.geojson", border_codes=["AT"],
+                                     _=_)
+    assert len(figure["data"]) == figures.TRACE_BORDERS + 1
 
 
 # --- charts ---------------------------------------------------------------------------------------------

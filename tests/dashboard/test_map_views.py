@@ -64,9 +64,9 @@ def test_map207_map_page_preloads_the_outlines_of_its_level(client, register):
     page = client.get("/?level=2").get_data(as_text=True)
     head = page.split("</head>")[0]
     regions, borders = views.geojson_url(register, 2), views.geojson_url(register, 0)
-    # Plotly reads the regions' outlines itself, for the choropleth: the page hands them over (assets/geometry.js).
+    # Plotly reads both outlines itself, for its choropleths: the page hands them over (assets/geometry.js).
     assert f'<link rel="preload" href="{regions}" as="fetch" crossorigin="anonymous" data-plotly-geometry>' in head
-    assert f'<link rel="preload" href="{borders}" as="fetch" crossorigin="anonymous">' in head
+    assert f'<link rel="preload" href="{borders}" as="fetch" crossorigin="anonymous" data-plotly-geometry>' in head
     assert views.geojson_url(register, 3) not in head
     about = client.get("/about").get_data(as_text=True)
     assert "/geo/" not in about and "async-graph.js" not in about
@@ -83,26 +83,30 @@ def test_map208_focus_is_the_focused_regions_extent(register):
     assert views.map_focus(register, ViewState(region="ZZ999")) is None
 
 
-def test_map209_region_colours_are_each_regions_class_colour(register):
-    values = views.map_values(register, ViewState(), "en")
-    trace = values[figures.TRACE_VALUES]
-    colours = figures.region_colours(values)
-    legend = trace["meta"]["legend"]["colours"]
-    assert colours["ids"] == trace["locations"]
-    assert colours["colours"] == [legend[index] for index in trace["z"]]
-    assert set(colours["colours"]) == {legend[index] for index in set(trace["z"])}
+def test_map209_the_borders_trace_names_every_country_of_the_outlines(register):
+    """The country borders are a choropleth of the level-0 outlines: its locations must be their features' ids,
+    or plotly.js draws no border for a country left out."""
+    import json
+    from dashboard import data
+    outlines = json.loads(data.region_geojson(register, 0))
+    assert sorted(views.border_codes(register)) == sorted(feature["id"] for feature in outlines["features"])
+    figure = views.map_figure(register, ViewState(), "en")
+    assert list(figure["data"][figures.TRACE_BORDERS]["locations"]) == views.border_codes(register)
 
 
-def test_map210_a_recolour_is_the_same_regions_in_other_classes(register):
-    """Only a change of classes on the same regions skips Plotly; new regions or a first paint do not."""
-    base = views.value_digests(views.map_values(register, ViewState(), "en"))
-    one_sector = views.map_values(register, ViewState.from_query("sector=ict"), "en")
-    other = views.value_digests(one_sector)
-    same_regions = base[f"{figures.TRACE_VALUES}.locations"] == other[f"{figures.TRACE_VALUES}.locations"]
-    assert views.is_recolour(base, other) == (same_regions and base[f"{figures.TRACE_VALUES}.z"]
-                                              != other[f"{figures.TRACE_VALUES}.z"])
-    assert same_regions and views.is_recolour(base, other)
-    assert not views.is_recolour(base, base)
-    assert not views.is_recolour({}, other)
-    moved = dict(other, **{f"{figures.TRACE_VALUES}.locations": "elsewhere"})
-    assert not views.is_recolour(base, moved)
+def test_map210_a_filter_change_patches_only_what_changed(client, register):
+    """A sector click sends the values trace's new classes and the markers, not the unchanged region names."""
+    from dashboard.ids import Atlas
+    sent = {"level": 3, "sent": views.value_digests(views.map_values(register, ViewState(), "en"))}
+    clicked = ViewState.from_query("sector=ict")
+    body = {"output": f"..{Atlas.MAP}.figure...{Atlas.MAP_SENT}.data..",
+            "outputs": [{"id": Atlas.MAP, "property": "figure"}, {"id": Atlas.MAP_SENT, "property": "data"}],
+            "inputs": [{"id": Atlas.STATE, "property": "data", "value": clicked.to_dict()}],
+            "state": [{"id": Atlas.MAP_SENT, "property": "data", "value": sent}],
+            "changedPropIds": [f"{Atlas.STATE}.data"]}
+    answer = client.post("/_dash-update-component", json=body).get_json()["response"]
+    changed = {tuple(operation["location"]) for operation in answer[Atlas.MAP]["figure"]["operations"]}
+    values = figures.TRACE_VALUES
+    assert ("data", values, "z") in changed and ("data", figures.TRACE_CLUSTERS, "lat") in changed
+    assert ("data", values, "locations") not in changed and ("data", figures.TRACE_CONTEXT, "customdata") not in changed
+    assert answer[Atlas.MAP_SENT]["data"]["sent"] == views.value_digests(views.map_values(register, clicked, "en"))

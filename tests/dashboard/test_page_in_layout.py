@@ -142,7 +142,7 @@ def test_stores_mount_without_reporting_a_change_and_charts_wait_for_their_secti
     below the map are not in the page until their section is computed (a graph costs its mounting and a blank
     Plotly lays out during the map's first paint)."""
     layout = layout_of(client, f"{HOST}/")
-    for store in (Atlas.MAP_COLOURS, Atlas.MAP_COLOURS_APPLIED, Atlas.VISIBLE_VIEWS):
+    for store in (Atlas.VISIBLE_VIEWS,):
         assert "data" not in find(layout, store)["props"], store
     for store in (Atlas.BEFORE_PRESENT, "upload-list"):
         props = find(layout, store)["props"]

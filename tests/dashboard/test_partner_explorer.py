@@ -185,15 +185,24 @@ def test_pex901_with_no_organisation_chosen_the_map_offers_every_organisation_to
 
     pickable = partner_views.pickable_organisations(register, ExplorerState().period)
     figure = go.Figure(cooperation.partner_map_figure(None, pd.DataFrame(), pickable=pickable,
-                                                      borders_url="/geo/nuts0.geojson", _=Translator("de")))
-    [points] = figure.data
-    assert points.type == "scattermap" and points.name == Translator("de")("partners.legend.pickable")
+                                                      borders_url="/geo/nuts0.geojson", border_codes=["AT", "SI"],
+                                                      _=Translator("de")))
+    points, borders = figure.data
+    assert points.type == "scattergeo" and points.name == Translator("de")("partners.legend.pickable")
     assert list(points.customdata) == pickable["id"].tolist() and len(points.lon) == len(pickable) > 100
     assert all(text.endswith(Translator("de")("partners.hover.pick") + "</i>") for text in points.hovertext)
-    assert figure.layout.map.layers[0].source == "/geo/nuts0.geojson"
+    assert borders.type == "choropleth" and borders.geojson == "/geo/nuts0.geojson"
+    assert list(borders.locations) == ["AT", "SI"] and borders.showlegend is False
+    # Framed on its points (with room for a marker at the edge).
+    lon, lat = figure.layout.geo.lonaxis.range, figure.layout.geo.lataxis.range
+    assert lon[0] < min(points.lon) and max(points.lon) < lon[1]
+    assert lat[0] < min(points.lat) and max(points.lat) < lat[1]
     none = go.Figure(cooperation.partner_map_figure(None, pd.DataFrame(), pickable=pickable.iloc[0:0],
-                                                    borders_url="/geo/nuts0.geojson", _=Translator("en")))
-    assert [trace.type for trace in none.data] == ["scattermap"] and len(none.data[0].lon) == 0
+                                                    borders_url="/geo/nuts0.geojson", border_codes=["AT"],
+                                                    _=Translator("en")))
+    assert [trace.type for trace in none.data] == ["scattergeo", "choropleth"] and len(none.data[0].lon) == 0
+    # Nothing to show: the Alpine Space.
+    assert list(none.layout.geo.lonaxis.range) == [4.24, 17.76]
 
 
 def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner(register):
@@ -205,15 +214,17 @@ def test_pex902_a_chosen_organisation_has_an_arc_and_a_number_for_each_partner(r
     assert len(table) >= 2
     figure = go.Figure(cooperation.partner_map_figure(
         origin, table, pickable=partner_views.pickable_organisations(register, state.period),
-        borders_url="/geo/nuts0.geojson", _=Translator("en")))
-    arcs, candidates, chosen = figure.data
+        borders_url="/geo/nuts0.geojson", border_codes=["AT"], _=Translator("en")))
+    arcs, candidates, chosen, _borders = figure.data
     assert sum(value is None for value in arcs.lon) == len(table)
     assert list(candidates.text) == [str(n) for n in range(1, len(table) + 1)]
     assert list(candidates.customdata) == table["id"].tolist(), "a suggested partner is chosen by a click"
     assert (chosen.lon[0], chosen.lat[0]) == (origin["lon"], origin["lat"])
     assert chosen.customdata is None, "the chosen organisation is chosen already"
-    # Plotly frames the points at the map's own size, anew for each choice.
-    assert figure.layout.map.center.lon is None and figure.layout.map.zoom is None
+    # Framed on the chosen organisation and its partners, anew for each choice.
+    lon, lat = figure.layout.geo.lonaxis.range, figure.layout.geo.lataxis.range
+    assert lon[0] < min(candidates.lon + chosen.lon) and max(candidates.lon + chosen.lon) < lon[1]
+    assert lat[0] < min(candidates.lat + chosen.lat) and max(candidates.lat + chosen.lat) < lat[1]
     assert figure.layout.uirevision == "partner-map:at-silicon-alps-cluster"
 
 

@@ -18,10 +18,10 @@ import shapely
 
 from dashboard import slides, views
 from dashboard.data import load_atlas_data
-from dashboard.figures import TRACE_CLUSTERS, TRACE_PARTNERS, TRACE_VALUES, sector_icon
+from dashboard.figures import INK, STACK_SYMBOL, TRACE_CLUSTERS, TRACE_PARTNERS, TRACE_VALUES, sector_symbol
 from dashboard.i18n import Translator, translate
 from dashboard.state import ViewState
-from geodata.sectors import SECTORS
+from geodata.sectors import SECTOR_BY_ID, SECTORS
 
 NOTHING_FOUND = "?q=no-organisation-is-called-this"
 
@@ -216,8 +216,9 @@ def test_sld025_points_sharing_a_place_show_their_number():
         0: {"locations": []},
         TRACE_VALUES: {"locations": ["AT31"], "z": [0],
                        "meta": {"legend": {"colours": ["#ffffd9"], "labels": ["1"]}}},
-        TRACE_CLUSTERS: {"lon": [13.5, 13.6], "lat": [47.5, 47.6],
-                         "marker": {"symbol": ["atlas-stack-3", sector_icon("ict")]}},
+        TRACE_CLUSTERS: {"lon": [13.5, 13.6], "lat": [47.5, 47.6], "text": ["3", ""],
+                         "marker": {"symbol": [STACK_SYMBOL, sector_symbol("ict")],
+                                    "color": [INK, SECTOR_BY_ID["ict"].colour]}},
         TRACE_PARTNERS: {"visible": False, "lon": [1.0], "lat": [1.0]},
     }
     figure = slides.make_static_map_figure(values, regions, regions, metric="count", _=_)

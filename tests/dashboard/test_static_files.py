@@ -32,10 +32,11 @@ def test_sta001_page_loads_the_partial_plotly_and_not_ag_grid(client):
 
 def test_sta002_bundle_registers_only_the_atlas_trace_types():
     source = static_files.plotly_bundle()[0].decode("utf-8")
-    for trace in ("choroplethmap", "scattermap", "bar"):
+    for trace in ("choropleth", "scattergeo", "bar"):
         assert f'moduleType:"trace",name:"{trace}"' in source or f'name:"{trace}"' in source, trace
-    for unused in ("scatter3d", "sunburst", "parcoords", "densitymap"):
+    for unused in ("choroplethmap", "scattermap", "scatter3d", "sunburst", "parcoords", "densitymap"):
         assert f'name:"{unused}"' not in source, unused
+    assert "maplibre" not in source.lower(), "no map library beside the SVG maps"
 
 
 @pytest.mark.parametrize(("encoding", "decode"), [("br", brotli.decompress), ("gzip", gzip.decompress)])

@@ -97,6 +97,9 @@ def test_trs005_any_query_reads_as_a_valid_state(query):
     ({"points": [{"location": "<script>"}]}, {}), ({"points": [{"customdata": [1, None, {}]}]}, {}),
     ({"points": [{"customdata": ["a", 2, "b"]}]}, {"place": ["a", "b"]}),
     ({"points": [{"customdata": "at-x"}]}, {"cluster": "at-x"}),
+    # A marker on plotly.js's SVG map reports ``location: null`` beside its customdata.
+    ({"points": [{"location": None, "customdata": ["a", "b"]}]}, {"place": ["a", "b"]}),
+    ({"points": [{"location": None, "customdata": "at-x"}]}, {"cluster": "at-x"}),
 ])
 def test_trs006_click_data_of_any_shape_is_a_region_a_cluster_a_place_or_nothing(click, expected):
     assert clicked_point(click) == expected  # pages/atlas.py:165/169/173
@@ -116,9 +119,8 @@ def test_trs007_a_mistyped_story_id_starts_the_default_story(app, register):
 
 def test_trs008_the_map_callback_survives_a_map_sent_store_with_sent_null(client):
     """pages/atlas.py:204: ``{"level": 3, "sent": null}`` in the map-sent store."""
-    body = {"output": f"..{Atlas.MAP}.figure...{Atlas.MAP_SENT}.data...{Atlas.MAP_COLOURS}.data..",
-            "outputs": [{"id": Atlas.MAP, "property": "figure"}, {"id": Atlas.MAP_SENT, "property": "data"},
-                        {"id": Atlas.MAP_COLOURS, "property": "data"}],
+    body = {"output": f"..{Atlas.MAP}.figure...{Atlas.MAP_SENT}.data..",
+            "outputs": [{"id": Atlas.MAP, "property": "figure"}, {"id": Atlas.MAP_SENT, "property": "data"}],
             "inputs": [{"id": Atlas.STATE, "property": "data", "value": ViewState().to_dict()}],
             "state": [{"id": Atlas.MAP_SENT, "property": "data", "value": {"level": 3, "sent": None}}],
             "changedPropIds": [f"{Atlas.STATE}.data"]}

@@ -29,13 +29,12 @@ CHROME_ARGUMENTS = (
     "--window-size=1440,1800", "--use-gl=swiftshader", "--enable-unsafe-swiftshader",
 )
 
-#: True once the map, its MapLibre canvas, the summary line, both overview charts and the table (those unless the
-#: view hides them) have rendered.
+#: True once the map (its regions drawn as SVG paths), the summary line, both overview charts and the table (those
+#: unless the view hides them) have rendered.
 ATLAS_READY_JS = """
 const gd = document.querySelector('#atlas-map .js-plotly-plot');
-const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-const mapReady = Boolean(subplot && subplot.map && subplot.map.loaded()
-                         && document.querySelector('#atlas-map canvas.maplibregl-canvas'));
+const subplot = gd && gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot;
+const mapReady = Boolean(subplot && gd.querySelector('path.choroplethlocation'));
 const charted = id => {
     const chart = document.querySelector('#' + id + ' .js-plotly-plot');
     return Boolean(chart && chart.data && chart.data.length);

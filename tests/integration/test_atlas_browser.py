@@ -18,7 +18,7 @@ from selenium.webdriver.common.keys import Keys
 from atlas_pages import DASH_PROP_JS, show_section
 from support import assert_no_console_errors, wait_for, wait_for_text
 
-from dashboard.figures import TRACE_PARTNERS
+from dashboard.figures import TRACE_CLUSTERS
 from dashboard.i18n import translate
 from dashboard.state import ViewState
 
@@ -37,43 +37,37 @@ GRAPH_JS = "document.querySelector(arguments[0] + ' .js-plotly-plot')"
 
 MAP_STATUS_JS = """
 const gd = document.querySelector('#atlas-map .js-plotly-plot');
-const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-return {graph: Boolean(gd), traces: gd && gd.data ? gd.data.length : 0, maplibre: Boolean(subplot && subplot.map),
-        loaded: Boolean(subplot && subplot.map && subplot.map.loaded()),
-        canvas: Boolean(document.querySelector('#atlas-map canvas.maplibregl-canvas'))};
+const subplot = gd && gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot;
+return {graph: Boolean(gd), traces: gd && gd.data ? gd.data.length : 0,
+        projection: Boolean(subplot && subplot.projection),
+        regions: gd ? gd.querySelectorAll('g.trace.choropleth path.choroplethlocation').length : 0};
 """
 
-#: Organisations in the figure data: every scattermap trace but the partners' (figures.TRACE_PARTNERS). A point
-#: is one organisation (its id) or a place several share (the list of their ids).
+#: Organisations in the figure data: the clusters trace (figures.TRACE_CLUSTERS; the partners and the visitor's
+#: own list are other traces). A point is one organisation (its id) or a place several share (the list of their
+#: ids).
 MAP_POINTS_JS = """
 const gd = document.querySelector('#atlas-map .js-plotly-plot');
-if (!gd || !gd.data) { return null; }
-return gd.data.filter((t, index) => index !== PARTNERS_TRACE && t.type === 'scattermap')
-    .reduce((total, t) => total + (t.customdata || []).reduce(
-        (sum, item) => sum + (Array.isArray(item) ? item.length : 1), 0), 0);
-""".replace("PARTNERS_TRACE", str(TRACE_PARTNERS))
+if (!gd || !gd.data || !gd.data[CLUSTERS_TRACE]) { return null; }
+return (gd.data[CLUSTERS_TRACE].customdata || []).reduce(
+    (sum, item) => sum + (Array.isArray(item) ? item.length : 1), 0);
+""".replace("CLUSTERS_TRACE", str(TRACE_CLUSTERS))
 
-#: Organisations MapLibre actually draws: features of the visible symbol layers, the partners' excepted; a
-#: shared place's image ("atlas-stack-N") stands for N organisations.
+#: Organisations the SVG map actually draws: the clusters trace's drawn points (``path.point``), a shared
+#: place's disc standing for the number drawn on it (its ``text``).
 MAP_DRAWN_POINTS_JS = """
-try {
-    const gd = document.querySelector('#atlas-map .js-plotly-plot');
-    const map = gd._fullLayout.map._subplot.map;
-    const partners = gd._fullData[PARTNERS_TRACE].uid;
-    const style = map.getStyle();
-    let total = 0;
-    for (const layer of style.layers) {
-        if (layer.type !== 'symbol' || layer.id.indexOf(partners) >= 0) { continue; }
-        if (layer.layout && layer.layout.visibility === 'none') { continue; }
-        const data = (style.sources[layer.source] || {}).data;
-        for (const feature of (data && data.features) || []) {
-            const stack = /^atlas-stack-(\\d+)$/.exec(feature.properties.symbol || '');
-            total += stack ? parseInt(stack[1], 10) : 1;
-        }
-    }
-    return total;
-} catch (error) { return null; }
-""".replace("PARTNERS_TRACE", str(TRACE_PARTNERS))
+const gd = document.querySelector('#atlas-map .js-plotly-plot');
+if (!gd) { return null; }
+const group = Array.from(gd.querySelectorAll('g.trace.scattergeo')).find(g =>
+    g.__data__ && g.__data__[0] && g.__data__[0].trace && g.__data__[0].trace.index === CLUSTERS_TRACE);
+if (!group) { return null; }
+const numbers = {};
+group.querySelectorAll('text').forEach(text => {
+    if (text.__data__ && /^\\d+$/.test(text.textContent)) { numbers[text.__data__.i] = parseInt(text.textContent, 10); }
+});
+return Array.from(group.querySelectorAll('path.point'))
+    .reduce((total, point) => total + (numbers[point.__data__.i] || 1), 0);
+""".replace("CLUSTERS_TRACE", str(TRACE_CLUSTERS))
 
 GRID_ROWS_JS = """
 try { return dash_ag_grid.getApi('atlas-table').getDisplayedRowCount(); } catch (error) { return null; }
@@ -199,7 +193,8 @@ def wait_for_counts(page: Page, expected: int) -> None:
 def test_brw001_page_loads_map_and_charts(page):
     page.open_atlas()
     assert page.find("#atlas-map .js-plotly-plot").is_displayed()
-    assert page.find("#atlas-map canvas.maplibregl-canvas").is_displayed()
+    background = page.find("#atlas-map g.geo .layer.bg rect")
+    assert background.is_displayed() and background.rect["width"] > 0 and background.rect["height"] > 0
     wait_for_counts(page, len(active_clusters()))
     show_section(page.driver, "charts")
     for chart in ("atlas-top-regions", "atlas-country-mix"):

@@ -33,10 +33,9 @@ def test_filter_change_row_runs_and_the_patch_is_smaller_than_the_full_figure() 
 def test_request_body_is_the_one_dash_renderer_sends() -> None:
     body = filter_change.callback_body(filter_change.view_state({"sectors": ["ict"]}))
 
-    assert body["output"] == "..atlas-map.figure...atlas-map-sent.data...atlas-map-colours.data.."
+    assert body["output"] == "..atlas-map.figure...atlas-map-sent.data.."
     assert body["outputs"] == [{"id": "atlas-map", "property": "figure"},
-                               {"id": "atlas-map-sent", "property": "data"},
-                               {"id": "atlas-map-colours", "property": "data"}]
+                               {"id": "atlas-map-sent", "property": "data"}]
     assert body["inputs"][0]["id"] == "atlas-state" and body["inputs"][0]["value"]["sectors"] == ["ict"]
     assert body["inputs"][0]["value"]["level"] == 3
     assert body["state"] == [{"id": "atlas-map-sent", "property": "data", "value": None}]

@@ -29,7 +29,7 @@ def test_bqr001_page_load_is_complete_and_replays_without_errors() -> None:
     gets = requests.gets
     assert any(path.startswith("/vendor/plotly-atlas-") for path in gets), gets
     assert {"/_dash-layout", "/_dash-dependencies"} <= set(gets)
-    assert [path for path in gets if path.startswith("/geo/nuts0-")], "the borders fetched by MapLibre's worker"
+    assert [path for path in gets if path.startswith("/geo/nuts0-")], "the country borders the SVG map fetches"
     assert not [path for path in gets if "dash_ag_grid" in path or "plotly.min.js" in path], gets
     # The page comes built into its layout, and a phone sees no chart before it scrolls: drawing the map of the
     # QR code's view needs no callback at all.

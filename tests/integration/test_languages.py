@@ -23,17 +23,16 @@ OTHER_LANGUAGES = ("de", "fr", "it", "sl")
 #: The area of Linz-Wels (AT312), 1,743.5 km², on its region card.
 AREA_AT312 = {"de": "1.744 km²", "fr": "1\u202f744 km²", "it": "1.744 km²", "sl": "1.744 km²"}
 
-#: Every text a reader sees or hears: visible lines, chart titles, the map attribution, ARIA labels, placeholders.
-#: Only MapLibre's own two labels ("Map", "Toggle attribution") are left out: Plotly creates the MapLibre map
-#: without passing a locale, so they cannot be translated from the atlas.
+#: Every text a reader sees or hears: visible lines, chart titles, each part of the attribution line under the map
+#: (its sources, one line joined by " · "), ARIA labels, placeholders.
 PAGE_TEXTS_JS = """
 const texts = document.body.innerText.split('\\n');
 document.querySelectorAll('.js-plotly-plot').forEach(gd => {
     const title = gd._fullLayout && gd._fullLayout.title && gd._fullLayout.title.text;
     if (title) { texts.push(title); }
 });
-document.querySelectorAll('.maplibregl-ctrl-attrib-inner').forEach(el => texts.push(...el.textContent.split(' | ')));
-document.querySelectorAll('[aria-label]:not([class*="maplibregl-"]), [placeholder]').forEach(el => {
+document.querySelectorAll('.map-keys .attribution').forEach(el => texts.push(...el.innerText.split(' · ')));
+document.querySelectorAll('[aria-label], [placeholder]').forEach(el => {
     texts.push(el.getAttribute('aria-label') || '', el.getAttribute('placeholder') || '');
 });
 return texts.map(text => text.trim()).filter(Boolean);
@@ -60,7 +59,7 @@ def test_lng001_page_has_no_english_text_and_local_numbers(driver, live_server, 
     wait_for(lambda: AREA_AT312[language] in driver.find_element(By.ID, "atlas-region-card").text, PAGE_TIMEOUT,
              message=lambda: f"{AREA_AT312[language]!r} on the region card "
                              f"(saw {driver.find_element(By.ID, 'atlas-region-card').text!r})")
-    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".maplibregl-ctrl-attrib-inner"), PAGE_TIMEOUT,
+    wait_for(lambda: driver.find_element(By.CSS_SELECTOR, ".map-keys .attribution").is_displayed(), PAGE_TIMEOUT,
              message="the map's attribution")
 
     texts = driver.execute_script(PAGE_TEXTS_JS)

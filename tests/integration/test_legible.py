@@ -146,7 +146,8 @@ return {view: view, scroll: {height: document.documentElement.scrollHeight, widt
             return {graph: box(graph), svg: box(svg), title: box(title), panelBottom: panel.bottom};
         })(),
         wordsInBar: words.bottom <= bar.bottom + 0.5,
-        map: document.querySelector('#atlas-map').getBoundingClientRect().height};
+        map: document.querySelector('#atlas-map').getBoundingClientRect().height,
+        drawn: box(document.querySelector('#atlas-map g.geo .layer.bg rect'))};
 """
 
 
@@ -166,6 +167,8 @@ def test_lgb007_presentation_fills_the_screen_without_scrolling_or_clipping(brow
         assert measured["wordsInBar"], "the story text runs out of its bar"
         assert measured["qr"] >= 0.2 * size[1], measured["qr"]
         assert measured["map"] >= 0.4 * size[1], "the map fills most of the screen below the bar"
+        # The SVG map's own area (its geo subplot), not only its box: it fills the box.
+        assert measured["drawn"]["height"] >= measured["map"] - 1, (measured["drawn"], measured["map"])
         chart = measured["chart"]
         # The chart fills its half down to the panel's bottom, and nothing of it (its axis title) is cut off.
         assert chart["panelBottom"] - chart["svg"]["bottom"] <= 24, chart

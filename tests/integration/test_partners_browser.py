@@ -35,29 +35,33 @@ return gd.data.filter(t => t.mode === 'lines').reduce((n, t) => n + (t.lon || []
 """
 
 
-#: The pixel of an organisation's point on the partner map, after zooming in on it (neighbours apart): the point
-#: of the first trace whose ``customdata`` holds the id.
+#: The pixel of an organisation's point on the partner map (plotly.js's SVG ``geo`` subplot), from the centre of the
+#: map's graph, after zooming in on it (neighbours apart): the point of the first trace whose ``customdata`` holds
+#: the id. None until the map is drawn.
 POINT_JS = """
+const done = arguments[arguments.length - 1];
 const gd = document.querySelector('#partners-partner-map .js-plotly-plot');
-if (!gd || !gd.data) { return null; }
-const trace = gd.data.find(t => (t.customdata || []).includes(arguments[0]));
-const sub = gd._fullLayout.map && gd._fullLayout.map._subplot;
-if (!trace || !sub || !sub.map || !sub.map.loaded()) { return null; }
+const sub = gd && gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot;
+const trace = gd && gd.data && gd.data.find(t => (t.customdata || []).includes(arguments[0]));
+if (!trace || !sub || !sub.projection || !gd.querySelector('.scattergeo path.point')) { done(null); return; }
 const i = trace.customdata.indexOf(arguments[0]);
-sub.map.jumpTo({center: [trace.lon[i], trace.lat[i]], zoom: 12});
-const point = sub.map.project([trace.lon[i], trace.lat[i]]);
-const box = sub.map.getCanvas().getBoundingClientRect();
-return {x: point.x, y: point.y, width: box.width, height: box.height};
+const centre = {lon: trace.lon[i], lat: trace.lat[i]};
+Plotly.relayout(gd, {'geo.center': centre, 'geo.projection.scale': 32}).then(() => {
+    const point = gd._fullLayout.geo._subplot.projection([centre.lon, centre.lat]);
+    const box = gd.getBoundingClientRect();
+    done({x: point[0], y: point[1], width: box.width, height: box.height});
+}, () => done(null));
 """
 
 
 def click_point(driver, oid: str) -> None:
     """Click the organisation's point on the partner map, as a visitor would."""
-    point = wait_for(lambda: driver.execute_script(POINT_JS, oid), PAGE_TIMEOUT, message=f"{oid} on the map")
-    canvas = driver.find_element(By.CSS_SELECTOR, "#partners-partner-map canvas.maplibregl-canvas")
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", canvas)
+    driver.set_script_timeout(PAGE_TIMEOUT)
+    point = wait_for(lambda: driver.execute_async_script(POINT_JS, oid), PAGE_TIMEOUT, message=f"{oid} on the map")
+    plot = driver.find_element(By.CSS_SELECTOR, "#partners-partner-map .js-plotly-plot")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", plot)
     ActionChains(driver).move_to_element_with_offset(
-        canvas, int(point["x"] - point["width"] / 2), int(point["y"] - point["height"] / 2)).click().perform()
+        plot, int(point["x"] - point["width"] / 2), int(point["y"] - point["height"] / 2)).click().perform()
 
 
 @pytest.fixture(scope="module")
@@ -244,28 +248,25 @@ def test_pbr007_every_suggestions_number_is_whole_on_a_phone(driver, live_server
     assert room["room"] >= room["needed"], room
 
 
-#: Whether every point of the partner map is in its view, and the boxes of its legend and attribution.
+#: The partner map as drawn: its map area (the ``geo`` subplot's background), the box of every marker it draws next
+#: to the number of points its figure holds, and its legend's box. None until the markers are drawn.
 FRAMING_JS = """
 const gd = document.querySelector('#partners-partner-map .js-plotly-plot');
-const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-if (!sub || !sub.map || !sub.map.loaded() || !gd.data.some(t => t.mode === 'markers')) { return null; }
-const bounds = sub.map.getBounds();
+const sub = gd && gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot;
+const background = gd && gd.querySelector('g.geo .layer.bg rect');
+const markers = gd ? Array.from(gd.querySelectorAll('g.trace.scattergeo path.point')) : [];
+if (!sub || !sub.projection || !background || !markers.length) { return null; }
+const box = el => { const r = el.getBoundingClientRect();
+                    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
 const points = gd.data.filter(t => (t.mode || '').includes('markers'))
-  .flatMap(t => t.lon.map((lon, i) => [lon, t.lat[i]]));
-const box = selector => { const r = document.querySelector(selector).getBoundingClientRect();
-                          return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
-const attribution = box('#partners-partner-map .maplibregl-ctrl-attrib');
-const canvas = sub.map.getCanvas().getBoundingClientRect();
-const covered = points.filter(([lon, lat]) => {
-  const p = sub.map.project([lon, lat]), x = canvas.left + p.x, y = canvas.top + p.y;
-  return x >= attribution.left && x <= attribution.right && y >= attribution.top && y <= attribution.bottom; });
-return {outside: points.filter(([lon, lat]) => !bounds.contains([lon, lat])).length, points: points.length,
-        covered: covered.length, legend: box('#partners-partner-map .legend'), attribution: attribution};
+  .reduce((n, t) => n + t.lon.filter((lon, i) => lon !== null && t.lat[i] !== null).length, 0);
+return {area: box(background), markers: markers.map(box), points: points,
+        legend: box(gd.querySelector('.legend'))};
 """
 
 
 #: An organisation in Ljubljana: framed on a phone with 20 px around its points, two of its suggested partners
-#: lay under MapLibre's attribution at the map's foot.
+#: lay under MapLibre's attribution at the map's foot; the SVG map frames them with room for their markers.
 LJUBLJANA = "si-tehnoloski-park-ljubljana"
 
 
@@ -273,10 +274,18 @@ LJUBLJANA = "si-tehnoloski-park-ljubljana"
 def test_pbr008_the_partner_map_frames_its_points_and_keeps_its_legend_apart_on_a_phone(driver, live_server,
                                                                                       organisation, chosen):
     """At 390×844 the Alpine view cut off the east (Graz and its arcs were off the map), the legend ran into
-    the attribution inside the map, and a fit to the points could put some under the attribution."""
+    the attribution inside the map, and a fit to the points could put some under it: every marker is drawn
+    whole inside the map's area, and the legend lies outside that area, so it covers no marker."""
     oid = organisation[0] if chosen == "first" else chosen
     with phone(driver):
         driver.get(f"{live_server}/partners" + (f"?organisation={oid}" if oid else ""))
         seen = wait_for(lambda: driver.execute_script(FRAMING_JS), PAGE_TIMEOUT, message="the partner map drawn")
-    assert seen["points"] >= 4 and seen["outside"] == 0 and seen["covered"] == 0, seen
-    assert not intersects(seen["legend"], seen["attribution"]), seen
+    area = seen["area"]
+    assert area["right"] - area["left"] <= 390 and area["bottom"] - area["top"] > 100, seen["area"]
+    assert seen["points"] >= 4 and len(seen["markers"]) == seen["points"], (seen["points"], len(seen["markers"]))
+    outside = [m for m in seen["markers"] if m["left"] < area["left"] - 0.5 or m["right"] > area["right"] + 0.5
+               or m["top"] < area["top"] - 0.5 or m["bottom"] > area["bottom"] + 0.5]
+    assert not outside, f"markers cut off at the map's edge {area}: {outside}"
+    assert not intersects(seen["legend"], area, tolerance=0.5), (seen["legend"], area)
+    covered = [m for m in seen["markers"] if intersects(m, seen["legend"])]
+    assert not covered, f"markers under the legend {seen['legend']}: {covered}"

@@ -27,9 +27,11 @@ from dashboard.presenting import qr_svg_data_uri
 pytestmark = pytest.mark.browser
 
 PRESENT_QUERY = "?present=1&story=alps4eu-key-sectors&step=1&sector=energy_greentech&level=2&metric=lq&compare=DE25,CH01"
+#: The map is drawn: its figure's data, and its regions as SVG paths of the ``geo`` subplot.
 MAP_READY_JS = """
 const gd = document.querySelector('#atlas-map .js-plotly-plot');
-return Boolean(gd && gd.data && gd.data.length && document.querySelector('#atlas-map canvas'));
+return Boolean(gd && gd.data && gd.data.length && gd._fullLayout && gd._fullLayout.geo
+               && gd.querySelector('g.geo path.choroplethlocation'));
 """
 
 

@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import (ALPINE_VIEW, BORDER_EDGE, CONTEXT_FILL, FONT, INK, NO_FILL, Translate, map_geo,
-                               safe_text)
+from dashboard.figures import ALPINE_VIEW, CONTEXT_FILL, FONT, INK, Translate, borders_trace, map_geo, safe_text
 from dashboard.slides import ring_coordinates
 from geodata.sectors import SECTOR_COLOURS, SECTOR_IDS
 
@@ -51,12 +50,6 @@ def points_bounds(lon: list, lat: list) -> tuple[float, float, float, float] | N
         return None
     pad = POINTS_PADDING_DEGREES
     return (min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad)
-
-
-def _borders_trace(borders_url: str, border_codes: list[str]) -> dict:
-    return {"type": "choropleth", "geojson": borders_url, "featureidkey": "id", "locations": list(border_codes),
-            "z": [0] * len(border_codes), "colorscale": NO_FILL, "showscale": False, "showlegend": False,
-            "hoverinfo": "skip", "marker": {"line": BORDER_EDGE}}
 
 
 def _map_layout_spec(_: Translate, *, uirevision: str, bounds: tuple[float, float, float, float] | None) -> dict:
@@ -102,7 +95,7 @@ def cooperation_map_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: 
             hovertext=[f"<b>{safe_text(n)}</b><br>{safe_text(c)} · {k}" for n, c, k in
                        zip(partners["name"], partners["city"], partners["country"])],
             hovertemplate="%{hovertext}<extra></extra>"))
-    figure.add_trace(go.Choropleth(_borders_trace(borders_url, border_codes)))
+    figure.add_trace(go.Choropleth(borders_trace(borders_url, border_codes)))
     figure.update_layout(_map_layout_spec(_, uirevision="cooperation-map",
                                           bounds=points_bounds(nodes["lon"].tolist(), nodes["lat"].tolist())))
     return figure
@@ -153,7 +146,7 @@ def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, pi
     chosen = str(origin["id"]) if origin is not None else ""
     lon = [v for trace in traces for v in trace["lon"]]
     lat = [v for trace in traces for v in trace["lat"]]
-    traces.append(_borders_trace(borders_url, border_codes))
+    traces.append(borders_trace(borders_url, border_codes))
     return {"data": traces,
             "layout": _map_layout_spec(_, uirevision=f"partner-map:{chosen}", bounds=points_bounds(lon, lat))}
 

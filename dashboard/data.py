@@ -146,12 +146,23 @@ def load_atlas_data() -> AtlasData:
                     join_polygons=settings.JOIN_POLYGONS_PARQUET)
 
 
+def _outlined(atlas: AtlasData, level: int) -> pd.DataFrame:
+    """The regions of one NUTS level that the maps draw."""
+    regions = atlas.regions
+    return regions[(regions["level"] == level) & regions["on_map"]]
+
+
 @built_once
 def region_geojson(atlas: AtlasData, level: int) -> bytes:
     """The display outlines of one NUTS level as GeoJSON, each feature's ``id`` its NUTS code."""
-    regions = atlas.regions
-    chosen = regions[(regions["level"] == level) & regions["on_map"]][["nuts_id", "name", "geometry"]]
+    chosen = _outlined(atlas, level)[["nuts_id", "name", "geometry"]]
     return chosen.set_index("nuts_id", drop=False).to_json(drop_id=False, ensure_ascii=False).encode("utf-8")
+
+
+@built_once
+def outline_codes(atlas: AtlasData, level: int) -> tuple[str, ...]:
+    """The ids of :func:`region_geojson`'s features, in its order: what a choropleth of them names."""
+    return tuple(_outlined(atlas, level)["nuts_id"])
 
 
 @built_once

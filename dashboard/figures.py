@@ -385,6 +385,13 @@ def map_geo(bounds: tuple[float, float, float, float]) -> dict:
     return {**MAP_GEO, **view_ranges(bounds)}
 
 
+def borders_trace(borders_url: str, border_codes: list[str]) -> dict:
+    """The country borders over a map's fills: a choropleth of the level-0 outlines without fill or hover."""
+    return {"type": "choropleth", "geojson": borders_url, "featureidkey": "id", "locations": list(border_codes),
+            "z": [0] * len(border_codes), "colorscale": NO_FILL, "showscale": False, "showlegend": False,
+            "hoverinfo": "skip", "marker": {"line": BORDER_EDGE, "opacity": 1}}
+
+
 def make_map_figure(
     trace_values: dict[int, dict],
     *,
@@ -442,10 +449,7 @@ def make_map_figure(
                                    hovertemplate="%{hovertext}<extra></extra>", **user[TRACE_USER_RING]))
     figure.add_trace(go.Scattergeo(name=_("upload.legend"), mode="markers", showlegend=False, hoverinfo="skip",
                                    marker={"size": 5, "color": "#ffffff", "opacity": 1}, **user[TRACE_USER_CENTRE]))
-    figure.add_trace(go.Choropleth(
-        name=_("attribution.nuts"), showlegend=False, showscale=False, hoverinfo="skip", colorscale=NO_FILL,
-        geojson=borders_url, featureidkey="id", locations=list(border_codes), z=[0] * len(border_codes),
-        marker={"line": BORDER_EDGE, "opacity": 1}))
+    figure.add_trace(go.Choropleth(borders_trace(borders_url, border_codes)))
     spec = figure.to_plotly_json()
     for trace, symbol in shapes.items():
         spec["data"][trace]["marker"]["symbol"] = symbol

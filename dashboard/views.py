@@ -109,8 +109,7 @@ def map_values(atlas: AtlasData, state: ViewState, language: str) -> dict[int, d
 
 def border_codes(atlas: AtlasData) -> list[str]:
     """The countries whose borders the maps draw: those of the level-0 outlines (``geojson_url(atlas, 0)``)."""
-    regions = atlas.regions
-    return regions.loc[(regions["level"] == 0) & regions["on_map"], "nuts_id"].tolist()
+    return list(data.outline_codes(atlas, 0))
 
 
 def map_figure(atlas: AtlasData, state: ViewState, language: str, *,

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import ALPINE_VIEW, CONTEXT_FILL, FONT, INK, Translate, borders_trace, map_geo, safe_text
+from dashboard.figures import (ALPINE_VIEW, CONTEXT_FILL, FONT, INK, Translate, borders_trace, map_geo,
+                               points_extent, safe_text)
 from dashboard.slides import ring_coordinates
 from geodata.sectors import SECTOR_COLOURS, SECTOR_IDS
 
@@ -40,16 +41,6 @@ def arc_nodes(arcs: pd.DataFrame) -> pd.DataFrame:
 
 #: Around the points a partner map frames, in degrees: room for a marker and its label at the edge.
 POINTS_PADDING_DEGREES = 0.4
-
-
-def points_bounds(lon: list, lat: list) -> tuple[float, float, float, float] | None:
-    """What a partner map frames (west, south, east, north): its points, with some room; None without any."""
-    lons = [float(v) for v in lon if v is not None]
-    lats = [float(v) for v in lat if v is not None]
-    if not lons:
-        return None
-    pad = POINTS_PADDING_DEGREES
-    return (min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad)
 
 
 def _map_layout_spec(_: Translate, *, uirevision: str, bounds: tuple[float, float, float, float] | None) -> dict:
@@ -96,8 +87,8 @@ def cooperation_map_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: 
                        zip(partners["name"], partners["city"], partners["country"])],
             hovertemplate="%{hovertext}<extra></extra>"))
     figure.add_trace(go.Choropleth(borders_trace(borders_url, border_codes)))
-    figure.update_layout(_map_layout_spec(_, uirevision="cooperation-map",
-                                          bounds=points_bounds(nodes["lon"].tolist(), nodes["lat"].tolist())))
+    bounds = points_extent(nodes["lon"], nodes["lat"], POINTS_PADDING_DEGREES)
+    figure.update_layout(_map_layout_spec(_, uirevision="cooperation-map", bounds=bounds))
     return figure
 
 
@@ -147,8 +138,8 @@ def partner_map_figure(origin: pd.Series | None, candidates: pd.DataFrame, *, pi
     lon = [v for trace in traces for v in trace["lon"]]
     lat = [v for trace in traces for v in trace["lat"]]
     traces.append(borders_trace(borders_url, border_codes))
-    return {"data": traces,
-            "layout": _map_layout_spec(_, uirevision=f"partner-map:{chosen}", bounds=points_bounds(lon, lat))}
+    bounds = points_extent(lon, lat, POINTS_PADDING_DEGREES)
+    return {"data": traces, "layout": _map_layout_spec(_, uirevision=f"partner-map:{chosen}", bounds=bounds)}
 
 
 def static_cooperation_figure(arcs: pd.DataFrame, partners: pd.DataFrame, network: pd.DataFrame,

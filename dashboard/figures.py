@@ -154,6 +154,17 @@ def view_ranges(bounds: tuple[float, float, float, float], margin: float = 0.02)
             "lataxis": {"range": [round(south - y_pad, 4), round(north + y_pad, 4)]}}
 
 
+def points_extent(lon, lat, padding: float) -> tuple[float, float, float, float] | None:
+    """The extent (west, south, east, north) of points, ``padding`` degrees around them (gaps, None, skipped);
+    None without any point."""
+    lons = [float(value) for value in lon if value is not None]
+    lats = [float(value) for value in lat if value is not None]
+    if not lons:
+        return None
+    return (round(min(lons) - padding, 4), round(min(lats) - padding, 4),
+            round(max(lons) + padding, 4), round(max(lats) + padding, 4))
+
+
 def bounds_for_camera(centre: dict, zoom: float, width: int = 1200, height: int = 580) -> tuple[float, ...]:
     """The extent a web map shows around ``centre`` at ``zoom`` (512 px tiles) in a ``width``×``height`` map:
     the story's steps are written as a camera, the SVG map is framed by an extent."""

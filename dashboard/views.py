@@ -83,10 +83,9 @@ def map_extent(atlas: AtlasData, state: ViewState) -> tuple[float, float, float,
         return None
     if state.search:
         found = clusters_in_view(atlas, state)
-        if len(found):
-            pad = SEARCH_PADDING_DEGREES
-            return (round(float(found["lon"].min()) - pad, 4), round(float(found["lat"].min()) - pad, 4),
-                    round(float(found["lon"].max()) + pad, 4), round(float(found["lat"].max()) + pad, 4))
+        extent = figures.points_extent(found["lon"], found["lat"], SEARCH_PADDING_DEGREES)
+        if extent:
+            return extent
     return tuple(round(v, 4) for v in _area_bounds(atlas, state.period, tuple(sorted(state.countries))))
 
 

@@ -200,6 +200,13 @@ def test_map06_the_view_shows_the_bounds_with_a_margin():
     assert figures.view_ranges(slovenia, margin=0)["lonaxis"]["range"] == [13.38, 16.6]
 
 
+def test_map06c_points_extent_pads_the_points_and_skips_gaps():
+    """A line trace's segments are separated by None; a map without points has no extent of them."""
+    assert figures.points_extent([10.0, None, 12.5], [46.0, None, 47.0], 0.5) == (9.5, 45.5, 13.0, 47.5)
+    assert figures.points_extent([None], [None], 0.5) is None
+    assert figures.points_extent([], [], 0.5) is None
+
+
 def test_map06b_a_story_camera_becomes_the_extent_a_web_map_shows():
     """Story steps are written as a web map's camera (centre, zoom for 512 px tiles in a 1200×580 map)."""
     west, south, east, north = figures.bounds_for_camera({"lat": 46.5, "lon": 11.0}, 5.0)

@@ -8,10 +8,14 @@
  */
 (function () {
   'use strict';
+  /* Room around a fitted extent, as a share of its span: the server frames the first figure alike
+   * (``figures.view_ranges``). A focused region gets more, so its neighbours show. */
+  var FIT_MARGIN = 0.02;
   var FOCUS_MARGIN = 0.15;
 
-  function valuesMeta(gd) {
-    var traces = gd.data || [];
+  /* The values trace's meta (legend, extent to fit, region in focus) among a figure's traces. */
+  function valuesMeta(traces) {
+    traces = traces || [];
     for (var i = 0; i < traces.length; i++) {
       if (traces[i].meta && traces[i].meta.legend) { return traces[i].meta; }
     }
@@ -43,7 +47,7 @@
   }
 
   function fit(gd) {
-    var meta = valuesMeta(gd);
+    var meta = valuesMeta(gd.data);
     var extent = meta && meta.fit;
     // No extent while a story step sets the view; leaving the story fits the map again.
     if (!extent) { gd.__atlasFitKey = null; return false; }
@@ -51,7 +55,7 @@
     if (key === gd.__atlasFitKey) { return false; }
     gd.__atlasFitKey = key;
     if (gd.__atlasMoved) { return false; }
-    frame(gd, extent, 0.02);
+    frame(gd, extent, FIT_MARGIN);
     return true;
   }
 
@@ -67,7 +71,7 @@
 
   /* A focused region (a click, the URL, the comparison) is brought into view only if it is not in view. */
   function focus(gd) {
-    var meta = valuesMeta(gd);
+    var meta = valuesMeta(gd.data);
     var region = meta && meta.focus;
     var key = region ? region.join(',') : null;
     if (key === gd.__atlasFocusKey) { return; }
@@ -92,7 +96,7 @@
     if (gd.__atlasListening) { return; }
     gd.__atlasListening = true;
     // The first figure comes framed on its extent by the server.
-    var meta = valuesMeta(gd);
+    var meta = valuesMeta(gd.data);
     gd.__atlasFitKey = meta && meta.fit ? meta.fit.join(',') : null;
     gd.__atlasFocusKey = null;
     gd.on('plotly_relayout', function (update) {
@@ -125,11 +129,7 @@
   window.dash_clientside.atlas_map = {
     /* The colour legend as HTML beside the map, from the values trace's meta (text, never markup). */
     legend: function (figure) {
-      var traces = (figure && figure.data) || [];
-      var meta = null;
-      for (var i = 0; i < traces.length; i++) {
-        if (traces[i].meta && traces[i].meta.legend) { meta = traces[i].meta; break; }
-      }
+      var meta = valuesMeta(figure && figure.data);
       if (!meta) { return []; }
       var legend = meta.legend;
       var items = legend.colours.map(function (colour, index) {
